@@ -1,0 +1,285 @@
+//! The event loop: clock, future-event set, job slab, hub state, and the job lifecycle.
+//!
+//! Lifecycle: submit at an origin -> scheduler decides (hub, defer, or reject) -> data
+//! transfer to the hub -> the hub pool's FIFO queue -> start when the pool has the units ->
+//! finish. At the end every submitted job is finished, rejected, or still in flight.
+
+pub mod hub_state;
+pub mod queue;
+
+pub use hub_state::{HubState, PoolState, Queued};
+pub use queue::{EventKind, EventQueue};
+
+use slab::Slab;
+
+use crate::metrics::{Recorder, RejectReason};
+use crate::model::{Job, World};
+use crate::rng::{SimRng, Stream, stream};
+use crate::scheduler::{Decision, JobRequest, Scheduler, View};
+use crate::time::{SimDuration, SimTime};
+use crate::workload::Source;
+
+/// How long to run and how to measure.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RunConfig {
+    /// Master seed of every random stream.
+    pub seed: u64,
+    /// Length of the run; no job is submitted at or after it.
+    pub duration: SimDuration,
+    /// Jobs submitted before this time are left out of the statistics.
+    pub warmup: SimDuration,
+    /// Length of one utilisation sample interval.
+    pub sample_interval: SimDuration,
+}
+
+/// A simulation in progress over a borrowed world.
+pub struct Engine<'w> {
+    world: &'w World,
+    config: RunConfig,
+    scheduler: Box<dyn Scheduler>,
+    scheduler_rng: SimRng,
+    sources: Vec<Source>,
+    queue: EventQueue,
+    jobs: Slab<Job>,
+    state: Vec<HubState>,
+    recorder: Recorder,
+    now: SimTime,
+    next_sample: SimTime,
+    warmup_marked: bool,
+}
+
+impl<'w> Engine<'w> {
+    /// A new run of `world` under `scheduler`, with each class's first arrival scheduled.
+    pub fn new(world: &'w World, config: RunConfig, scheduler: Box<dyn Scheduler>) -> Self {
+        assert!(config.sample_interval > 0, "sample interval must be positive");
+        let state: Vec<HubState> = world
+            .hubs
+            .iter()
+            .map(|h| HubState { pools: [PoolState::new(h.capacity[0]), PoolState::new(h.capacity[1])] })
+            .collect();
+        let recorder = Recorder::new(
+            world.classes.iter().map(|c| c.deadline).collect(),
+            world.regions.len(),
+            &state,
+            config.warmup,
+            config.duration,
+            config.sample_interval,
+        );
+        let mut queue = EventQueue::with_capacity(1024);
+        let mut sources = Vec::with_capacity(world.classes.len());
+        for (i, class) in world.classes.iter().enumerate() {
+            let mut source = Source::new(class, stream(config.seed, Stream::Workload(i as u32)));
+            let first = source.next_arrival(class, 0);
+            if first < config.duration {
+                queue.push(first, EventKind::Arrival(i as u32));
+            }
+            sources.push(source);
+        }
+        Engine {
+            world,
+            scheduler_rng: stream(config.seed, Stream::Scheduler),
+            next_sample: config.sample_interval,
+            warmup_marked: false,
+            config,
+            scheduler,
+            sources,
+            queue,
+            jobs: Slab::with_capacity(1024),
+            state,
+            recorder,
+            now: 0,
+        }
+    }
+
+    /// Current simulated time.
+    pub fn now(&self) -> SimTime {
+        self.now
+    }
+
+    /// The run's end time.
+    pub fn end(&self) -> SimTime {
+        self.config.duration
+    }
+
+    /// Jobs currently in flight (placed or waiting for a decision, not finished).
+    pub fn in_flight(&self) -> usize {
+        self.jobs.len()
+    }
+
+    /// Dynamic hub state (for inspection and tests).
+    pub fn hub_states(&self) -> &[HubState] {
+        &self.state
+    }
+
+    /// Processes every event before `until` (capped at the run's end).
+    pub fn run_until(&mut self, until: SimTime) {
+        let until = until.min(self.config.duration);
+        while let Some(t) = self.queue.peek_time() {
+            if t >= until {
+                break;
+            }
+            let (time, kind) = self.queue.pop().expect("peeked");
+            self.catch_up(time);
+            self.now = time;
+            self.recorder.events += 1;
+            match kind {
+                EventKind::Arrival(source) => self.on_arrival(source as usize),
+                EventKind::Transferred(job) => self.on_transferred(job as usize),
+                EventKind::Finish(job) => self.on_finish(job as usize),
+                EventKind::Retry(job) => self.decide(job as usize),
+            }
+            #[cfg(debug_assertions)]
+            self.check_invariants();
+        }
+        self.catch_up(until);
+        self.now = self.now.max(until);
+    }
+
+    /// Runs to the end and returns the recorder with its final statistics.
+    pub fn run(mut self) -> Recorder {
+        self.run_until(self.config.duration);
+        self.finish()
+    }
+
+    /// Closes the statistics at the end of the run.
+    pub fn finish(mut self) -> Recorder {
+        let end = self.config.duration;
+        self.catch_up(end);
+        self.recorder.utilisation.finish(end, &self.state);
+        self.recorder
+    }
+
+    /// Closes utilisation samples and the warm-up mark up to `t`.
+    #[inline]
+    fn catch_up(&mut self, t: SimTime) {
+        if !self.warmup_marked && self.config.warmup <= t {
+            // Samples ending at or before the warm-up come first.
+            while self.next_sample <= self.config.warmup {
+                self.recorder.utilisation.sample(self.next_sample, &self.state);
+                self.next_sample += self.config.sample_interval;
+            }
+            self.recorder.utilisation.mark_warmup(self.config.warmup, &self.state);
+            self.warmup_marked = true;
+        }
+        while self.next_sample <= t && self.next_sample <= self.config.duration {
+            self.recorder.utilisation.sample(self.next_sample, &self.state);
+            self.next_sample += self.config.sample_interval;
+        }
+    }
+
+    fn on_arrival(&mut self, source: usize) {
+        let class = &self.world.classes[source];
+        let draw = self.sources[source].draw(class);
+        let next = self.sources[source].next_arrival(class, self.now);
+        if next < self.config.duration {
+            self.queue.push(next, EventKind::Arrival(source as u32));
+        }
+        let measured = self.recorder.is_measured(self.now);
+        self.recorder.submitted(source as u16, measured);
+        let key = self.jobs.insert(Job {
+            class: source as u16,
+            origin: draw.origin,
+            hub: u16::MAX,
+            pool: class.pool,
+            measured,
+            units: draw.units,
+            submit: self.now,
+            runtime: draw.runtime,
+            data_bytes: draw.data_bytes,
+            transfer: 0,
+            hub_arrival: 0,
+            start: 0,
+        });
+        self.decide(key);
+    }
+
+    fn decide(&mut self, key: usize) {
+        let job = &self.jobs[key];
+        if job.units > self.world.largest_reachable_pool(job.class as usize, job.origin as usize) {
+            return self.reject(key, RejectReason::NoEligibleHub);
+        }
+        let request = JobRequest {
+            class: job.class,
+            origin: job.origin,
+            pool: job.pool,
+            units: job.units,
+            data_bytes: job.data_bytes,
+            max_round_trip: self.world.classes[job.class as usize].max_round_trip,
+            submit: job.submit,
+        };
+        let view = View { now: self.now, hubs: &self.world.hubs, state: &self.state, network: &self.world.network };
+        match self.scheduler.decide(&request, &view, &mut self.scheduler_rng) {
+            Decision::Run(hub) => {
+                assert!(
+                    (hub as usize) < self.world.hubs.len() && view.eligible(&request, hub as usize),
+                    "scheduler placed a job at hub {hub}, which is not eligible for it"
+                );
+                self.place(key, hub);
+            }
+            Decision::Defer(t) => self.queue.push(t.max(self.now + 1), EventKind::Retry(key as u32)),
+            Decision::Reject => self.reject(key, RejectReason::Scheduler),
+        }
+    }
+
+    fn reject(&mut self, key: usize, reason: RejectReason) {
+        let job = self.jobs.remove(key);
+        self.recorder.rejected(job.class, job.measured, reason);
+    }
+
+    fn place(&mut self, key: usize, hub: u16) {
+        let job = &mut self.jobs[key];
+        job.hub = hub;
+        job.transfer = self.world.network.transfer_time(job.origin as usize, hub as usize, job.data_bytes);
+        self.recorder.placed(job);
+        if job.transfer == 0 {
+            self.on_transferred(key);
+        } else {
+            self.queue.push(self.now + job.transfer, EventKind::Transferred(key as u32));
+        }
+    }
+
+    fn on_transferred(&mut self, key: usize) {
+        let job = &mut self.jobs[key];
+        job.hub_arrival = self.now;
+        let entry = Queued { job: key as u32, units: job.units, runtime: job.runtime };
+        let pool = &mut self.state[job.hub as usize].pools[job.pool.index()];
+        if pool.queue.is_empty() && entry.units <= pool.free() {
+            self.start(key);
+        } else {
+            pool.enqueue(entry);
+        }
+    }
+
+    #[inline]
+    fn start(&mut self, key: usize) {
+        let job = &mut self.jobs[key];
+        job.start = self.now;
+        self.state[job.hub as usize].pools[job.pool.index()].occupy(self.now, job.units);
+        self.queue.push(self.now + job.runtime, EventKind::Finish(key as u32));
+    }
+
+    fn on_finish(&mut self, key: usize) {
+        let job = self.jobs.remove(key);
+        let (hub, pool) = (job.hub as usize, job.pool.index());
+        self.state[hub].pools[pool].release(self.now, job.units);
+        self.recorder.finished(&job, self.now);
+        while let Some(head) = self.state[hub].pools[pool].pop_startable() {
+            self.start(head.job as usize);
+        }
+    }
+
+    /// Capacity is never exceeded and jobs are conserved (debug builds, after every event).
+    #[cfg(debug_assertions)]
+    fn check_invariants(&self) {
+        for (h, hub) in self.state.iter().enumerate() {
+            for pool in &hub.pools {
+                assert!(pool.busy <= pool.capacity, "hub {h}: busy {} > capacity {}", pool.busy, pool.capacity);
+            }
+        }
+        let measured = self.recorder.total();
+        let warm = self.recorder.warmup_counters;
+        let submitted = measured.submitted + warm.submitted;
+        let ended = measured.finished + measured.rejected() + warm.finished + warm.rejected();
+        assert_eq!(submitted, ended + self.jobs.len() as u64, "jobs not conserved");
+    }
+}

@@ -1,0 +1,120 @@
+//! Latency histograms of one group of jobs (a class, a hub, or all jobs).
+
+use hdrhistogram::Histogram;
+
+use crate::time::{SECOND, SimDuration};
+
+/// Significant digits kept by every histogram.
+pub const SIGNIFICANT_DIGITS: u8 = 3;
+/// Smallest distinguishable duration: 1 microsecond, in nanoseconds.
+pub const LOWEST_NANOS: u64 = 1_000;
+/// Largest recordable duration: 400 days, in nanoseconds (larger values are clamped).
+pub const HIGHEST_NANOS: u64 = 400 * 86_400 * SECOND;
+/// Bounded slowdown is recorded in thousandths.
+pub const SLOWDOWN_SCALE: f64 = 1000.0;
+/// Feitelson's threshold for bounded slowdown.
+pub const SLOWDOWN_TAU: SimDuration = 10 * SECOND;
+
+/// The latency metrics recorded per job.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Metric {
+    /// Time moving the job's data to its hub.
+    Transfer,
+    /// Time in the hub's queue.
+    Wait,
+    /// Execution time.
+    Run,
+    /// Job completion time: finish - submit.
+    Jct,
+    /// max(1, JCT / max(run, 10 s)); dimensionless.
+    BoundedSlowdown,
+}
+
+impl Metric {
+    /// Every metric, in report order.
+    pub const ALL: [Metric; 5] = [Metric::Transfer, Metric::Wait, Metric::Run, Metric::Jct, Metric::BoundedSlowdown];
+
+    /// The metric's key in reports.
+    pub fn key(self) -> &'static str {
+        match self {
+            Metric::Transfer => "transfer",
+            Metric::Wait => "wait",
+            Metric::Run => "run",
+            Metric::Jct => "jct",
+            Metric::BoundedSlowdown => "bounded_slowdown",
+        }
+    }
+
+    /// Whether values are durations (nanoseconds) rather than dimensionless ratios.
+    pub fn is_duration(self) -> bool {
+        self != Metric::BoundedSlowdown
+    }
+
+    /// Converts a recorded histogram value to the reported value (seconds, or a ratio).
+    pub fn to_report(self, recorded: f64) -> f64 {
+        if self.is_duration() { recorded / 1e9 } else { recorded / SLOWDOWN_SCALE }
+    }
+}
+
+/// A histogram for durations in nanoseconds, or for slowdowns in thousandths.
+pub fn new_histogram(metric: Metric) -> Histogram<u64> {
+    let (low, high) = if metric.is_duration() { (LOWEST_NANOS, HIGHEST_NANOS) } else { (1, 1_000_000_000) };
+    Histogram::new_with_bounds(low, high, SIGNIFICANT_DIGITS).expect("static histogram bounds are valid")
+}
+
+/// The five latency histograms of one group of jobs.
+#[derive(Clone, Debug)]
+pub struct LatencySet {
+    histograms: [Histogram<u64>; 5],
+}
+
+impl Default for LatencySet {
+    fn default() -> Self {
+        LatencySet { histograms: Metric::ALL.map(new_histogram) }
+    }
+}
+
+impl LatencySet {
+    /// Records one finished job.
+    #[inline]
+    pub fn record(&mut self, transfer: SimDuration, wait: SimDuration, run: SimDuration, jct: SimDuration) {
+        let [t, w, r, j, s] = &mut self.histograms;
+        t.saturating_record(transfer);
+        w.saturating_record(wait);
+        r.saturating_record(run);
+        j.saturating_record(jct);
+        s.saturating_record(bounded_slowdown_millis(jct, run));
+    }
+
+    /// The histogram of one metric.
+    pub fn get(&self, metric: Metric) -> &Histogram<u64> {
+        &self.histograms[metric as usize]
+    }
+
+    /// Number of jobs recorded.
+    pub fn count(&self) -> u64 {
+        self.histograms[0].len()
+    }
+}
+
+/// Bounded slowdown in thousandths: max(1, JCT / max(run, 10 s)) x 1000.
+#[inline]
+pub fn bounded_slowdown_millis(jct: SimDuration, run: SimDuration) -> u64 {
+    let ratio = jct as f64 / run.max(SLOWDOWN_TAU) as f64;
+    (ratio.max(1.0) * SLOWDOWN_SCALE).round() as u64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bounded_slowdown_uses_a_ten_second_floor() {
+        // A 1 s job that took 5 s in total: 5 / max(1, 10) = 0.5, bounded to 1.
+        assert_eq!(bounded_slowdown_millis(5 * SECOND, SECOND), 1000);
+        // A 100 s job that took 300 s: slowdown 3.
+        assert_eq!(bounded_slowdown_millis(300 * SECOND, 100 * SECOND), 3000);
+        // A 2 s job that took 40 s: 40 / 10 = 4.
+        assert_eq!(bounded_slowdown_millis(40 * SECOND, 2 * SECOND), 4000);
+    }
+}

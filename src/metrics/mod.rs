@@ -1,0 +1,14 @@
+//! The recorder: HDR histograms, utilisation and counters, fed by the engine.
+//!
+//! Definitions follow the team's validation reference: wait = start - arrival at the hub's
+//! queue; transfer = latency + bytes / bandwidth; run = finish - start; JCT = finish - submit;
+//! bounded slowdown = max(1, JCT / max(run, 10 s)). Jobs submitted before the warm-up ends
+//! are left out of every statistic (but still counted as warm-up jobs).
+
+pub mod latency;
+pub mod recorder;
+pub mod utilisation;
+
+pub use latency::{LatencySet, Metric, new_histogram};
+pub use recorder::{Counters, Recorder, RejectReason};
+pub use utilisation::Utilisation;

@@ -1,0 +1,108 @@
+//! Pool utilisation: exact time-weighted means and equal-interval samples.
+//!
+//! The mean is exact: the integral of busy units over the measured window (from the engine's
+//! incrementally kept integral) divided by capacity x window. Each sample is the exact mean
+//! over one interval, so every sample weighs the same amount of time; the histogram holds the
+//! samples whose interval lies wholly after the warm-up.
+
+use hdrhistogram::Histogram;
+
+use crate::engine::HubState;
+use crate::time::{SimDuration, SimTime};
+
+/// Samples are recorded in basis points (1/100 of a percent).
+pub const BASIS_POINTS: f64 = 10_000.0;
+
+/// Utilisation of one pool.
+#[derive(Clone, Debug)]
+pub struct PoolUtilisation {
+    /// Capacity in units.
+    pub capacity: u32,
+    /// Mean utilisation over each sample interval, 0..=1, in time order.
+    pub samples: Vec<f32>,
+    /// Histogram of the measured samples, in basis points.
+    pub histogram: Histogram<u64>,
+    /// Exact time-weighted mean over the measured window (`None` for a zero-capacity pool).
+    pub mean: Option<f64>,
+    /// Busy unit-nanoseconds over the measured window.
+    pub busy_unit_nanos: u128,
+    last_integral: u128,
+    warm_integral: u128,
+}
+
+/// Utilisation of every pool of every hub.
+#[derive(Clone, Debug)]
+pub struct Utilisation {
+    /// Length of one sample interval.
+    pub interval: SimDuration,
+    /// End time of each sample interval.
+    pub sample_times: Vec<SimTime>,
+    /// Indexed by hub x 2 + pool.
+    pub pools: Vec<PoolUtilisation>,
+    warmup: SimTime,
+}
+
+impl Utilisation {
+    /// Tracks the pools of `states` with samples every `interval`, measuring from `warmup`.
+    pub fn new(states: &[HubState], interval: SimDuration, warmup: SimTime) -> Self {
+        let pools = states
+            .iter()
+            .flat_map(|s| s.pools.iter())
+            .map(|p| PoolUtilisation {
+                capacity: p.capacity,
+                samples: Vec::new(),
+                histogram: Histogram::new_with_bounds(1, BASIS_POINTS as u64, 3).expect("valid bounds"),
+                mean: None,
+                busy_unit_nanos: 0,
+                last_integral: 0,
+                warm_integral: 0,
+            })
+            .collect();
+        Utilisation { interval, sample_times: Vec::new(), pools, warmup }
+    }
+
+    fn integrals(states: &[HubState], t: SimTime) -> impl Iterator<Item = u128> + '_ {
+        states.iter().flat_map(|s| s.pools.iter()).map(move |p| p.busy_integral_at(t))
+    }
+
+    /// Closes the sample interval ending at `t`.
+    pub fn sample(&mut self, t: SimTime, states: &[HubState]) {
+        let measured = t >= self.warmup + self.interval;
+        for (pool, integral) in self.pools.iter_mut().zip(Self::integrals(states, t)) {
+            let busy = integral - pool.last_integral;
+            pool.last_integral = integral;
+            if pool.capacity == 0 {
+                pool.samples.push(0.0);
+                continue;
+            }
+            let value = busy as f64 / (f64::from(pool.capacity) * self.interval as f64);
+            pool.samples.push(value as f32);
+            if measured {
+                pool.histogram.saturating_record((value * BASIS_POINTS).round() as u64);
+            }
+        }
+        self.sample_times.push(t);
+    }
+
+    /// Remembers the integrals at the end of the warm-up.
+    pub fn mark_warmup(&mut self, t: SimTime, states: &[HubState]) {
+        for (pool, integral) in self.pools.iter_mut().zip(Self::integrals(states, t)) {
+            pool.warm_integral = integral;
+        }
+    }
+
+    /// Computes the exact means over [warm-up, `end`].
+    pub fn finish(&mut self, end: SimTime, states: &[HubState]) {
+        let window = end.saturating_sub(self.warmup);
+        for (pool, integral) in self.pools.iter_mut().zip(Self::integrals(states, end)) {
+            pool.busy_unit_nanos = integral - pool.warm_integral;
+            pool.mean = (pool.capacity > 0 && window > 0)
+                .then(|| pool.busy_unit_nanos as f64 / (f64::from(pool.capacity) * window as f64));
+        }
+    }
+
+    /// The utilisation of one hub's pool.
+    pub fn pool(&self, hub: usize, pool: crate::model::PoolKind) -> &PoolUtilisation {
+        &self.pools[hub * 2 + pool.index()]
+    }
+}

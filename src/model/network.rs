@@ -1,0 +1,158 @@
+//! The wide-area network: great-circle latency model, bandwidth, per-pair overrides.
+//!
+//! One-way latency = great-circle km x 5 us/km x route factor + fixed delay. Round trip is
+//! twice the one-way latency. Transfer time = one-way latency + bytes / bandwidth (no
+//! contention between transfers in this model).
+
+use crate::model::{Hub, Region};
+use crate::time::{MICROSECOND, SimDuration, seconds_to_nanos};
+
+/// Mean Earth radius in km (IUGG).
+const EARTH_RADIUS_KM: f64 = 6371.0088;
+/// Propagation in fibre, nanoseconds per km one way (about 5 us/km).
+pub const FIBRE_NS_PER_KM: f64 = 5.0 * MICROSECOND as f64;
+
+/// A fixed latency and/or bandwidth between a site (region or hub) and a hub.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LinkOverride {
+    /// Region or hub id at one end.
+    pub from: String,
+    /// Hub id at the other end.
+    pub to: String,
+    /// One-way latency, replacing the model's.
+    pub latency: Option<SimDuration>,
+    /// Bandwidth in bits per second, replacing the default.
+    pub bandwidth_bps: Option<f64>,
+}
+
+/// Parameters of the latency and bandwidth model.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NetworkConfig {
+    /// Ratio of fibre route length to great-circle distance.
+    pub route_factor: f64,
+    /// Fixed equipment delay added to every one-way latency.
+    pub fixed_delay: SimDuration,
+    /// Default bandwidth of every pair in bits per second.
+    pub bandwidth_bps: f64,
+    /// Per-pair overrides.
+    pub links: Vec<LinkOverride>,
+}
+
+impl Default for NetworkConfig {
+    fn default() -> Self {
+        NetworkConfig { route_factor: 2.0, fixed_delay: 500 * MICROSECOND, bandwidth_bps: 1e12, links: Vec::new() }
+    }
+}
+
+/// Great-circle distance in km between two points given in degrees (haversine).
+pub fn great_circle_km(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
+    let (p1, p2) = (lat1.to_radians(), lat2.to_radians());
+    let dp = p2 - p1;
+    let dl = (lon2 - lon1).to_radians();
+    let a = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
+    2.0 * EARTH_RADIUS_KM * a.sqrt().asin()
+}
+
+/// Latency and bandwidth between every demand region and every hub, and between hubs.
+#[derive(Clone, Debug)]
+pub struct Network {
+    hubs: usize,
+    region_hub_latency: Vec<SimDuration>,
+    region_hub_bandwidth: Vec<f64>,
+    hub_hub_latency: Vec<SimDuration>,
+    by_latency: Vec<Vec<u16>>,
+}
+
+impl Network {
+    /// Builds the matrices. Override ids must already be validated against `regions`/`hubs`.
+    pub fn build(config: &NetworkConfig, hubs: &[Hub], regions: &[Region]) -> Network {
+        let model = |lat1, lon1, lat2, lon2| {
+            let km = great_circle_km(lat1, lon1, lat2, lon2);
+            seconds_to_nanos(km * FIBRE_NS_PER_KM * config.route_factor / 1e9) + config.fixed_delay
+        };
+        let n = hubs.len();
+        let mut region_hub_latency = Vec::with_capacity(regions.len() * n);
+        let mut region_hub_bandwidth = Vec::with_capacity(regions.len() * n);
+        for region in regions {
+            for hub in hubs {
+                let mut latency = model(region.lat, region.lon, hub.lat, hub.lon);
+                let mut bandwidth = config.bandwidth_bps;
+                for link in config.links.iter().filter(|l| l.from == region.id && l.to == hub.id) {
+                    latency = link.latency.unwrap_or(latency);
+                    bandwidth = link.bandwidth_bps.unwrap_or(bandwidth);
+                }
+                region_hub_latency.push(latency);
+                region_hub_bandwidth.push(bandwidth);
+            }
+        }
+        let mut hub_hub_latency = Vec::with_capacity(n * n);
+        for a in hubs {
+            for b in hubs {
+                let mut latency = if a.id == b.id { 0 } else { model(a.lat, a.lon, b.lat, b.lon) };
+                for link in config.links.iter().filter(|l| (l.from == a.id && l.to == b.id) || (l.from == b.id && l.to == a.id)) {
+                    latency = link.latency.unwrap_or(latency);
+                }
+                hub_hub_latency.push(latency);
+            }
+        }
+        let by_latency = (0..regions.len())
+            .map(|r| {
+                let mut order: Vec<u16> = (0..n as u16).collect();
+                order.sort_by_key(|&h| (region_hub_latency[r * n + h as usize], h));
+                order
+            })
+            .collect();
+        Network { hubs: n, region_hub_latency, region_hub_bandwidth, hub_hub_latency, by_latency }
+    }
+
+    /// One-way latency from a region to a hub.
+    #[inline]
+    pub fn latency(&self, region: usize, hub: usize) -> SimDuration {
+        self.region_hub_latency[region * self.hubs + hub]
+    }
+
+    /// Round trip from a region to a hub (twice the one-way latency).
+    #[inline]
+    pub fn round_trip(&self, region: usize, hub: usize) -> SimDuration {
+        2 * self.latency(region, hub)
+    }
+
+    /// Bandwidth from a region to a hub in bits per second.
+    #[inline]
+    pub fn bandwidth_bps(&self, region: usize, hub: usize) -> f64 {
+        self.region_hub_bandwidth[region * self.hubs + hub]
+    }
+
+    /// Time to move `bytes` from a region to a hub: one-way latency + bytes / bandwidth.
+    #[inline]
+    pub fn transfer_time(&self, region: usize, hub: usize, bytes: u64) -> SimDuration {
+        let latency = self.latency(region, hub);
+        if bytes == 0 {
+            return latency;
+        }
+        latency + seconds_to_nanos(bytes as f64 * 8.0 / self.bandwidth_bps(region, hub))
+    }
+
+    /// One-way latency between two hubs.
+    pub fn hub_latency(&self, a: usize, b: usize) -> SimDuration {
+        self.hub_hub_latency[a * self.hubs + b]
+    }
+
+    /// Hub indices ordered by latency from a region (ties by index).
+    #[inline]
+    pub fn hubs_by_latency(&self, region: usize) -> &[u16] {
+        &self.by_latency[region]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn haversine_matches_a_known_distance() {
+        // Beijing to Shanghai is about 1,067 km along the great circle.
+        let km = great_circle_km(39.90, 116.40, 31.23, 121.47);
+        assert!((km - 1067.0).abs() < 10.0, "{km}");
+    }
+}

@@ -1,0 +1,36 @@
+//! Placement policies: a read-only view of the network in, a decision out.
+//!
+//! A scheduler never mutates the world; the engine applies its decision. Adding a policy is
+//! one file implementing [`Scheduler`] plus one line in [`registry::POLICIES`].
+
+pub mod least_loaded;
+pub mod nearest;
+pub mod random;
+pub mod registry;
+pub mod round_robin;
+pub mod view;
+
+pub use registry::{POLICIES, PolicyInfo, UnknownScheduler, build};
+pub use view::{JobRequest, View};
+
+use crate::rng::SimRng;
+use crate::time::SimTime;
+
+/// What the engine should do with a job.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Decision {
+    /// Send the job (and its data) to this hub index.
+    Run(u16),
+    /// Ask again at this time (must lie in the future).
+    Defer(SimTime),
+    /// Refuse the job.
+    Reject,
+}
+
+/// A placement policy.
+pub trait Scheduler: Send {
+    /// Decides where `job` runs. Called only when at least one hub is eligible for the job
+    /// (its pool is large enough and the round trip from the job's origin is within limits).
+    /// `rng` is the scheduler's own stream, independent of the workload streams.
+    fn decide(&mut self, job: &JobRequest, view: &View<'_>, rng: &mut SimRng) -> Decision;
+}

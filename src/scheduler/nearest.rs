@@ -1,0 +1,17 @@
+//! `nearest`: the eligible hub with the lowest latency from the job's origin.
+//!
+//! Needs: latencies only. Weakness: ignores load entirely, so demand concentrated in a few
+//! regions piles up on their local hubs while distant capacity idles.
+
+use crate::rng::SimRng;
+use crate::scheduler::{Decision, JobRequest, Scheduler, View};
+
+/// Lowest one-way latency from the origin; ties go to the lower hub index.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Nearest;
+
+impl Scheduler for Nearest {
+    fn decide(&mut self, job: &JobRequest, view: &View<'_>, _rng: &mut SimRng) -> Decision {
+        view.eligible_by_latency(job).next().map_or(Decision::Reject, |h| Decision::Run(h as u16))
+    }
+}

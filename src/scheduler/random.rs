@@ -1,0 +1,25 @@
+//! `random`: a uniformly random eligible hub.
+//!
+//! Needs: nothing but eligibility. Weakness: blind to load and capacity, so small hubs get as
+//! many jobs as large ones; with equal hubs it is the classic random-routing baseline (each hub
+//! an independent queue fed by a thinned Poisson stream).
+
+use rand::RngExt;
+
+use crate::rng::SimRng;
+use crate::scheduler::{Decision, JobRequest, Scheduler, View};
+
+/// Uniform among eligible hubs, from the scheduler's own random stream.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Random;
+
+impl Scheduler for Random {
+    fn decide(&mut self, job: &JobRequest, view: &View<'_>, rng: &mut SimRng) -> Decision {
+        let count = view.eligible_hubs(job).count();
+        if count == 0 {
+            return Decision::Reject;
+        }
+        let pick = rng.random_range(0..count);
+        view.eligible_hubs(job).nth(pick).map_or(Decision::Reject, |h| Decision::Run(h as u16))
+    }
+}

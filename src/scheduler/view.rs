@@ -1,0 +1,83 @@
+//! The read-only view a scheduler decides from, and the request it decides about.
+
+use crate::engine::HubState;
+use crate::model::{Hub, Network, PoolKind};
+use crate::time::{SimDuration, SimTime};
+
+/// What a scheduler knows about a job: what it asks for, not how long it will really run.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct JobRequest {
+    /// Workload class index.
+    pub class: u16,
+    /// Origin region index.
+    pub origin: u16,
+    /// Pool the job needs.
+    pub pool: PoolKind,
+    /// Units it needs for its whole runtime.
+    pub units: u32,
+    /// Bytes to move to the hub.
+    pub data_bytes: u64,
+    /// Largest allowed round trip from the origin, if any.
+    pub max_round_trip: Option<SimDuration>,
+    /// Submission time.
+    pub submit: SimTime,
+}
+
+/// A read-only view of the hubs and network at the time of a decision.
+///
+/// Building it costs O(1): it borrows the engine's per-hub aggregates, which the engine keeps
+/// up to date incrementally.
+#[derive(Clone, Copy)]
+pub struct View<'a> {
+    /// Current simulated time.
+    pub now: SimTime,
+    /// Static hub descriptions (capacity, price, renewable share, location).
+    pub hubs: &'a [Hub],
+    /// Dynamic per-hub, per-pool state.
+    pub state: &'a [HubState],
+    /// Latency and bandwidth between regions and hubs.
+    pub network: &'a Network,
+}
+
+impl View<'_> {
+    /// Number of hubs.
+    pub fn hub_count(&self) -> usize {
+        self.hubs.len()
+    }
+
+    /// Whether `hub` can ever run `job`: its pool is large enough and the round trip fits.
+    #[inline]
+    pub fn eligible(&self, job: &JobRequest, hub: usize) -> bool {
+        self.hubs[hub].capacity(job.pool) >= job.units
+            && job.max_round_trip.is_none_or(|limit| self.network.round_trip(job.origin as usize, hub) <= limit)
+    }
+
+    /// Eligible hubs in index order.
+    pub fn eligible_hubs<'v>(&'v self, job: &'v JobRequest) -> impl Iterator<Item = usize> + 'v {
+        (0..self.hubs.len()).filter(move |&h| self.eligible(job, h))
+    }
+
+    /// Eligible hubs from the nearest to the farthest (ties by index).
+    pub fn eligible_by_latency<'v>(&'v self, job: &'v JobRequest) -> impl Iterator<Item = usize> + 'v {
+        self.network.hubs_by_latency(job.origin as usize).iter().map(|&h| h as usize).filter(move |&h| self.eligible(job, h))
+    }
+
+    /// Units of `pool` not allocated at `hub`.
+    #[inline]
+    pub fn free_units(&self, hub: usize, pool: PoolKind) -> u32 {
+        let p = &self.state[hub].pools[pool.index()];
+        p.capacity - p.busy
+    }
+
+    /// (busy + queued units) / capacity of `pool` at `hub`; infinite for a zero-capacity pool.
+    #[inline]
+    pub fn load(&self, hub: usize, pool: PoolKind) -> f64 {
+        self.state[hub].pools[pool.index()].load()
+    }
+
+    /// One-way latency from the job's origin to `hub`.
+    #[inline]
+    pub fn latency(&self, job: &JobRequest, hub: usize) -> SimDuration {
+        self.network.latency(job.origin as usize, hub)
+    }
+}

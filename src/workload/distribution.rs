@@ -1,0 +1,224 @@
+//! Distributions of job attributes (units, runtime, data size), with optional clamps.
+//!
+//! Values are plain `f64` in the attribute's base unit: units, seconds, or bytes.
+
+use rand::RngExt;
+use rand_distr::{Distribution as _, Exp, LogNormal, Pareto};
+
+use crate::rng::SimRng;
+
+/// The shape of a distribution, validated at construction.
+#[derive(Clone, Debug)]
+pub enum Shape {
+    /// Always the same value.
+    Constant(f64),
+    /// Exponential with the given mean.
+    Exponential(Exp<f64>, f64),
+    /// Lognormal given by its median and the sigma of the underlying normal.
+    LogNormal(LogNormal<f64>, f64, f64),
+    /// Pareto with scale (minimum) and shape (tail index alpha).
+    Pareto(Pareto<f64>, f64, f64),
+    /// Uniform on [low, high).
+    Uniform(f64, f64),
+    /// Uniform choice among listed values.
+    Empirical(Vec<f64>),
+}
+
+/// A distribution with optional lower and upper clamps.
+#[derive(Clone, Debug)]
+pub struct Distribution {
+    shape: Shape,
+    min: f64,
+    max: f64,
+}
+
+impl Distribution {
+    /// Always `value`.
+    pub fn constant(value: f64) -> Result<Self, String> {
+        check_finite("value", value)?;
+        Ok(Self::from_shape(Shape::Constant(value)))
+    }
+
+    /// Exponential with the given `mean` (> 0).
+    pub fn exponential(mean: f64) -> Result<Self, String> {
+        check_positive("mean", mean)?;
+        let exp = Exp::new(1.0 / mean).map_err(|e| e.to_string())?;
+        Ok(Self::from_shape(Shape::Exponential(exp, mean)))
+    }
+
+    /// Lognormal with the given `median` (> 0) and `sigma` (>= 0).
+    pub fn lognormal(median: f64, sigma: f64) -> Result<Self, String> {
+        check_positive("median", median)?;
+        if !(sigma.is_finite() && sigma >= 0.0) {
+            return Err(format!("sigma must be finite and >= 0, got {sigma}"));
+        }
+        let dist = LogNormal::new(median.ln(), sigma).map_err(|e| e.to_string())?;
+        Ok(Self::from_shape(Shape::LogNormal(dist, median, sigma)))
+    }
+
+    /// Pareto with `scale` (> 0, the minimum) and `shape` alpha (> 0).
+    pub fn pareto(scale: f64, shape: f64) -> Result<Self, String> {
+        check_positive("scale", scale)?;
+        check_positive("shape", shape)?;
+        let dist = Pareto::new(scale, shape).map_err(|e| e.to_string())?;
+        Ok(Self::from_shape(Shape::Pareto(dist, scale, shape)))
+    }
+
+    /// Uniform on [`low`, `high`).
+    pub fn uniform(low: f64, high: f64) -> Result<Self, String> {
+        check_finite("low", low)?;
+        check_finite("high", high)?;
+        if low > high {
+            return Err(format!("low ({low}) must not exceed high ({high})"));
+        }
+        Ok(Self::from_shape(Shape::Uniform(low, high)))
+    }
+
+    /// Uniform choice among `values` (at least one).
+    pub fn empirical(values: Vec<f64>) -> Result<Self, String> {
+        if values.is_empty() {
+            return Err("values must list at least one value".into());
+        }
+        for &v in &values {
+            check_finite("every value", v)?;
+        }
+        Ok(Self::from_shape(Shape::Empirical(values)))
+    }
+
+    fn from_shape(shape: Shape) -> Self {
+        Distribution { shape, min: f64::NEG_INFINITY, max: f64::INFINITY }
+    }
+
+    /// Clamps every draw to [`min`, `max`].
+    pub fn clamped(mut self, min: Option<f64>, max: Option<f64>) -> Result<Self, String> {
+        if let Some(min) = min {
+            check_finite("min", min)?;
+            self.min = min;
+        }
+        if let Some(max) = max {
+            check_finite("max", max)?;
+            self.max = max;
+        }
+        if self.min > self.max {
+            return Err(format!("min ({}) must not exceed max ({})", self.min, self.max));
+        }
+        Ok(self)
+    }
+
+    /// Draws one value.
+    #[inline]
+    pub fn sample(&self, rng: &mut SimRng) -> f64 {
+        let raw = match &self.shape {
+            Shape::Constant(v) => *v,
+            Shape::Exponential(d, _) => d.sample(rng),
+            Shape::LogNormal(d, _, _) => d.sample(rng),
+            Shape::Pareto(d, _, _) => d.sample(rng),
+            Shape::Uniform(low, high) => {
+                if low == high {
+                    *low
+                } else {
+                    rng.random_range(*low..*high)
+                }
+            }
+            Shape::Empirical(values) => values[rng.random_range(0..values.len())],
+        };
+        raw.clamp(self.min, self.max)
+    }
+
+    /// The mean of the unclamped distribution (infinite for Pareto with shape <= 1).
+    pub fn unclamped_mean(&self) -> f64 {
+        match &self.shape {
+            Shape::Constant(v) => *v,
+            Shape::Exponential(_, mean) => *mean,
+            Shape::LogNormal(_, median, sigma) => median * (sigma * sigma / 2.0).exp(),
+            Shape::Pareto(_, scale, shape) => {
+                if *shape <= 1.0 {
+                    f64::INFINITY
+                } else {
+                    shape * scale / (shape - 1.0)
+                }
+            }
+            Shape::Uniform(low, high) => (low + high) / 2.0,
+            Shape::Empirical(values) => values.iter().sum::<f64>() / values.len() as f64,
+        }
+    }
+
+    /// The largest value a draw can take.
+    pub fn upper_bound(&self) -> f64 {
+        let raw = match &self.shape {
+            Shape::Constant(v) => *v,
+            Shape::Uniform(_, high) => *high,
+            Shape::Empirical(values) => values.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+            _ => f64::INFINITY,
+        };
+        raw.min(self.max)
+    }
+
+    /// The smallest value a draw can take.
+    pub fn lower_bound(&self) -> f64 {
+        let raw = match &self.shape {
+            Shape::Constant(v) => *v,
+            Shape::Exponential(..) | Shape::LogNormal(..) => 0.0,
+            Shape::Pareto(_, scale, _) => *scale,
+            Shape::Uniform(low, _) => *low,
+            Shape::Empirical(values) => values.iter().copied().fold(f64::INFINITY, f64::min),
+        };
+        raw.max(self.min)
+    }
+}
+
+fn check_finite(name: &str, value: f64) -> Result<(), String> {
+    if value.is_finite() { Ok(()) } else { Err(format!("{name} must be a finite number, got {value}")) }
+}
+
+fn check_positive(name: &str, value: f64) -> Result<(), String> {
+    if value.is_finite() && value > 0.0 { Ok(()) } else { Err(format!("{name} must be > 0, got {value}")) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rng::{Stream, stream};
+
+    fn mean_of(d: &Distribution, n: usize) -> f64 {
+        let mut rng = stream(7, Stream::Workload(0));
+        (0..n).map(|_| d.sample(&mut rng)).sum::<f64>() / n as f64
+    }
+
+    #[test]
+    fn sample_means_match_the_analytical_means() {
+        let cases = [
+            Distribution::exponential(2.0).unwrap(),
+            Distribution::lognormal(1.0, 0.5).unwrap(),
+            Distribution::pareto(1.0, 3.0).unwrap(),
+            Distribution::uniform(2.0, 4.0).unwrap(),
+            Distribution::empirical(vec![1.0, 2.0, 6.0]).unwrap(),
+        ];
+        for d in cases {
+            let (expected, got) = (d.unclamped_mean(), mean_of(&d, 200_000));
+            assert!((got - expected).abs() / expected < 0.02, "{d:?}: {got} vs {expected}");
+        }
+    }
+
+    #[test]
+    fn clamps_bound_every_draw() {
+        let d = Distribution::lognormal(8.0, 2.0).unwrap().clamped(Some(1.0), Some(256.0)).unwrap();
+        let mut rng = stream(1, Stream::Workload(0));
+        for _ in 0..10_000 {
+            let v = d.sample(&mut rng);
+            assert!((1.0..=256.0).contains(&v));
+        }
+        assert_eq!(d.upper_bound(), 256.0);
+    }
+
+    #[test]
+    fn bad_parameters_are_refused() {
+        assert!(Distribution::exponential(0.0).is_err());
+        assert!(Distribution::lognormal(-1.0, 1.0).is_err());
+        assert!(Distribution::lognormal(1.0, -1.0).is_err());
+        assert!(Distribution::pareto(1.0, 0.0).is_err());
+        assert!(Distribution::uniform(3.0, 2.0).is_err());
+        assert!(Distribution::empirical(vec![]).is_err());
+        assert!(Distribution::constant(1.0).unwrap().clamped(Some(3.0), Some(2.0)).is_err());
+    }
+}

@@ -1,0 +1,71 @@
+//! A synthetic job source: one per class, generating its next arrival only when one fires.
+
+use rand::RngExt;
+use rand::distr::weighted::WeightedIndex;
+use rand_distr::{Distribution as _, Exp1};
+
+use crate::rng::SimRng;
+use crate::time::{SimDuration, SimTime, seconds_to_nanos};
+use crate::workload::JobClass;
+
+/// The attributes of one job, drawn from its class's stream.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct JobDraw {
+    /// Origin region index.
+    pub origin: u16,
+    /// Units requested.
+    pub units: u32,
+    /// True runtime.
+    pub runtime: SimDuration,
+    /// Bytes to move.
+    pub data_bytes: u64,
+}
+
+/// Generates the jobs of one class from the class's own random stream.
+///
+/// Arrivals of a non-homogeneous class use thinning (Lewis and Shedler): candidates come at the
+/// peak rate and are kept with probability rate(t) / peak. Inter-arrival times and attributes
+/// come from one stream that no scheduling decision touches (common random numbers).
+#[derive(Clone, Debug)]
+pub struct Source {
+    rng: SimRng,
+    origins: WeightedIndex<f64>,
+    peak_rate_per_ns: f64,
+}
+
+impl Source {
+    /// A source for `class` drawing from `rng`. The class must be validated (positive weights).
+    pub fn new(class: &JobClass, rng: SimRng) -> Source {
+        let origins = WeightedIndex::new(class.origin_weights.iter().copied()).expect("validated origin weights");
+        Source { rng, origins, peak_rate_per_ns: class.arrival.peak_rate_per_second() / 1e9 }
+    }
+
+    /// The next arrival strictly after the previous one at `after` (may lie past the run's end).
+    #[inline]
+    pub fn next_arrival(&mut self, class: &JobClass, after: SimTime) -> SimTime {
+        let mut t = after;
+        loop {
+            let gap: f64 = Exp1.sample(&mut self.rng);
+            t = t.saturating_add((gap / self.peak_rate_per_ns).round() as u64);
+            match &class.arrival.diurnal {
+                None => return t,
+                Some(_) => {
+                    let keep = class.arrival.rate_at(t) / class.arrival.peak_rate_per_second();
+                    if self.rng.random::<f64>() < keep || t == u64::MAX {
+                        return t;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Draws the attributes of the job arriving now.
+    #[inline]
+    pub fn draw(&mut self, class: &JobClass) -> JobDraw {
+        let origin = if class.origin_weights.len() == 1 { 0 } else { self.origins.sample(&mut self.rng) as u16 };
+        let units = class.units.sample(&mut self.rng).round().clamp(1.0, u32::MAX as f64) as u32;
+        let runtime = seconds_to_nanos(class.runtime.sample(&mut self.rng)).max(1);
+        let data_bytes = class.data.sample(&mut self.rng).round().max(0.0) as u64;
+        JobDraw { origin, units, runtime, data_bytes }
+    }
+}
