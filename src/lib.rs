@@ -3,11 +3,17 @@
 //!
 //! Data flows one way: scenario -> world -> engine <-> scheduler -> recorder -> report.
 
+pub mod bench;
+pub mod cli;
 pub mod engine;
 pub mod metrics;
 pub mod model;
 pub mod quantity;
+pub mod report;
 pub mod rng;
+pub mod scenario;
 pub mod scheduler;
+pub mod seeds;
+pub mod simulation;
 pub mod time;
 pub mod workload;

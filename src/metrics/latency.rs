@@ -6,10 +6,10 @@ use crate::time::{SECOND, SimDuration};
 
 /// Significant digits kept by every histogram.
 pub const SIGNIFICANT_DIGITS: u8 = 3;
-/// Smallest distinguishable duration: 1 microsecond, in nanoseconds.
-pub const LOWEST_NANOS: u64 = 1_000;
-/// Largest recordable duration: 400 days, in nanoseconds (larger values are clamped).
-pub const HIGHEST_NANOS: u64 = 400 * 86_400 * SECOND;
+/// Durations are recorded in microseconds (a zero wait stays exactly zero).
+pub const NANOS_PER_RECORDED: u64 = 1_000;
+/// Largest recordable duration: 400 days, in microseconds (larger values are clamped).
+pub const HIGHEST_MICROS: u64 = 400 * 86_400 * SECOND / NANOS_PER_RECORDED;
 /// Bounded slowdown is recorded in thousandths.
 pub const SLOWDOWN_SCALE: f64 = 1000.0;
 /// Feitelson's threshold for bounded slowdown.
@@ -52,14 +52,20 @@ impl Metric {
 
     /// Converts a recorded histogram value to the reported value (seconds, or a ratio).
     pub fn to_report(self, recorded: f64) -> f64 {
-        if self.is_duration() { recorded / 1e9 } else { recorded / SLOWDOWN_SCALE }
+        if self.is_duration() { recorded / 1e6 } else { recorded / SLOWDOWN_SCALE }
     }
 }
 
-/// A histogram for durations in nanoseconds, or for slowdowns in thousandths.
+/// A histogram for durations in microseconds, or for slowdowns in thousandths.
 pub fn new_histogram(metric: Metric) -> Histogram<u64> {
-    let (low, high) = if metric.is_duration() { (LOWEST_NANOS, HIGHEST_NANOS) } else { (1, 1_000_000_000) };
-    Histogram::new_with_bounds(low, high, SIGNIFICANT_DIGITS).expect("static histogram bounds are valid")
+    let high = if metric.is_duration() { HIGHEST_MICROS } else { 1_000_000_000 };
+    Histogram::new_with_bounds(1, high, SIGNIFICANT_DIGITS).expect("static histogram bounds are valid")
+}
+
+/// A duration in nanoseconds as recorded: whole microseconds, rounded to nearest.
+#[inline]
+pub fn recorded(nanos: SimDuration) -> u64 {
+    (nanos + NANOS_PER_RECORDED / 2) / NANOS_PER_RECORDED
 }
 
 /// The five latency histograms of one group of jobs.
@@ -79,10 +85,10 @@ impl LatencySet {
     #[inline]
     pub fn record(&mut self, transfer: SimDuration, wait: SimDuration, run: SimDuration, jct: SimDuration) {
         let [t, w, r, j, s] = &mut self.histograms;
-        t.saturating_record(transfer);
-        w.saturating_record(wait);
-        r.saturating_record(run);
-        j.saturating_record(jct);
+        t.saturating_record(recorded(transfer));
+        w.saturating_record(recorded(wait));
+        r.saturating_record(recorded(run));
+        j.saturating_record(recorded(jct));
         s.saturating_record(bounded_slowdown_millis(jct, run));
     }
 

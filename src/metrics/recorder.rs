@@ -3,6 +3,7 @@
 use hdrhistogram::Histogram;
 
 use crate::engine::HubState;
+use crate::metrics::latency::recorded;
 use crate::metrics::{LatencySet, Metric, Utilisation, new_histogram};
 use crate::model::Job;
 use crate::time::{HOUR, SimDuration, SimTime};
@@ -177,8 +178,8 @@ impl Recorder {
         self.class_latency[job.class as usize].record(job.transfer, wait, run, jct);
         self.all_latency.record(job.transfer, wait, run, jct);
         let hub = &mut self.hub_records[job.hub as usize];
-        hub.wait.saturating_record(wait);
-        hub.jct.saturating_record(jct);
+        hub.wait.saturating_record(recorded(wait));
+        hub.jct.saturating_record(recorded(jct));
     }
 
     /// Counters of measured jobs over all classes.

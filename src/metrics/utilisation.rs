@@ -2,16 +2,11 @@
 //!
 //! The mean is exact: the integral of busy units over the measured window (from the engine's
 //! incrementally kept integral) divided by capacity x window. Each sample is the exact mean
-//! over one interval, so every sample weighs the same amount of time; the histogram holds the
-//! samples whose interval lies wholly after the warm-up.
-
-use hdrhistogram::Histogram;
+//! over one interval, so every sample weighs the same amount of time; the measured samples
+//! (percentiles, histogram) are those whose interval lies wholly after the warm-up.
 
 use crate::engine::HubState;
 use crate::time::{SimDuration, SimTime};
-
-/// Samples are recorded in basis points (1/100 of a percent).
-pub const BASIS_POINTS: f64 = 10_000.0;
 
 /// Utilisation of one pool.
 #[derive(Clone, Debug)]
@@ -20,8 +15,6 @@ pub struct PoolUtilisation {
     pub capacity: u32,
     /// Mean utilisation over each sample interval, 0..=1, in time order.
     pub samples: Vec<f32>,
-    /// Histogram of the measured samples, in basis points.
-    pub histogram: Histogram<u64>,
     /// Exact time-weighted mean over the measured window (`None` for a zero-capacity pool).
     pub mean: Option<f64>,
     /// Busy unit-nanoseconds over the measured window.
@@ -37,6 +30,8 @@ pub struct Utilisation {
     pub interval: SimDuration,
     /// End time of each sample interval.
     pub sample_times: Vec<SimTime>,
+    /// Index of the first sample whose interval starts at or after the warm-up.
+    pub first_measured: Option<usize>,
     /// Indexed by hub x 2 + pool.
     pub pools: Vec<PoolUtilisation>,
     warmup: SimTime,
@@ -51,14 +46,13 @@ impl Utilisation {
             .map(|p| PoolUtilisation {
                 capacity: p.capacity,
                 samples: Vec::new(),
-                histogram: Histogram::new_with_bounds(1, BASIS_POINTS as u64, 3).expect("valid bounds"),
                 mean: None,
                 busy_unit_nanos: 0,
                 last_integral: 0,
                 warm_integral: 0,
             })
             .collect();
-        Utilisation { interval, sample_times: Vec::new(), pools, warmup }
+        Utilisation { interval, sample_times: Vec::new(), first_measured: None, pools, warmup }
     }
 
     fn integrals(states: &[HubState], t: SimTime) -> impl Iterator<Item = u128> + '_ {
@@ -67,7 +61,9 @@ impl Utilisation {
 
     /// Closes the sample interval ending at `t`.
     pub fn sample(&mut self, t: SimTime, states: &[HubState]) {
-        let measured = t >= self.warmup + self.interval;
+        if self.first_measured.is_none() && t >= self.warmup + self.interval {
+            self.first_measured = Some(self.sample_times.len());
+        }
         for (pool, integral) in self.pools.iter_mut().zip(Self::integrals(states, t)) {
             let busy = integral - pool.last_integral;
             pool.last_integral = integral;
@@ -77,9 +73,6 @@ impl Utilisation {
             }
             let value = busy as f64 / (f64::from(pool.capacity) * self.interval as f64);
             pool.samples.push(value as f32);
-            if measured {
-                pool.histogram.saturating_record((value * BASIS_POINTS).round() as u64);
-            }
         }
         self.sample_times.push(t);
     }
@@ -99,6 +92,12 @@ impl Utilisation {
             pool.mean = (pool.capacity > 0 && window > 0)
                 .then(|| pool.busy_unit_nanos as f64 / (f64::from(pool.capacity) * window as f64));
         }
+    }
+
+    /// The samples of a pool taken after the warm-up.
+    pub fn measured_samples(&self, hub: usize, pool: crate::model::PoolKind) -> &[f32] {
+        let samples = &self.pool(hub, pool).samples;
+        self.first_measured.map_or(&[][..], |first| &samples[first.min(samples.len())..])
     }
 
     /// The utilisation of one hub's pool.

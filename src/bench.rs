@@ -1,0 +1,145 @@
+//! `cnsim bench`: the reference model of the validation notes, timed.
+//!
+//! N hubs of 64 units, each fed by its own Poisson stream at 57.6 jobs/s (rho = 0.9), every
+//! job 1 unit for an exponential runtime with mean 1 s, FIFO, no data, no network delay, all
+//! metrics on. Each region sits at its hub and `nearest` routes to it, so each hub is an
+//! M/M/64 queue with Wq = 0.048541 s.
+
+use serde::Serialize;
+
+use crate::engine::RunConfig;
+use crate::model::{Hub, NetworkConfig, PoolKind, Region};
+use crate::scenario::Scenario;
+use crate::simulation::simulate;
+use crate::time::SECOND;
+use crate::workload::{Arrival, Distribution, JobClass};
+
+/// Units per hub in the reference model.
+pub const UNITS_PER_HUB: u32 = 64;
+/// Arrival rate per hub, jobs per second.
+pub const RATE_PER_HUB: f64 = 57.6;
+/// Exact mean wait of the reference model (Erlang C, c = 64, a = 57.6).
+pub const REFERENCE_WQ: f64 = 0.048541;
+
+/// The reference model with `hubs` hubs, sized to submit about `jobs` jobs.
+pub fn reference_scenario(hubs: usize, jobs: u64, seed: u64) -> Scenario {
+    let side = (hubs as f64).sqrt().ceil() as usize;
+    let place = |i: usize| (20.0 + (i / side) as f64 * 0.25, 90.0 + (i % side) as f64 * 0.25);
+    let hub_list: Vec<Hub> = (0..hubs)
+        .map(|i| {
+            let (lat, lon) = place(i);
+            Hub {
+                id: format!("h{}", i + 1),
+                name: format!("hub {}", i + 1),
+                cluster: String::new(),
+                side: None,
+                lat,
+                lon,
+                capacity: [UNITS_PER_HUB, 0],
+                pue: 1.2,
+                price: 0.5,
+                renewable: 0.0,
+            }
+        })
+        .collect();
+    let regions: Vec<Region> = (0..hubs)
+        .map(|i| {
+            let (lat, lon) = place(i);
+            Region { id: format!("r{}", i + 1), lat, lon, weight: 1.0 }
+        })
+        .collect();
+    let total_rate = RATE_PER_HUB * hubs as f64;
+    let duration = ((jobs as f64 / total_rate) * SECOND as f64).ceil() as u64;
+    let class = JobClass {
+        name: "unit".into(),
+        pool: PoolKind::Intelligent,
+        arrival: Arrival { rate_per_second: total_rate, diurnal: None },
+        units: Distribution::constant(1.0).expect("valid"),
+        runtime: Distribution::exponential(1.0).expect("valid"),
+        data: Distribution::constant(0.0).expect("valid"),
+        max_round_trip: None,
+        deadline: None,
+        origin_weights: vec![1.0; hubs],
+    };
+    Scenario {
+        name: format!("reference-{hubs}x64"),
+        description: Some("the reference model of the validation notes".into()),
+        run: RunConfig { seed, duration, warmup: duration / 10, sample_interval: (duration / 1000).max(1) },
+        scheduler: "nearest".into(),
+        preset: None,
+        hubs: hub_list,
+        regions,
+        network: NetworkConfig { fixed_delay: 0, ..NetworkConfig::default() },
+        classes: vec![class],
+        grid_carbon_kg_per_kwh: 0.85,
+    }
+}
+
+/// One timed run.
+#[derive(Clone, Debug, Serialize)]
+pub struct BenchRun {
+    /// Jobs submitted.
+    pub jobs: u64,
+    /// Events processed.
+    pub events: u64,
+    /// Wall seconds of the event loop.
+    pub wall_seconds: f64,
+    /// Mean wait measured (seconds), to show the run was the real model.
+    pub mean_wait: f64,
+}
+
+/// The figures `cnsim bench` prints.
+#[derive(Clone, Debug, Serialize)]
+pub struct BenchSummary {
+    /// Hubs in the model.
+    pub hubs: usize,
+    /// Jobs asked for per run.
+    pub jobs_requested: u64,
+    /// Every run, in order.
+    pub runs: Vec<BenchRun>,
+    /// Median jobs per wall second.
+    pub median_jobs_per_second: f64,
+    /// Median events per wall second.
+    pub median_events_per_second: f64,
+    /// Median nanoseconds per event.
+    pub median_ns_per_event: f64,
+    /// Peak resident memory of the process.
+    pub peak_rss_bytes: Option<u64>,
+    /// Exact Wq of the model, for comparison with `runs[].mean_wait`.
+    pub exact_mean_wait: f64,
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    let n = values.len();
+    if n == 0 {
+        f64::NAN
+    } else if n % 2 == 1 {
+        values[n / 2]
+    } else {
+        (values[n / 2 - 1] + values[n / 2]) / 2.0
+    }
+}
+
+/// Runs the reference model `runs` times (seeds 1..=runs).
+pub fn run(hubs: usize, jobs: u64, runs: usize) -> BenchSummary {
+    let mut results = Vec::with_capacity(runs);
+    for seed in 1..=runs as u64 {
+        let scenario = reference_scenario(hubs, jobs, seed);
+        let output = simulate(&scenario).expect("nearest is a known scheduler");
+        let total = output.recorder.total();
+        let submitted = total.submitted + output.recorder.warmup_counters.submitted;
+        let wait = output.recorder.all_latency.get(crate::metrics::Metric::Wait).mean() / 1e9;
+        results.push(BenchRun { jobs: submitted, events: output.recorder.events, wall_seconds: output.wall.seconds, mean_wait: wait });
+    }
+    BenchSummary {
+        hubs,
+        jobs_requested: jobs,
+        median_jobs_per_second: median(results.iter().map(|r| r.jobs as f64 / r.wall_seconds).collect()),
+        median_events_per_second: median(results.iter().map(|r| r.events as f64 / r.wall_seconds).collect()),
+        median_ns_per_event: median(results.iter().map(|r| r.wall_seconds * 1e9 / r.events as f64).collect()),
+        peak_rss_bytes: crate::report::peak_rss_bytes(),
+        exact_mean_wait: REFERENCE_WQ,
+        runs: results,
+    }
+}

@@ -1,0 +1,346 @@
+//! Command-line interface: argument parsing, commands, outputs and exit codes.
+//!
+//! Exit codes: 0 success, 2 bad input (scenario, arguments), 1 a failure of the run (such as
+//! an output file that cannot be written). Outputs are rendered completely before any file is
+//! written, and each file is written to a temporary name and renamed, so a failed run leaves
+//! nothing half-written.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::report;
+use crate::scenario::{Scenario, ScenarioError};
+use crate::scheduler::registry;
+use crate::simulation::{RunOutput, simulate_with_progress};
+use crate::time::{DURATION_UNITS_HELP, parse_duration};
+use crate::{bench, seeds};
+
+/// A discrete-event simulator of a national computing-power network.
+#[derive(Debug, Parser)]
+#[command(name = "cnsim", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+/// Report formats.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Aligned tables and bar charts.
+    #[default]
+    Text,
+    /// Stable keys, documented in the README.
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run a scenario (the built-in default when none is given) and print its report.
+    Run(RunArgs),
+    /// Print the preset hubs with national totals and the hub-to-hub latency matrix.
+    Hubs {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Preset to show.
+        #[arg(long, default_value = seeds::DEFAULT_PRESET)]
+        preset: String,
+    },
+    /// List the schedulers with one line each.
+    Schedulers,
+    /// Check a scenario file and summarise it, without running it.
+    Validate {
+        /// The scenario file.
+        scenario: PathBuf,
+    },
+    /// Time the reference model (N hubs x 64 units, rho = 0.9) and print jobs/s, events/s and memory.
+    Bench {
+        /// Hubs in the model.
+        #[arg(long, default_value_t = 8)]
+        hubs: usize,
+        /// Jobs per run.
+        #[arg(long, default_value_t = 2_000_000)]
+        jobs: u64,
+        /// Runs (the median is reported).
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+}
+
+#[derive(Debug, Default, clap::Args)]
+struct RunArgs {
+    /// Scenario file (TOML). Without it, the built-in default (scenarios/default.toml).
+    scenario: Option<PathBuf>,
+    /// Master seed, replacing the scenario's.
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Scheduler, replacing the scenario's (see `cnsim schedulers`).
+    #[arg(long)]
+    scheduler: Option<String>,
+    /// Simulated duration such as "7d" or "30min", replacing the scenario's; the warm-up
+    /// keeps its share of the run unless --warmup is given.
+    #[arg(long)]
+    duration: Option<String>,
+    /// Warm-up such as "1d", replacing the scenario's.
+    #[arg(long)]
+    warmup: Option<String>,
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Write the report to this file instead of standard output.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Write the utilisation time series as CSV to this file.
+    #[arg(long)]
+    timeseries: Option<PathBuf>,
+    /// Write every latency histogram to this file in HdrHistogram interval-log format.
+    #[arg(long)]
+    hdr_log: Option<PathBuf>,
+}
+
+/// A command's failure, with the exit code it maps to.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// Bad input: exit code 2.
+    #[error("{0}")]
+    Input(String),
+    /// The run failed: exit code 1.
+    #[error("{0}")]
+    Run(String),
+}
+
+impl CliError {
+    /// The process exit code.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            CliError::Input(_) => 2,
+            CliError::Run(_) => 1,
+        }
+    }
+}
+
+impl From<ScenarioError> for CliError {
+    fn from(e: ScenarioError) -> Self {
+        CliError::Input(e.to_string())
+    }
+}
+
+/// Runs the command line.
+pub fn main(cli: Cli) -> Result<(), CliError> {
+    match cli.command.unwrap_or(Command::Run(RunArgs::default())) {
+        Command::Run(args) => run(args),
+        Command::Hubs { format, preset } => hubs(&preset, format),
+        Command::Schedulers => {
+            let width = registry::POLICIES.iter().map(|p| p.name.len()).max().unwrap_or(0);
+            for p in registry::POLICIES {
+                println!("{:<width$}  {}", p.name, p.summary);
+            }
+            Ok(())
+        }
+        Command::Validate { scenario } => validate(&scenario),
+        Command::Bench { hubs, jobs, runs, format } => bench_command(hubs, jobs, runs, format),
+    }
+}
+
+fn load(path: Option<&Path>) -> Result<Scenario, CliError> {
+    Ok(match path {
+        Some(path) => Scenario::load(path)?,
+        None => Scenario::default_scenario(),
+    })
+}
+
+fn cli_duration(text: &str, flag: &str) -> Result<u64, CliError> {
+    parse_duration(text).map_err(|e| CliError::Input(format!("--{flag} {text:?}: {e}; expected {DURATION_UNITS_HELP}")))
+}
+
+/// Applies the command line's overrides to a loaded scenario.
+fn apply_overrides(mut scenario: Scenario, args: &RunArgs) -> Result<Scenario, CliError> {
+    if let Some(seed) = args.seed {
+        scenario.run.seed = seed;
+    }
+    if let Some(name) = &args.scheduler {
+        registry::build(name).map_err(|e| CliError::Input(format!("--scheduler: {e}")))?;
+        scenario.scheduler = name.clone();
+    }
+    if let Some(text) = &args.duration {
+        let duration = cli_duration(text, "duration")?;
+        scenario = scenario.with_duration(duration).map_err(|e| CliError::Input(format!("--duration {text:?}: {e}")))?;
+    }
+    if let Some(text) = &args.warmup {
+        scenario.run.warmup = cli_duration(text, "warmup")?;
+    }
+    if scenario.run.warmup >= scenario.run.duration {
+        return Err(CliError::Input(format!(
+            "the warm-up ({}) must be shorter than the duration ({})",
+            crate::time::format_duration(scenario.run.warmup),
+            crate::time::format_duration(scenario.run.duration)
+        )));
+    }
+    Ok(scenario)
+}
+
+fn run(args: RunArgs) -> Result<(), CliError> {
+    let scenario = apply_overrides(load(args.scenario.as_deref())?, &args)?;
+    let output = run_with_progress(&scenario);
+    let report = output.report(&scenario);
+    let rendered = match args.format {
+        Format::Text => report::text::render(&report),
+        Format::Json => report::json::render(&report),
+    };
+    // Render everything first, then write: a failure leaves no partial file behind.
+    let mut files: Vec<(&Path, Vec<u8>)> = Vec::new();
+    if let Some(path) = &args.timeseries {
+        let mut buffer = Vec::new();
+        report::timeseries::write_csv(&mut buffer, &output.world, &output.recorder)
+            .map_err(|e| CliError::Run(format!("cannot render the time series: {e}")))?;
+        files.push((path, buffer));
+    }
+    if let Some(path) = &args.hdr_log {
+        let mut buffer = Vec::new();
+        let start = Duration::from_nanos(scenario.run.warmup);
+        let length = Duration::from_nanos(scenario.run.duration - scenario.run.warmup);
+        report::hdr_log::write(&mut buffer, &output.world, &output.recorder, start, length)
+            .map_err(|e| CliError::Run(format!("cannot render the HDR log: {e}")))?;
+        files.push((path, buffer));
+    }
+    if let Some(path) = &args.out {
+        files.push((path, rendered.clone().into_bytes()));
+    }
+    write_all_or_nothing(&files)?;
+    if args.out.is_none() {
+        print!("{rendered}");
+    }
+    Ok(())
+}
+
+/// Writes each file under a temporary name, then renames them all; on any failure removes
+/// the temporary files and reports which path failed.
+fn write_all_or_nothing(files: &[(&Path, Vec<u8>)]) -> Result<(), CliError> {
+    let temp_of = |path: &Path| {
+        let mut name = path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+        name.push(format!(".cnsim-tmp-{}", std::process::id()));
+        path.with_file_name(name)
+    };
+    let mut written = Vec::new();
+    for (path, bytes) in files {
+        let temp = temp_of(path);
+        if let Err(e) = std::fs::write(&temp, bytes) {
+            for t in &written {
+                let _ = std::fs::remove_file(t);
+            }
+            return Err(CliError::Run(format!("cannot write {}: {e}", path.display())));
+        }
+        written.push(temp);
+    }
+    for ((path, _), temp) in files.iter().zip(&written) {
+        if let Err(e) = std::fs::rename(temp, path) {
+            for t in &written {
+                let _ = std::fs::remove_file(t);
+            }
+            return Err(CliError::Run(format!("cannot write {}: {e}", path.display())));
+        }
+    }
+    Ok(())
+}
+
+/// Runs with a progress bar on stderr when it is a terminal and the run lasts over a second.
+fn run_with_progress(scenario: &Scenario) -> RunOutput {
+    let terminal = std::io::stderr().is_terminal();
+    let started = Instant::now();
+    let mut bar: Option<indicatif::ProgressBar> = None;
+    let output = simulate_with_progress(scenario, |now, end| {
+        if !terminal {
+            return;
+        }
+        if bar.is_none() && started.elapsed() > Duration::from_secs(1) {
+            let b = indicatif::ProgressBar::new(1000);
+            b.set_style(
+                indicatif::ProgressStyle::with_template("{spinner} simulating {bar:40} {percent:>3}% eta {eta}")
+                    .expect("static template"),
+            );
+            bar = Some(b);
+        }
+        if let Some(b) = &bar {
+            b.set_position(now * 1000 / end.max(1));
+        }
+    })
+    .expect("the scheduler name was validated with the scenario");
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    output
+}
+
+fn hubs(preset: &str, format: Format) -> Result<(), CliError> {
+    let source = format!("[world]\npreset = {preset:?}\n[[classes]]\nname = \"x\"\npool = \"intelligent\"\nrate = \"1/h\"\nunits = 1\nruntime = \"1h\"\n");
+    let scenario = Scenario::parse(&source, "--preset").map_err(CliError::from)?;
+    let table = report::hubs::table(&scenario.world());
+    match format {
+        Format::Text => print!("{}", report::hubs::render_text(&table)),
+        Format::Json => println!("{}", serde_json::to_string_pretty(&table).expect("serialisable")),
+    }
+    Ok(())
+}
+
+fn validate(path: &Path) -> Result<(), CliError> {
+    let scenario = Scenario::load(path)?;
+    let world = scenario.world();
+    let expected: f64 = scenario
+        .classes
+        .iter()
+        .map(|c| c.arrival.weekly_mean_rate_per_second() * scenario.run.duration as f64 / 1e9)
+        .sum();
+    println!(
+        "ok: {} ({}): {} hubs ({:.1} EFLOPS), {} regions, {} classes, scheduler {}, {} ({} warm-up), about {:.0} jobs",
+        path.display(),
+        scenario.name,
+        world.hubs.len(),
+        world.total_capacity() as f64 / 1000.0,
+        world.regions.len(),
+        world.classes.len(),
+        scenario.scheduler,
+        crate::time::format_duration(scenario.run.duration),
+        crate::time::format_duration(scenario.run.warmup),
+        expected
+    );
+    Ok(())
+}
+
+fn bench_command(hubs: usize, jobs: u64, runs: usize, format: Format) -> Result<(), CliError> {
+    if hubs == 0 || hubs > u16::MAX as usize {
+        return Err(CliError::Input(format!("--hubs {hubs}: must be between 1 and {}", u16::MAX)));
+    }
+    if jobs == 0 || runs == 0 {
+        return Err(CliError::Input("--jobs and --runs must be positive".into()));
+    }
+    let summary = bench::run(hubs, jobs, runs);
+    match format {
+        Format::Json => println!("{}", serde_json::to_string_pretty(&summary).expect("serialisable")),
+        Format::Text => {
+            println!("reference model: {} hubs x {} units, rho = 0.9, {} jobs a run, {} runs", hubs, bench::UNITS_PER_HUB, jobs, runs);
+            for (i, r) in summary.runs.iter().enumerate() {
+                println!(
+                    "  run {}: {} jobs, {} events, {:.3} s, {:.2} M jobs/s, mean wait {:.6} s (exact {:.6})",
+                    i + 1,
+                    r.jobs,
+                    r.events,
+                    r.wall_seconds,
+                    r.jobs as f64 / r.wall_seconds / 1e6,
+                    r.mean_wait,
+                    summary.exact_mean_wait
+                );
+            }
+            println!("median: {:.2} M jobs/s, {:.2} M events/s, {:.1} ns/event", summary.median_jobs_per_second / 1e6, summary.median_events_per_second / 1e6, summary.median_ns_per_event);
+            if let Some(rss) = summary.peak_rss_bytes {
+                println!("peak memory (RSS): {:.1} MiB", rss as f64 / 1048576.0);
+            }
+        }
+    }
+    Ok(())
+}

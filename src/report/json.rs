@@ -1,0 +1,10 @@
+//! JSON rendering of a run report (stable keys, documented in the README).
+
+use crate::report::RunReport;
+
+/// The report as pretty-printed JSON with a trailing newline.
+pub fn render(report: &RunReport) -> String {
+    let mut text = serde_json::to_string_pretty(report).expect("reports serialise");
+    text.push('\n');
+    text
+}

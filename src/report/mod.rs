@@ -1,0 +1,357 @@
+//! Reports: a serialisable summary of a run, built from the recorder, and its renderings
+//! (text, JSON, utilisation CSV, HdrHistogram interval log). Rendering only: nothing here
+//! runs the engine again.
+
+pub mod hdr_log;
+pub mod hubs;
+pub mod json;
+pub mod text;
+pub mod timeseries;
+
+use std::collections::BTreeMap;
+
+use hdrhistogram::Histogram;
+use serde::Serialize;
+
+use crate::metrics::{Counters, LatencySet, Metric, Recorder};
+use crate::model::{PoolKind, World};
+use crate::scenario::Scenario;
+use crate::time::nanos_to_seconds;
+
+/// Percentiles and mean of one histogram, in seconds (or as a ratio for slowdown).
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Stats {
+    /// Number of values.
+    pub count: u64,
+    /// Mean (null when empty).
+    pub mean: f64,
+    /// Median.
+    pub p50: f64,
+    /// 90th percentile.
+    pub p90: f64,
+    /// 99th percentile.
+    pub p99: f64,
+    /// 99.9th percentile.
+    pub p999: f64,
+    /// Largest value.
+    pub max: f64,
+    /// Non-empty log2-spaced buckets: values up to `le` (inclusive), and how many.
+    pub buckets: Vec<Bucket>,
+}
+
+/// One histogram bucket.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Bucket {
+    /// Upper bound of the bucket (seconds, ratio, or utilisation share).
+    pub le: f64,
+    /// Values in the bucket.
+    pub count: u64,
+}
+
+impl Stats {
+    /// Summarises a histogram whose recorded values convert with `to_report`.
+    pub fn from_histogram(h: &Histogram<u64>, to_report: impl Fn(f64) -> f64, unit: f64) -> Stats {
+        let empty = h.is_empty();
+        let q = |quantile: f64| if empty { f64::NAN } else { to_report(h.value_at_quantile(quantile) as f64) };
+        let mut buckets: BTreeMap<i32, u64> = BTreeMap::new();
+        for v in h.iter_recorded() {
+            let value = (h.highest_equivalent(v.value_iterated_to()) as f64 / unit).max(1.0);
+            *buckets.entry(value.log2().ceil() as i32).or_default() += v.count_at_value();
+        }
+        Stats {
+            count: h.len(),
+            mean: if empty { f64::NAN } else { to_report(h.mean()) },
+            p50: q(0.5),
+            p90: q(0.9),
+            p99: q(0.99),
+            p999: q(0.999),
+            max: if empty { f64::NAN } else { to_report(h.highest_equivalent(h.max()) as f64) },
+            buckets: buckets
+                .into_iter()
+                .map(|(k, count)| Bucket { le: to_report(2f64.powi(k) * unit), count })
+                .collect(),
+        }
+    }
+
+    fn of(set: &LatencySet, metric: Metric) -> Stats {
+        let unit = if metric.is_duration() { 1.0 } else { 1000.0 };
+        Stats::from_histogram(set.get(metric), |v| metric.to_report(v), unit)
+    }
+}
+
+/// Job counts of one group.
+#[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq)]
+pub struct JobCounts {
+    /// Submitted after the warm-up.
+    pub submitted: u64,
+    /// Finished.
+    pub finished: u64,
+    /// Rejected, for any reason.
+    pub rejected: u64,
+    /// Rejected because no hub was eligible (round trip or pool size).
+    pub rejected_no_eligible_hub: u64,
+    /// Rejected by the scheduler.
+    pub rejected_by_scheduler: u64,
+    /// Still in flight at the end.
+    pub in_flight: u64,
+}
+
+impl From<Counters> for JobCounts {
+    fn from(c: Counters) -> Self {
+        JobCounts {
+            submitted: c.submitted,
+            finished: c.finished,
+            rejected: c.rejected(),
+            rejected_no_eligible_hub: c.rejected_no_eligible_hub,
+            rejected_by_scheduler: c.rejected_by_scheduler,
+            in_flight: c.in_flight(),
+        }
+    }
+}
+
+/// Per-class summary.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct ClassReport {
+    /// Class name.
+    pub name: String,
+    /// Pool its jobs use.
+    pub pool: PoolKind,
+    /// Job counts.
+    pub jobs: JobCounts,
+    /// Share of finished jobs whose JCT met the deadline (classes with a deadline).
+    pub deadline_met: Option<f64>,
+}
+
+/// Utilisation of one pool of one hub.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct PoolReport {
+    /// Capacity in units.
+    pub capacity: u32,
+    /// Exact time-weighted mean over the measured window (null for an empty pool).
+    pub mean: Option<f64>,
+    /// Median of the equal-interval samples.
+    pub p50: Option<f64>,
+    /// 95th percentile of the samples.
+    pub p95: Option<f64>,
+    /// Samples per 10 % band: `le` is the band's upper bound (0.1 .. 1.0).
+    pub histogram: Vec<Bucket>,
+}
+
+/// Per-hub summary.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct HubReport {
+    /// Hub id.
+    pub id: String,
+    /// Hub name.
+    pub name: String,
+    /// Measured jobs placed here.
+    pub placed: u64,
+    /// Utilisation per pool (`intelligent`, `general`).
+    pub utilisation: BTreeMap<&'static str, PoolReport>,
+    /// Wait of jobs that finished here.
+    pub wait: Stats,
+    /// JCT of jobs that finished here.
+    pub jct: Stats,
+}
+
+/// Bytes moved from one region to one hub.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Flow {
+    /// Region id.
+    pub from: String,
+    /// Hub id.
+    pub to: String,
+    /// Bytes moved by measured jobs.
+    pub bytes: f64,
+}
+
+/// Data movement.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct NetworkReport {
+    /// Total bytes moved by measured jobs.
+    pub bytes_total: f64,
+    /// Non-zero region-to-hub flows, in region then hub order.
+    pub flows: Vec<Flow>,
+}
+
+/// Run-time figures (the wall-clock ones differ between identical runs).
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Performance {
+    /// Events processed (deterministic).
+    pub events: u64,
+    /// Wall time of the simulation loop.
+    pub wall_seconds: f64,
+    /// Events per wall second.
+    pub events_per_second: f64,
+    /// Jobs submitted (warm-up included) per wall second.
+    pub jobs_per_second: f64,
+    /// Peak resident memory of the process, where the platform tells.
+    pub peak_rss_bytes: Option<u64>,
+}
+
+/// Everything a run reports. JSON keys are stable; see the README.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct RunReport {
+    /// Scenario name.
+    pub scenario: String,
+    /// Scheduler name.
+    pub scheduler: String,
+    /// Master seed.
+    pub seed: u64,
+    /// Simulated duration, seconds.
+    pub duration_seconds: f64,
+    /// Warm-up, seconds.
+    pub warmup_seconds: f64,
+    /// Jobs submitted after the warm-up, over all classes.
+    pub jobs: JobCounts,
+    /// Jobs submitted during the warm-up (left out of every statistic).
+    pub warmup_jobs: JobCounts,
+    /// Per-class counts.
+    pub classes: Vec<ClassReport>,
+    /// `latency.<class>.<metric>`: class names plus `all`; metrics transfer, wait, run, jct,
+    /// bounded_slowdown. Durations in seconds.
+    pub latency: BTreeMap<String, BTreeMap<&'static str, Stats>>,
+    /// Per-hub summaries, in hub order.
+    pub hubs: Vec<HubReport>,
+    /// Utilisation sample interval, seconds.
+    pub sample_interval_seconds: f64,
+    /// Data movement.
+    pub network: NetworkReport,
+    /// All jobs finished in each hour of the run (warm-up included).
+    pub finished_per_hour: Vec<u64>,
+    /// Run-time figures.
+    pub performance: Performance,
+}
+
+/// How long the run took on the wall clock.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct WallClock {
+    /// Seconds spent in the event loop.
+    pub seconds: f64,
+}
+
+impl RunReport {
+    /// Builds the report of a finished run.
+    pub fn build(scenario: &Scenario, world: &World, recorder: &Recorder, wall: WallClock) -> RunReport {
+        let total = recorder.total();
+        let mut latency = BTreeMap::new();
+        let groups = world.classes.iter().map(|c| c.name.clone()).zip(recorder.class_latency.iter());
+        for (name, set) in groups.chain(std::iter::once(("all".to_string(), &recorder.all_latency))) {
+            latency.insert(name, Metric::ALL.iter().map(|&m| (m.key(), Stats::of(set, m))).collect());
+        }
+        let classes = world
+            .classes
+            .iter()
+            .zip(&recorder.class_counters)
+            .map(|(class, c)| ClassReport {
+                name: class.name.clone(),
+                pool: class.pool,
+                jobs: (*c).into(),
+                deadline_met: class.deadline.filter(|_| c.finished > 0).map(|_| c.deadline_met as f64 / c.finished as f64),
+            })
+            .collect();
+        let hubs = world
+            .hubs
+            .iter()
+            .enumerate()
+            .map(|(h, hub)| {
+                let record = &recorder.hub_records[h];
+                let utilisation = PoolKind::ALL
+                    .iter()
+                    .map(|&pool| (pool.name(), pool_report(recorder, h, pool)))
+                    .collect();
+                let to_seconds = |v: f64| Metric::Wait.to_report(v);
+                let unit = 1.0;
+                HubReport {
+                    id: hub.id.clone(),
+                    name: hub.name.clone(),
+                    placed: record.placed,
+                    utilisation,
+                    wait: Stats::from_histogram(&record.wait, to_seconds, unit),
+                    jct: Stats::from_histogram(&record.jct, to_seconds, unit),
+                }
+            })
+            .collect();
+        let hub_count = world.hubs.len();
+        let flows: Vec<Flow> = recorder
+            .bytes_moved
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| **b > 0)
+            .map(|(i, &b)| Flow { from: world.regions[i / hub_count].id.clone(), to: world.hubs[i % hub_count].id.clone(), bytes: b as f64 })
+            .collect();
+        let submitted_all = total.submitted + recorder.warmup_counters.submitted;
+        let per_second = |n: u64| if wall.seconds > 0.0 { n as f64 / wall.seconds } else { 0.0 };
+        RunReport {
+            scenario: scenario.name.clone(),
+            scheduler: scenario.scheduler.clone(),
+            seed: scenario.run.seed,
+            duration_seconds: nanos_to_seconds(scenario.run.duration),
+            warmup_seconds: nanos_to_seconds(scenario.run.warmup),
+            jobs: total.into(),
+            warmup_jobs: recorder.warmup_counters.into(),
+            classes,
+            latency,
+            hubs,
+            sample_interval_seconds: nanos_to_seconds(recorder.utilisation.interval),
+            network: NetworkReport { bytes_total: recorder.bytes_moved.iter().sum::<u128>() as f64, flows },
+            finished_per_hour: recorder.finished_per_hour.clone(),
+            performance: Performance {
+                events: recorder.events,
+                wall_seconds: wall.seconds,
+                events_per_second: per_second(recorder.events),
+                jobs_per_second: per_second(submitted_all),
+                peak_rss_bytes: peak_rss_bytes(),
+            },
+        }
+    }
+
+    /// Mean utilisation of a pool over all hubs, weighted by capacity.
+    pub fn national_utilisation(&self, pool: PoolKind) -> Option<f64> {
+        let (mut busy, mut capacity) = (0.0, 0.0);
+        for hub in &self.hubs {
+            let p = &hub.utilisation[pool.name()];
+            if let Some(mean) = p.mean {
+                busy += mean * f64::from(p.capacity);
+                capacity += f64::from(p.capacity);
+            }
+        }
+        (capacity > 0.0).then(|| busy / capacity)
+    }
+}
+
+fn pool_report(recorder: &Recorder, hub: usize, pool: PoolKind) -> PoolReport {
+    let u = recorder.utilisation.pool(hub, pool);
+    let mut samples: Vec<f32> = recorder.utilisation.measured_samples(hub, pool).to_vec();
+    samples.sort_by(f32::total_cmp);
+    // Nearest-rank percentile of the measured samples.
+    let share = |q: f64| {
+        (u.capacity > 0 && !samples.is_empty()).then(|| {
+            let rank = ((q * samples.len() as f64).ceil() as usize).clamp(1, samples.len());
+            f64::from(samples[rank - 1])
+        })
+    };
+    let mut bands = [0u64; 10];
+    for &s in &samples {
+        bands[((f64::from(s) * 10.0).ceil() as usize).clamp(1, 10) - 1] += 1;
+    }
+    PoolReport {
+        capacity: u.capacity,
+        mean: u.mean,
+        p50: share(0.5),
+        p95: share(0.95),
+        histogram: if u.capacity == 0 {
+            Vec::new()
+        } else {
+            bands.iter().enumerate().map(|(i, &count)| Bucket { le: (i + 1) as f64 / 10.0, count }).collect()
+        },
+    }
+}
+
+/// Peak resident set size of this process (Linux: VmHWM), if known.
+pub fn peak_rss_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}

@@ -1,0 +1,104 @@
+//! Scenarios: TOML text -> raw serde structs -> a validated [`Scenario`].
+//!
+//! This is the only module that knows TOML. Every error names the file, the line and column,
+//! the field, the bad value and what is allowed.
+
+pub mod distribution;
+pub mod error;
+pub mod location;
+pub mod raw;
+mod validate;
+
+use std::path::Path;
+
+pub use error::{FieldError, InvalidScenario, ScenarioError};
+
+use crate::engine::RunConfig;
+use crate::model::{Hub, NetworkConfig, Region, World};
+use crate::workload::JobClass;
+
+/// A validated scenario: everything needed to build a world and run it.
+#[derive(Clone, Debug)]
+pub struct Scenario {
+    /// Scenario name.
+    pub name: String,
+    /// Free-text description, if any.
+    pub description: Option<String>,
+    /// Seed, duration, warm-up and sampling.
+    pub run: RunConfig,
+    /// Scheduler name (known to the registry).
+    pub scheduler: String,
+    /// The preset the hubs came from, if any.
+    pub preset: Option<String>,
+    /// Hubs, resolved.
+    pub hubs: Vec<Hub>,
+    /// Demand regions, resolved.
+    pub regions: Vec<Region>,
+    /// Network model parameters.
+    pub network: NetworkConfig,
+    /// Workload classes.
+    pub classes: Vec<JobClass>,
+    /// Grid carbon intensity, kgCO2 per kWh of non-renewable power.
+    pub grid_carbon_kg_per_kwh: f64,
+}
+
+impl Scenario {
+    /// Parses and validates scenario text; `file` names it in error messages.
+    pub fn parse(source: &str, file: &str) -> Result<Scenario, ScenarioError> {
+        let raw: raw::RawScenario = toml::from_str(source).map_err(|e| syntax_error(source, file, &e))?;
+        let stem = Path::new(file).file_stem().and_then(|s| s.to_str()).unwrap_or("scenario").to_string();
+        validate::scenario(raw, &stem).map_err(|e| locate(source, file, e))
+    }
+
+    /// Reads, parses and validates a scenario file.
+    pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
+        let source =
+            std::fs::read_to_string(path).map_err(|source| ScenarioError::Read { path: path.to_path_buf(), source })?;
+        Scenario::parse(&source, &path.display().to_string())
+    }
+
+    /// The built-in default scenario.
+    pub fn default_scenario() -> Scenario {
+        Scenario::parse(crate::seeds::DEFAULT_SCENARIO, "<built-in default scenario>")
+            .expect("the built-in default scenario is valid")
+    }
+
+    /// Builds the world (network matrices, eligibility tables).
+    pub fn world(&self) -> World {
+        World::build(
+            self.hubs.clone(),
+            self.regions.clone(),
+            &self.network,
+            self.classes.clone(),
+            self.grid_carbon_kg_per_kwh,
+        )
+    }
+
+    /// Sets a new duration, keeping the warm-up's share of the run and the sample count.
+    pub fn with_duration(mut self, duration: crate::time::SimDuration) -> Result<Scenario, String> {
+        if duration == 0 {
+            return Err("the duration must be positive".into());
+        }
+        let old = self.run.duration as f64;
+        self.run.warmup = (self.run.warmup as f64 / old * duration as f64).round() as u64;
+        self.run.sample_interval = ((self.run.sample_interval as f64 / old * duration as f64).round() as u64).max(1);
+        self.run.duration = duration;
+        Ok(self)
+    }
+}
+
+fn invalid(file: &str, source: &str, offset: Option<usize>, field: String, message: String) -> ScenarioError {
+    let (line, column) = offset.map(|o| location::line_column(source, o)).unzip();
+    ScenarioError::Invalid(Box::new(InvalidScenario { file: file.to_string(), line, column, field, message }))
+}
+
+fn syntax_error(source: &str, file: &str, error: &toml::de::Error) -> ScenarioError {
+    let offset = error.span().map(|s| s.start);
+    let field = offset.and_then(|o| location::path_at(source, o)).unwrap_or_default();
+    invalid(file, source, offset, field, error.message().trim().to_string())
+}
+
+fn locate(source: &str, file: &str, error: FieldError) -> ScenarioError {
+    let offset = location::find_path(source, &error.path);
+    invalid(file, source, offset, error.path, error.message)
+}

@@ -1,0 +1,135 @@
+//! Raw serde structures: the scenario file exactly as written (the only place TOML is known).
+//! Unknown keys are rejected; values are checked and converted in `validate`.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+/// A whole scenario file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawScenario {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub seed: Option<u64>,
+    pub duration: Option<String>,
+    pub warmup: Option<String>,
+    pub sample_interval: Option<String>,
+    pub scheduler: Option<String>,
+    pub world: Option<RawWorld>,
+    #[serde(default)]
+    pub hubs: Vec<RawHub>,
+    #[serde(default)]
+    pub regions: Vec<RawRegion>,
+    pub network: Option<RawNetwork>,
+    #[serde(default)]
+    pub classes: Vec<RawClass>,
+}
+
+/// `[world]`: hubs from a built-in preset, scaled, with per-hub overrides.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawWorld {
+    pub preset: String,
+    pub scale: Option<f64>,
+    #[serde(default, rename = "hub")]
+    pub overrides: Vec<RawHubOverride>,
+}
+
+/// `[[world.hub]]`: changes to one preset hub, by id.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawHubOverride {
+    pub id: String,
+    pub intelligent: Option<i64>,
+    pub general: Option<i64>,
+    pub pue: Option<f64>,
+    pub price: Option<f64>,
+    pub renewable: Option<f64>,
+}
+
+/// `[[hubs]]`: a hub given inline (also the format of the seed files).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawHub {
+    pub id: String,
+    pub name: Option<String>,
+    pub cluster: Option<String>,
+    pub side: Option<String>,
+    pub lat: f64,
+    pub lon: f64,
+    #[serde(default)]
+    pub intelligent: i64,
+    #[serde(default)]
+    pub general: i64,
+    pub pue: Option<f64>,
+    pub price: Option<f64>,
+    pub renewable: Option<f64>,
+}
+
+/// `[[regions]]`: a demand region.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRegion {
+    pub id: String,
+    pub lat: f64,
+    pub lon: f64,
+    pub weight: Option<f64>,
+}
+
+/// `[network]`: the latency and bandwidth model.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawNetwork {
+    pub route_factor: Option<f64>,
+    pub fixed_delay: Option<String>,
+    pub bandwidth: Option<String>,
+    #[serde(default)]
+    pub links: Vec<RawLink>,
+}
+
+/// `[[network.links]]`: a per-pair override.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawLink {
+    pub from: String,
+    pub to: String,
+    pub latency: Option<String>,
+    pub bandwidth: Option<String>,
+}
+
+/// `[[classes]]`: a workload class.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawClass {
+    pub name: String,
+    pub pool: String,
+    pub rate: String,
+    pub diurnal: Option<RawDiurnal>,
+    pub units: toml::Value,
+    pub runtime: toml::Value,
+    pub data: Option<toml::Value>,
+    pub max_round_trip: Option<String>,
+    pub deadline: Option<String>,
+    pub origins: Option<BTreeMap<String, f64>>,
+}
+
+/// `diurnal = { ... }`: daily modulation of a class's rate.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDiurnal {
+    pub amplitude: f64,
+    pub peak: Option<String>,
+    pub weekend: Option<f64>,
+}
+
+/// A seed file: a preset world.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPreset {
+    pub preset: String,
+    pub grid_carbon_kg_per_kwh: f64,
+    pub network: RawNetwork,
+    pub hubs: Vec<RawHub>,
+    pub regions: Vec<RawRegion>,
+}

@@ -1,0 +1,362 @@
+//! Raw scenario -> validated `Scenario`. Every check reports the field's path.
+
+use std::collections::BTreeSet;
+
+use crate::engine::RunConfig;
+use crate::model::network::LinkOverride;
+use crate::model::{Hub, NetworkConfig, PoolKind, Region, Side};
+use crate::quantity::{RATE_HELP, parse_bandwidth, parse_rate};
+use crate::scenario::Scenario;
+use crate::scenario::distribution::{self, Quantity};
+use crate::scenario::error::{FieldError, FieldResult};
+use crate::scenario::raw::{RawClass, RawHub, RawNetwork, RawPreset, RawRegion, RawScenario};
+use crate::scheduler::registry;
+use crate::seeds;
+use crate::time::{DAY, SimDuration, WEEK, parse_duration};
+use crate::workload::{Arrival, Diurnal, JobClass};
+
+/// At most this many utilisation samples per pool.
+const MAX_SAMPLES: u64 = 1_000_000;
+
+fn parse_field(text: &str, path: &str) -> FieldResult<SimDuration> {
+    parse_duration(text).map_err(|e| FieldError::new(path, format!("bad value {text:?}: {e}")))
+}
+
+fn in_range(value: f64, low: f64, high: f64, path: &str, what: &str) -> FieldResult<f64> {
+    if value.is_finite() && value >= low && value <= high {
+        Ok(value)
+    } else {
+        Err(FieldError::new(path, format!("bad value {value}: {what} must be between {low} and {high}")))
+    }
+}
+
+fn unique_ids<'a>(ids: impl Iterator<Item = &'a str>, path: &str) -> FieldResult<()> {
+    let mut seen = BTreeSet::new();
+    for (i, id) in ids.enumerate() {
+        if id.is_empty() {
+            return Err(FieldError::new(format!("{path}[{i}].id"), "an id must not be empty"));
+        }
+        if !seen.insert(id) {
+            return Err(FieldError::new(format!("{path}[{i}].id"), format!("duplicate id {id:?}; ids must be unique")));
+        }
+    }
+    Ok(())
+}
+
+pub(super) fn scenario(raw: RawScenario, stem: &str) -> FieldResult<Scenario> {
+    let duration = match &raw.duration {
+        Some(text) => parse_field(text, "duration")?,
+        None => WEEK,
+    };
+    if duration == 0 {
+        return Err(FieldError::new("duration", "the duration must be positive, e.g. \"7d\""));
+    }
+    let warmup = match &raw.warmup {
+        Some(text) => parse_field(text, "warmup")?,
+        None => duration / 10,
+    };
+    if warmup >= duration {
+        return Err(FieldError::new(
+            "warmup",
+            format!(
+                "the warm-up ({}) must be shorter than the duration ({})",
+                crate::time::format_duration(warmup),
+                crate::time::format_duration(duration)
+            ),
+        ));
+    }
+    let sample_interval = match &raw.sample_interval {
+        Some(text) => parse_field(text, "sample_interval")?,
+        None => (duration / 1000).max(1),
+    };
+    if sample_interval == 0 || sample_interval > duration || duration / sample_interval > MAX_SAMPLES {
+        return Err(FieldError::new(
+            "sample_interval",
+            format!("must be positive, no longer than the duration, and give at most {MAX_SAMPLES} samples"),
+        ));
+    }
+    let scheduler = raw.scheduler.clone().unwrap_or_else(|| "least-loaded".to_string());
+    if let Err(unknown) = registry::build(&scheduler) {
+        return Err(FieldError::new("scheduler", unknown.to_string()));
+    }
+
+    let preset = match &raw.world {
+        Some(world) => Some(load_preset(&world.preset)?),
+        None => None,
+    };
+    let (hubs, network_base, grid_carbon) = match (&raw.world, &preset) {
+        (Some(world), Some(preset)) => {
+            if !raw.hubs.is_empty() {
+                return Err(FieldError::new("hubs", "give hubs either with [world] preset or as [[hubs]], not both"));
+            }
+            let mut hubs = preset
+                .hubs
+                .iter()
+                .enumerate()
+                .map(|(i, h)| hub(h, &format!("<preset {}>.hubs[{i}]", preset.preset)))
+                .collect::<FieldResult<Vec<Hub>>>()?;
+            let scale = world.scale.unwrap_or(1.0);
+            if !(scale.is_finite() && scale > 0.0) {
+                return Err(FieldError::new("world.scale", format!("bad value {scale}: the scale must be > 0")));
+            }
+            for (i, h) in hubs.iter_mut().enumerate() {
+                h.capacity = h.capacity.map(|c| (f64::from(c) * scale).round().min(f64::from(u32::MAX)) as u32);
+                if h.capacity == [0, 0] {
+                    return Err(FieldError::new(
+                        "world.scale",
+                        format!("scale {scale} leaves hub {:?} (index {i}) with no capacity; use a larger scale", h.id),
+                    ));
+                }
+            }
+            for (i, o) in world.overrides.iter().enumerate() {
+                let path = format!("world.hub[{i}]");
+                let Some(h) = hubs.iter_mut().find(|h| h.id == o.id) else {
+                    let known: Vec<&str> = preset.hubs.iter().map(|h| h.id.as_str()).collect();
+                    return Err(FieldError::new(
+                        format!("{path}.id"),
+                        format!("unknown hub id {:?}; known hubs: {}", o.id, known.join(", ")),
+                    ));
+                };
+                if let Some(v) = o.intelligent {
+                    h.capacity[0] = capacity(v, &format!("{path}.intelligent"))?;
+                }
+                if let Some(v) = o.general {
+                    h.capacity[1] = capacity(v, &format!("{path}.general"))?;
+                }
+                if h.capacity == [0, 0] {
+                    return Err(FieldError::new(&path, format!("hub {:?} would have no capacity", h.id)));
+                }
+                if let Some(v) = o.pue {
+                    h.pue = in_range(v, 1.0, 5.0, &format!("{path}.pue"), "a PUE")?;
+                }
+                if let Some(v) = o.price {
+                    h.price = in_range(v, 0.0, 100.0, &format!("{path}.price"), "a price in CNY/kWh")?;
+                }
+                if let Some(v) = o.renewable {
+                    h.renewable = in_range(v, 0.0, 1.0, &format!("{path}.renewable"), "a renewable share")?;
+                }
+            }
+            (hubs, Some(&preset.network), preset.grid_carbon_kg_per_kwh)
+        }
+        _ => {
+            if raw.hubs.is_empty() {
+                return Err(FieldError::new(
+                    "hubs",
+                    format!(
+                        "no hubs: give [world] preset = \"{}\" or at least one [[hubs]] table",
+                        seeds::DEFAULT_PRESET
+                    ),
+                ));
+            }
+            let hubs =
+                raw.hubs.iter().enumerate().map(|(i, h)| hub(h, &format!("hubs[{i}]"))).collect::<FieldResult<_>>()?;
+            (hubs, None, 0.85)
+        }
+    };
+    unique_ids(hubs.iter().map(|h| h.id.as_str()), "hubs")?;
+
+    let regions: Vec<Region> = if !raw.regions.is_empty() {
+        raw.regions.iter().enumerate().map(|(i, r)| region(r, &format!("regions[{i}]"))).collect::<FieldResult<_>>()?
+    } else if let Some(preset) = &preset {
+        preset.regions.iter().enumerate().map(|(i, r)| region(r, &format!("<preset>.regions[{i}]"))).collect::<FieldResult<_>>()?
+    } else {
+        return Err(FieldError::new("regions", "no demand regions: give at least one [[regions]] table"));
+    };
+    unique_ids(regions.iter().map(|r| r.id.as_str()), "regions")?;
+
+    let network = network(network_base, raw.network.as_ref(), &hubs, &regions)?;
+
+    if raw.classes.is_empty() {
+        return Err(FieldError::new("classes", "no workload: give at least one [[classes]] table"));
+    }
+    let classes = raw
+        .classes
+        .iter()
+        .enumerate()
+        .map(|(i, c)| class(c, &format!("classes[{i}]"), &regions))
+        .collect::<FieldResult<Vec<_>>>()?;
+    let mut names = BTreeSet::new();
+    for (i, c) in classes.iter().enumerate() {
+        if c.name.is_empty() || c.name == "all" || !names.insert(c.name.as_str()) {
+            return Err(FieldError::new(
+                format!("classes[{i}].name"),
+                format!("bad class name {:?}: names must be unique, non-empty and not \"all\"", c.name),
+            ));
+        }
+    }
+
+    Ok(Scenario {
+        name: raw.name.clone().unwrap_or_else(|| stem.to_string()),
+        description: raw.description.clone(),
+        run: RunConfig { seed: raw.seed.unwrap_or(1), duration, warmup, sample_interval },
+        scheduler,
+        preset: raw.world.as_ref().map(|w| w.preset.clone()),
+        hubs,
+        regions,
+        network,
+        classes,
+        grid_carbon_kg_per_kwh: grid_carbon,
+    })
+}
+
+/// Parses a built-in preset. Its errors point into the preset, which is part of the binary.
+pub(super) fn load_preset(name: &str) -> FieldResult<RawPreset> {
+    let source = seeds::preset_source(name).ok_or_else(|| {
+        FieldError::new("world.preset", format!("unknown preset {name:?}; known presets: {}", seeds::preset_names().join(", ")))
+    })?;
+    toml::from_str(source).map_err(|e| FieldError::new("world.preset", format!("built-in preset {name:?} is invalid: {e}")))
+}
+
+fn capacity(value: i64, path: &str) -> FieldResult<u32> {
+    if value < 0 {
+        return Err(FieldError::new(path, format!("bad value {value}: a capacity must be a whole number of units >= 0")));
+    }
+    u32::try_from(value).map_err(|_| FieldError::new(path, format!("bad value {value}: at most {} units", u32::MAX)))
+}
+
+fn hub(raw: &RawHub, path: &str) -> FieldResult<Hub> {
+    let capacity = [capacity(raw.intelligent, &format!("{path}.intelligent"))?, capacity(raw.general, &format!("{path}.general"))?];
+    if capacity == [0, 0] {
+        return Err(FieldError::new(
+            format!("{path}.intelligent"),
+            format!("hub {:?} has zero capacity: give `intelligent` and/or `general` > 0 units", raw.id),
+        ));
+    }
+    let side = raw
+        .side
+        .as_deref()
+        .map(|s| Side::parse(s).ok_or_else(|| FieldError::new(format!("{path}.side"), format!("bad value {s:?}: expected \"east\" or \"west\""))))
+        .transpose()?;
+    Ok(Hub {
+        id: raw.id.clone(),
+        name: raw.name.clone().unwrap_or_else(|| raw.id.clone()),
+        cluster: raw.cluster.clone().unwrap_or_default(),
+        side,
+        lat: in_range(raw.lat, -90.0, 90.0, &format!("{path}.lat"), "a latitude")?,
+        lon: in_range(raw.lon, -180.0, 180.0, &format!("{path}.lon"), "a longitude")?,
+        capacity,
+        pue: in_range(raw.pue.unwrap_or(1.2), 1.0, 5.0, &format!("{path}.pue"), "a PUE")?,
+        price: in_range(raw.price.unwrap_or(0.5), 0.0, 100.0, &format!("{path}.price"), "a price in CNY/kWh")?,
+        renewable: in_range(raw.renewable.unwrap_or(0.0), 0.0, 1.0, &format!("{path}.renewable"), "a renewable share")?,
+    })
+}
+
+fn region(raw: &RawRegion, path: &str) -> FieldResult<Region> {
+    let weight = raw.weight.unwrap_or(1.0);
+    if !(weight.is_finite() && weight > 0.0) {
+        return Err(FieldError::new(format!("{path}.weight"), format!("bad value {weight}: a weight must be > 0")));
+    }
+    Ok(Region {
+        id: raw.id.clone(),
+        lat: in_range(raw.lat, -90.0, 90.0, &format!("{path}.lat"), "a latitude")?,
+        lon: in_range(raw.lon, -180.0, 180.0, &format!("{path}.lon"), "a longitude")?,
+        weight,
+    })
+}
+
+fn network(base: Option<&RawNetwork>, raw: Option<&RawNetwork>, hubs: &[Hub], regions: &[Region]) -> FieldResult<NetworkConfig> {
+    let mut config = NetworkConfig::default();
+    for (layer, prefix) in [(base, "<preset>.network"), (raw, "network")] {
+        let Some(layer) = layer else { continue };
+        if let Some(f) = layer.route_factor {
+            config.route_factor = in_range(f, 0.0, 100.0, &format!("{prefix}.route_factor"), "the route factor")?;
+        }
+        if let Some(d) = &layer.fixed_delay {
+            config.fixed_delay = parse_field(d, &format!("{prefix}.fixed_delay"))?;
+        }
+        if let Some(b) = &layer.bandwidth {
+            config.bandwidth_bps = parse_bandwidth(b).map_err(|e| FieldError::new(format!("{prefix}.bandwidth"), format!("bad value {b:?}: {e}")))?;
+        }
+        for (i, link) in layer.links.iter().enumerate() {
+            let path = format!("{prefix}.links[{i}]");
+            let site_known = regions.iter().any(|r| r.id == link.from) || hubs.iter().any(|h| h.id == link.from);
+            if !site_known {
+                return Err(FieldError::new(
+                    format!("{path}.from"),
+                    format!("unknown region or hub id {:?}; known: {}", link.from, known_sites(hubs, regions)),
+                ));
+            }
+            if !hubs.iter().any(|h| h.id == link.to) {
+                let known: Vec<&str> = hubs.iter().map(|h| h.id.as_str()).collect();
+                return Err(FieldError::new(format!("{path}.to"), format!("unknown hub id {:?}; known hubs: {}", link.to, known.join(", "))));
+            }
+            let latency = link.latency.as_deref().map(|l| parse_field(l, &format!("{path}.latency"))).transpose()?;
+            let bandwidth_bps = link
+                .bandwidth
+                .as_deref()
+                .map(|b| parse_bandwidth(b).map_err(|e| FieldError::new(format!("{path}.bandwidth"), format!("bad value {b:?}: {e}"))))
+                .transpose()?;
+            config.links.push(LinkOverride { from: link.from.clone(), to: link.to.clone(), latency, bandwidth_bps });
+        }
+    }
+    Ok(config)
+}
+
+fn known_sites(hubs: &[Hub], regions: &[Region]) -> String {
+    regions.iter().map(|r| r.id.as_str()).chain(hubs.iter().map(|h| h.id.as_str())).collect::<Vec<_>>().join(", ")
+}
+
+fn class(raw: &RawClass, path: &str, regions: &[Region]) -> FieldResult<JobClass> {
+    let pool = PoolKind::parse(&raw.pool)
+        .ok_or_else(|| FieldError::new(format!("{path}.pool"), format!("bad value {:?}: expected \"intelligent\" or \"general\"", raw.pool)))?;
+    let rate_per_second = parse_rate(&raw.rate)
+        .map_err(|e| FieldError::new(format!("{path}.rate"), format!("bad value {:?}: {e} ({RATE_HELP})", raw.rate)))?;
+    let diurnal = match &raw.diurnal {
+        None => None,
+        Some(d) => {
+            let amplitude = in_range(d.amplitude, 0.0, 1.0, &format!("{path}.diurnal.amplitude"), "the amplitude")?;
+            let peak = match &d.peak {
+                Some(p) => parse_field(p, &format!("{path}.diurnal.peak"))?,
+                None => 14 * crate::time::HOUR,
+            };
+            if peak >= DAY {
+                return Err(FieldError::new(format!("{path}.diurnal.peak"), "the peak is a time of day: below \"24h\""));
+            }
+            let weekend = in_range(d.weekend.unwrap_or(1.0), 0.0, 10.0, &format!("{path}.diurnal.weekend"), "the weekend factor")?;
+            Some(Diurnal { amplitude, peak, weekend })
+        }
+    };
+    let units = distribution::read(&raw.units, Quantity::Count, &format!("{path}.units"))?;
+    if units.upper_bound() < 0.5 {
+        return Err(FieldError::new(format!("{path}.units"), "jobs must ask for at least 1 unit: the largest possible draw is below 1"));
+    }
+    let runtime = distribution::read(&raw.runtime, Quantity::Duration, &format!("{path}.runtime"))?;
+    let data = match &raw.data {
+        Some(v) => distribution::read(v, Quantity::Bytes, &format!("{path}.data"))?,
+        None => crate::workload::Distribution::constant(0.0).expect("0 is finite"),
+    };
+    let max_round_trip = raw.max_round_trip.as_deref().map(|t| parse_field(t, &format!("{path}.max_round_trip"))).transpose()?;
+    let deadline = raw.deadline.as_deref().map(|t| parse_field(t, &format!("{path}.deadline"))).transpose()?;
+    let origin_weights = match &raw.origins {
+        None => regions.iter().map(|r| r.weight).collect(),
+        Some(map) => {
+            let mut weights = vec![0.0; regions.len()];
+            for (id, &w) in map {
+                let key = format!("{path}.origins.{id}");
+                let Some(r) = regions.iter().position(|r| &r.id == id) else {
+                    let known: Vec<&str> = regions.iter().map(|r| r.id.as_str()).collect();
+                    return Err(FieldError::new(key, format!("unknown region id {id:?}; known regions: {}", known.join(", "))));
+                };
+                if !(w.is_finite() && w >= 0.0) {
+                    return Err(FieldError::new(key, format!("bad value {w}: a weight must be >= 0")));
+                }
+                weights[r] = w;
+            }
+            if weights.iter().sum::<f64>() <= 0.0 {
+                return Err(FieldError::new(format!("{path}.origins"), "at least one origin weight must be > 0"));
+            }
+            weights
+        }
+    };
+    Ok(JobClass {
+        name: raw.name.clone(),
+        pool,
+        arrival: Arrival { rate_per_second, diurnal },
+        units,
+        runtime,
+        data,
+        max_round_trip,
+        deadline,
+        origin_weights,
+    })
+}
