@@ -130,7 +130,12 @@ pub fn run(hubs: usize, jobs: u64, runs: usize) -> BenchSummary {
         let total = output.recorder.total();
         let submitted = total.submitted + output.recorder.warmup_counters.submitted;
         let wait = output.recorder.all_latency.get(crate::metrics::Metric::Wait).mean() / 1e9;
-        results.push(BenchRun { jobs: submitted, events: output.recorder.events, wall_seconds: output.wall.seconds, mean_wait: wait });
+        results.push(BenchRun {
+            jobs: submitted,
+            events: output.recorder.events,
+            wall_seconds: output.wall.seconds,
+            mean_wait: wait,
+        });
     }
     BenchSummary {
         hubs,

@@ -170,7 +170,8 @@ fn apply_overrides(mut scenario: Scenario, args: &RunArgs) -> Result<Scenario, C
     }
     if let Some(text) = &args.duration {
         let duration = cli_duration(text, "duration")?;
-        scenario = scenario.with_duration(duration).map_err(|e| CliError::Input(format!("--duration {text:?}: {e}")))?;
+        scenario =
+            scenario.with_duration(duration).map_err(|e| CliError::Input(format!("--duration {text:?}: {e}")))?;
     }
     if let Some(text) = &args.warmup {
         scenario.run.warmup = cli_duration(text, "warmup")?;
@@ -278,7 +279,9 @@ fn run_with_progress(scenario: &Scenario) -> RunOutput {
 }
 
 fn hubs(preset: &str, format: Format) -> Result<(), CliError> {
-    let source = format!("[world]\npreset = {preset:?}\n[[classes]]\nname = \"x\"\npool = \"intelligent\"\nrate = \"1/h\"\nunits = 1\nruntime = \"1h\"\n");
+    let source = format!(
+        "[world]\npreset = {preset:?}\n[[classes]]\nname = \"x\"\npool = \"intelligent\"\nrate = \"1/h\"\nunits = 1\nruntime = \"1h\"\n"
+    );
     let scenario = Scenario::parse(&source, "--preset").map_err(CliError::from)?;
     let table = report::hubs::table(&scenario.world());
     match format {
@@ -323,7 +326,13 @@ fn bench_command(hubs: usize, jobs: u64, runs: usize, format: Format) -> Result<
     match format {
         Format::Json => println!("{}", serde_json::to_string_pretty(&summary).expect("serialisable")),
         Format::Text => {
-            println!("reference model: {} hubs x {} units, rho = 0.9, {} jobs a run, {} runs", hubs, bench::UNITS_PER_HUB, jobs, runs);
+            println!(
+                "reference model: {} hubs x {} units, rho = 0.9, {} jobs a run, {} runs",
+                hubs,
+                bench::UNITS_PER_HUB,
+                jobs,
+                runs
+            );
             for (i, r) in summary.runs.iter().enumerate() {
                 println!(
                     "  run {}: {} jobs, {} events, {:.3} s, {:.2} M jobs/s, mean wait {:.6} s (exact {:.6})",
@@ -336,7 +345,12 @@ fn bench_command(hubs: usize, jobs: u64, runs: usize, format: Format) -> Result<
                     summary.exact_mean_wait
                 );
             }
-            println!("median: {:.2} M jobs/s, {:.2} M events/s, {:.1} ns/event", summary.median_jobs_per_second / 1e6, summary.median_events_per_second / 1e6, summary.median_ns_per_event);
+            println!(
+                "median: {:.2} M jobs/s, {:.2} M events/s, {:.1} ns/event",
+                summary.median_jobs_per_second / 1e6,
+                summary.median_events_per_second / 1e6,
+                summary.median_ns_per_event
+            );
             if let Some(rss) = summary.peak_rss_bytes {
                 println!("peak memory (RSS): {:.1} MiB", rss as f64 / 1048576.0);
             }

@@ -3,7 +3,8 @@
 use crate::time::{parse_duration, split_number};
 
 /// What `parse_bytes` accepts, for error messages.
-pub const BYTES_HELP: &str = "a number and a unit: B, kB, MB, GB, TB, PB (powers of 1000) or KiB, MiB, GiB, TiB, PiB (e.g. \"100GB\")";
+pub const BYTES_HELP: &str =
+    "a number and a unit: B, kB, MB, GB, TB, PB (powers of 1000) or KiB, MiB, GiB, TiB, PiB (e.g. \"100GB\")";
 /// What `parse_bandwidth` accepts, for error messages.
 pub const BANDWIDTH_HELP: &str = "a number and a unit: bps, kbps, Mbps, Gbps or Tbps (e.g. \"1Tbps\")";
 /// What `parse_rate` accepts, for error messages.
@@ -24,14 +25,8 @@ const BYTE_UNITS: &[(&str, f64)] = &[
     ("PiB", 1125899906842624.0),
 ];
 
-const BANDWIDTH_UNITS: &[(&str, f64)] = &[
-    ("bps", 1.0),
-    ("kbps", 1e3),
-    ("Kbps", 1e3),
-    ("Mbps", 1e6),
-    ("Gbps", 1e9),
-    ("Tbps", 1e12),
-];
+const BANDWIDTH_UNITS: &[(&str, f64)] =
+    &[("bps", 1.0), ("kbps", 1e3), ("Kbps", 1e3), ("Mbps", 1e6), ("Gbps", 1e9), ("Tbps", 1e12)];
 
 fn parse_with_units(text: &str, units: &[(&str, f64)], help: &str, bare_zero: bool) -> Result<f64, String> {
     let (value, unit) = split_number(text).ok_or_else(|| format!("expected {help}"))?;

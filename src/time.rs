@@ -38,7 +38,8 @@ const DURATION_UNITS: &[(&str, f64)] = &[
 ];
 
 /// The duration units `parse_duration` accepts, for error messages.
-pub const DURATION_UNITS_HELP: &str = "a number and a unit: ns, us, ms, s, min, h, d or w (e.g. \"7d\", \"8min\", \"0.5ms\")";
+pub const DURATION_UNITS_HELP: &str =
+    "a number and a unit: ns, us, ms, s, min, h, d or w (e.g. \"7d\", \"8min\", \"0.5ms\")";
 
 /// Splits "12.5GB" into (12.5, "GB"); `None` when there is no leading number.
 pub(crate) fn split_number(text: &str) -> Option<(f64, &str)> {
@@ -88,11 +89,7 @@ fn seconds_like_to_nanos(nanos: f64) -> Result<SimDuration, String> {
 
 /// Converts seconds (as drawn from a distribution) to nanoseconds, saturating.
 pub fn seconds_to_nanos(seconds: f64) -> SimDuration {
-    if seconds.is_nan() || seconds <= 0.0 {
-        0
-    } else {
-        (seconds * 1e9).round().min(u64::MAX as f64 / 2.0) as u64
-    }
+    if seconds.is_nan() || seconds <= 0.0 { 0 } else { (seconds * 1e9).round().min(u64::MAX as f64 / 2.0) as u64 }
 }
 
 /// Nanoseconds to seconds.

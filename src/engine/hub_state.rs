@@ -32,6 +32,7 @@ pub struct PoolState {
     /// Sum of units x runtime estimate of queued jobs, in unit-nanoseconds.
     pub queued_work: u128,
     busy_integral: u128,
+    queued_integral: u128,
     last_change: SimTime,
 }
 
@@ -72,9 +73,16 @@ impl PoolState {
         self.busy_integral + u128::from(self.busy) * u128::from(t - self.last_change)
     }
 
+    /// Integral of queued units over [0, t], in unit-nanoseconds (t no earlier than the last change).
+    #[inline]
+    pub fn queued_integral_at(&self, t: SimTime) -> u128 {
+        self.queued_integral + u128::from(self.queued_units) * u128::from(t - self.last_change)
+    }
+
     #[inline]
     fn advance(&mut self, now: SimTime) {
         self.busy_integral = self.busy_integral_at(now);
+        self.queued_integral = self.queued_integral_at(now);
         self.last_change = now;
     }
 
@@ -94,21 +102,23 @@ impl PoolState {
         self.busy -= units;
     }
 
-    /// Appends a job to the queue.
+    /// Appends a job to the queue at `now`.
     #[inline]
-    pub fn enqueue(&mut self, entry: Queued) {
+    pub fn enqueue(&mut self, now: SimTime, entry: Queued) {
+        self.advance(now);
         self.queued_units += u64::from(entry.units);
         self.queued_work += u128::from(entry.units) * u128::from(entry.runtime);
         self.queue.push_back(entry);
     }
 
-    /// Removes the head of the queue if it fits in the free units now.
+    /// Removes the head of the queue at `now` if it fits in the free units.
     #[inline]
-    pub fn pop_startable(&mut self) -> Option<Queued> {
+    pub fn pop_startable(&mut self, now: SimTime) -> Option<Queued> {
         let head = *self.queue.front()?;
         if head.units > self.free() {
             return None;
         }
+        self.advance(now);
         self.queue.pop_front();
         self.queued_units -= u64::from(head.units);
         self.queued_work -= u128::from(head.units) * u128::from(head.runtime);
@@ -131,15 +141,16 @@ mod tests {
     fn integral_and_fifo_head_of_line() {
         let mut p = PoolState::new(4);
         p.occupy(10, 3);
-        p.enqueue(Queued { job: 1, units: 2, runtime: 5 });
-        p.enqueue(Queued { job: 2, units: 1, runtime: 5 });
+        p.enqueue(10, Queued { job: 1, units: 2, runtime: 5 });
+        p.enqueue(10, Queued { job: 2, units: 1, runtime: 5 });
         // The head needs 2 but only 1 is free: FIFO blocks the smaller job behind it.
-        assert_eq!(p.pop_startable(), None);
+        assert_eq!(p.pop_startable(12), None);
         assert_eq!(p.queued_units, 3);
         assert_eq!(p.wait_estimate(), (2 * 5 + 5) / 4);
         p.release(20, 3);
         assert_eq!(p.busy_integral_at(30), 30);
-        assert_eq!(p.pop_startable().map(|q| q.job), Some(1));
+        assert_eq!(p.queued_integral_at(20), 3 * 10);
+        assert_eq!(p.pop_startable(20).map(|q| q.job), Some(1));
         assert_eq!(p.load(), 1.0 / 4.0);
     }
 }

@@ -246,7 +246,7 @@ impl<'w> Engine<'w> {
         if pool.queue.is_empty() && entry.units <= pool.free() {
             self.start(key);
         } else {
-            pool.enqueue(entry);
+            pool.enqueue(self.now, entry);
         }
     }
 
@@ -263,7 +263,7 @@ impl<'w> Engine<'w> {
         let (hub, pool) = (job.hub as usize, job.pool.index());
         self.state[hub].pools[pool].release(self.now, job.units);
         self.recorder.finished(&job, self.now);
-        while let Some(head) = self.state[hub].pools[pool].pop_startable() {
+        while let Some(head) = self.state[hub].pools[pool].pop_startable(self.now) {
             self.start(head.job as usize);
         }
     }

@@ -19,8 +19,11 @@ pub struct PoolUtilisation {
     pub mean: Option<f64>,
     /// Busy unit-nanoseconds over the measured window.
     pub busy_unit_nanos: u128,
+    /// Time-average queued units over the measured window (`None` for an empty window).
+    pub mean_queued_units: Option<f64>,
     last_integral: u128,
     warm_integral: u128,
+    warm_queued_integral: u128,
 }
 
 /// Utilisation of every pool of every hub.
@@ -48,8 +51,10 @@ impl Utilisation {
                 samples: Vec::new(),
                 mean: None,
                 busy_unit_nanos: 0,
+                mean_queued_units: None,
                 last_integral: 0,
                 warm_integral: 0,
+                warm_queued_integral: 0,
             })
             .collect();
         Utilisation { interval, sample_times: Vec::new(), first_measured: None, pools, warmup }
@@ -79,16 +84,20 @@ impl Utilisation {
 
     /// Remembers the integrals at the end of the warm-up.
     pub fn mark_warmup(&mut self, t: SimTime, states: &[HubState]) {
-        for (pool, integral) in self.pools.iter_mut().zip(Self::integrals(states, t)) {
+        let queued = states.iter().flat_map(|s| s.pools.iter()).map(|p| p.queued_integral_at(t));
+        for ((pool, integral), queued) in self.pools.iter_mut().zip(Self::integrals(states, t)).zip(queued) {
             pool.warm_integral = integral;
+            pool.warm_queued_integral = queued;
         }
     }
 
     /// Computes the exact means over [warm-up, `end`].
     pub fn finish(&mut self, end: SimTime, states: &[HubState]) {
         let window = end.saturating_sub(self.warmup);
-        for (pool, integral) in self.pools.iter_mut().zip(Self::integrals(states, end)) {
+        let queued = states.iter().flat_map(|s| s.pools.iter()).map(|p| p.queued_integral_at(end));
+        for ((pool, integral), queued) in self.pools.iter_mut().zip(Self::integrals(states, end)).zip(queued) {
             pool.busy_unit_nanos = integral - pool.warm_integral;
+            pool.mean_queued_units = (window > 0).then(|| (queued - pool.warm_queued_integral) as f64 / window as f64);
             pool.mean = (pool.capacity > 0 && window > 0)
                 .then(|| pool.busy_unit_nanos as f64 / (f64::from(pool.capacity) * window as f64));
         }

@@ -89,7 +89,9 @@ impl Network {
         for a in hubs {
             for b in hubs {
                 let mut latency = if a.id == b.id { 0 } else { model(a.lat, a.lon, b.lat, b.lon) };
-                for link in config.links.iter().filter(|l| (l.from == a.id && l.to == b.id) || (l.from == b.id && l.to == a.id)) {
+                for link in
+                    config.links.iter().filter(|l| (l.from == a.id && l.to == b.id) || (l.from == b.id && l.to == a.id))
+                {
                     latency = link.latency.unwrap_or(latency);
                 }
                 hub_hub_latency.push(latency);

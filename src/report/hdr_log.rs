@@ -20,7 +20,13 @@ fn tag_safe(name: &str) -> String {
 }
 
 /// Writes the interval log.
-pub fn write<W: Write>(mut out: W, world: &World, recorder: &Recorder, start: Duration, length: Duration) -> std::io::Result<()> {
+pub fn write<W: Write>(
+    mut out: W,
+    world: &World,
+    recorder: &Recorder,
+    start: Duration,
+    length: Duration,
+) -> std::io::Result<()> {
     let mut serializer = V2DeflateSerializer::new();
     let mut writer = IntervalLogWriterBuilder::new()
         .add_comment("cnsim latency histograms: durations in us, bounded_slowdown in 1/1000")
@@ -39,7 +45,9 @@ pub fn write<W: Write>(mut out: W, world: &World, recorder: &Recorder, start: Du
     for (hub, record) in world.hubs.iter().zip(&recorder.hub_records) {
         for (metric, h) in [("wait", &record.wait), ("jct", &record.jct)] {
             let tag = format!("{metric}.hub.{}", tag_safe(&hub.id));
-            writer.write_histogram(h, start, length, Tag::new(&tag)).map_err(|e| std::io::Error::other(format!("{e:?}")))?;
+            writer
+                .write_histogram(h, start, length, Tag::new(&tag))
+                .map_err(|e| std::io::Error::other(format!("{e:?}")))?;
         }
     }
     drop(writer);

@@ -82,7 +82,9 @@ pub fn table(world: &World) -> HubTable {
         hubs,
         total_eflops: total / 1000.0,
         intelligent_share: intelligent / total,
-        latency_ms: (0..n).map(|a| (0..n).map(|b| nanos_to_seconds(world.network.hub_latency(a, b)) * 1e3).collect()).collect(),
+        latency_ms: (0..n)
+            .map(|a| (0..n).map(|b| nanos_to_seconds(world.network.hub_latency(a, b)) * 1e3).collect())
+            .collect(),
     }
 }
 
@@ -110,7 +112,12 @@ pub fn render_text(t: &HubTable) -> String {
             h.cluster
         );
     }
-    let _ = writeln!(out, "national total: {:.1} EFLOPS, {:.1}% intelligent (capacities in PFLOPS = units)", t.total_eflops, t.intelligent_share * 100.0);
+    let _ = writeln!(
+        out,
+        "national total: {:.1} EFLOPS, {:.1}% intelligent (capacities in PFLOPS = units)",
+        t.total_eflops,
+        t.intelligent_share * 100.0
+    );
     out.push('\n');
     let _ = writeln!(out, "one-way latency between hubs, ms (great circle x 5 us/km x route factor + fixed delay)");
     let short: Vec<String> = t.hubs.iter().map(|h| h.id.chars().take(7).collect()).collect();

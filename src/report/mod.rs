@@ -29,6 +29,8 @@ pub struct Stats {
     pub p50: f64,
     /// 90th percentile.
     pub p90: f64,
+    /// 95th percentile.
+    pub p95: f64,
     /// 99th percentile.
     pub p99: f64,
     /// 99.9th percentile.
@@ -63,6 +65,7 @@ impl Stats {
             mean: if empty { f64::NAN } else { to_report(h.mean()) },
             p50: q(0.5),
             p90: q(0.9),
+            p95: q(0.95),
             p99: q(0.99),
             p999: q(0.999),
             max: if empty { f64::NAN } else { to_report(h.highest_equivalent(h.max()) as f64) },
@@ -131,6 +134,8 @@ pub struct PoolReport {
     pub mean: Option<f64>,
     /// Median of the equal-interval samples.
     pub p50: Option<f64>,
+    /// Time-average units waiting in the pool's queue over the measured window.
+    pub mean_queued_units: Option<f64>,
     /// 95th percentile of the samples.
     pub p95: Option<f64>,
     /// Samples per 10 % band: `le` is the band's upper bound (0.1 .. 1.0).
@@ -247,7 +252,10 @@ impl RunReport {
                 name: class.name.clone(),
                 pool: class.pool,
                 jobs: (*c).into(),
-                deadline_met: class.deadline.filter(|_| c.finished > 0).map(|_| c.deadline_met as f64 / c.finished as f64),
+                deadline_met: class
+                    .deadline
+                    .filter(|_| c.finished > 0)
+                    .map(|_| c.deadline_met as f64 / c.finished as f64),
             })
             .collect();
         let hubs = world
@@ -256,10 +264,8 @@ impl RunReport {
             .enumerate()
             .map(|(h, hub)| {
                 let record = &recorder.hub_records[h];
-                let utilisation = PoolKind::ALL
-                    .iter()
-                    .map(|&pool| (pool.name(), pool_report(recorder, h, pool)))
-                    .collect();
+                let utilisation =
+                    PoolKind::ALL.iter().map(|&pool| (pool.name(), pool_report(recorder, h, pool))).collect();
                 let to_seconds = |v: f64| Metric::Wait.to_report(v);
                 let unit = 1.0;
                 HubReport {
@@ -278,7 +284,11 @@ impl RunReport {
             .iter()
             .enumerate()
             .filter(|(_, b)| **b > 0)
-            .map(|(i, &b)| Flow { from: world.regions[i / hub_count].id.clone(), to: world.hubs[i % hub_count].id.clone(), bytes: b as f64 })
+            .map(|(i, &b)| Flow {
+                from: world.regions[i / hub_count].id.clone(),
+                to: world.hubs[i % hub_count].id.clone(),
+                bytes: b as f64,
+            })
             .collect();
         let submitted_all = total.submitted + recorder.warmup_counters.submitted;
         let per_second = |n: u64| if wall.seconds > 0.0 { n as f64 / wall.seconds } else { 0.0 };
@@ -339,6 +349,7 @@ fn pool_report(recorder: &Recorder, hub: usize, pool: PoolKind) -> PoolReport {
         capacity: u.capacity,
         mean: u.mean,
         p50: share(0.5),
+        mean_queued_units: u.mean_queued_units,
         p95: share(0.95),
         histogram: if u.capacity == 0 {
             Vec::new()

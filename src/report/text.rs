@@ -41,8 +41,9 @@ impl Table {
 
     fn render(&self, out: &mut String) {
         let columns = self.rows.iter().map(Vec::len).max().unwrap_or(0);
-        let widths: Vec<usize> =
-            (0..columns).map(|c| self.rows.iter().filter_map(|r| r.get(c)).map(|s| s.chars().count()).max().unwrap_or(0)).collect();
+        let widths: Vec<usize> = (0..columns)
+            .map(|c| self.rows.iter().filter_map(|r| r.get(c)).map(|s| s.chars().count()).max().unwrap_or(0))
+            .collect();
         for row in &self.rows {
             let mut line = String::from("  ");
             for (c, cell) in row.iter().enumerate() {
@@ -90,7 +91,8 @@ fn ratio(value: f64) -> String {
 fn latency_shares(stats: &Stats) -> Vec<f64> {
     let mut counts = vec![0u64; LATENCY_EDGES.len() + 1];
     for bucket in &stats.buckets {
-        let i = LATENCY_EDGES.iter().position(|&(edge, _)| bucket.le <= edge * (1.0 + 1e-9)).unwrap_or(LATENCY_EDGES.len());
+        let i =
+            LATENCY_EDGES.iter().position(|&(edge, _)| bucket.le <= edge * (1.0 + 1e-9)).unwrap_or(LATENCY_EDGES.len());
         counts[i] += bucket.count;
     }
     let total = stats.count.max(1) as f64;
@@ -104,7 +106,7 @@ fn cell(share: f64, row_max: f64) -> String {
     }
     let level = ((share / row_max.max(1e-12)) * 8.0).ceil().clamp(1.0, 8.0) as usize;
     let pct = share * 100.0;
-    let number = if pct >= 9.95 { format!("{pct:.0}") } else if pct >= 0.95 { format!("{pct:.0}") } else { "<1".to_string() };
+    let number = if pct >= 0.95 { format!("{pct:.0}") } else { "<1".to_string() };
     format!("{}{number}", BARS[level])
 }
 
@@ -133,7 +135,8 @@ fn latency_labels() -> Vec<String> {
 pub fn render(report: &RunReport) -> String {
     let mut out = String::new();
     let p = &report.performance;
-    let _ = writeln!(out, "cnsim: scenario {:?}, scheduler {}, seed {}", report.scenario, report.scheduler, report.seed);
+    let _ =
+        writeln!(out, "cnsim: scenario {:?}, scheduler {}, seed {}", report.scenario, report.scheduler, report.seed);
     let _ = writeln!(
         out,
         "simulated {} (first {} warm-up, left out of statistics); {} events in {:.2} s wall ({}/s events, {}/s jobs)",
@@ -161,7 +164,15 @@ pub fn render(report: &RunReport) -> String {
         ]);
     }
     let j = &report.jobs;
-    table.row(vec!["all".into(), "".into(), thousands(j.submitted), thousands(j.finished), thousands(j.rejected), thousands(j.in_flight), "".into()]);
+    table.row(vec![
+        "all".into(),
+        "".into(),
+        thousands(j.submitted),
+        thousands(j.finished),
+        thousands(j.rejected),
+        thousands(j.in_flight),
+        "".into(),
+    ]);
     table.render(&mut out);
     out.push('\n');
 
@@ -185,11 +196,15 @@ pub fn render(report: &RunReport) -> String {
     table.render(&mut out);
     out.push('\n');
 
-    for (metric, title) in [("jct", "JCT histogram: % of finished jobs per bucket"), ("wait", "Wait histogram: % of finished jobs per bucket")] {
+    for (metric, title) in [
+        ("jct", "JCT histogram: % of finished jobs per bucket"),
+        ("wait", "Wait histogram: % of finished jobs per bucket"),
+    ] {
         let rows: Vec<(String, Vec<f64>)> = ordered_latency(report)
             .into_iter()
             .map(|(name, metrics)| {
-                let stats = metrics.iter().find(|(m, _)| *m == metric).map(|(_, s)| *s).expect("every metric is reported");
+                let stats =
+                    metrics.iter().find(|(m, _)| *m == metric).map(|(_, s)| *s).expect("every metric is reported");
                 (name, latency_shares(stats))
             })
             .collect();
@@ -197,8 +212,24 @@ pub fn render(report: &RunReport) -> String {
         out.push('\n');
     }
 
-    let _ = writeln!(out, "Hubs (utilisation: exact time-weighted mean; p50/p95 of {} samples)", format_seconds(report.sample_interval_seconds));
-    let mut table = Table::new(&["hub", "AI units", "AI mean", "AI p50", "AI p95", "gen units", "gen mean", "gen p95", "jobs", "mean wait", "mean JCT"]);
+    let _ = writeln!(
+        out,
+        "Hubs (utilisation: exact time-weighted mean; p50/p95 of {} samples)",
+        format_seconds(report.sample_interval_seconds)
+    );
+    let mut table = Table::new(&[
+        "hub",
+        "AI units",
+        "AI mean",
+        "AI p50",
+        "AI p95",
+        "gen units",
+        "gen mean",
+        "gen p95",
+        "jobs",
+        "mean wait",
+        "mean JCT",
+    ]);
     for hub in &report.hubs {
         let ai = &hub.utilisation[PoolKind::Intelligent.name()];
         let gen_pool = &hub.utilisation[PoolKind::General.name()];
@@ -243,7 +274,8 @@ pub fn render(report: &RunReport) -> String {
     chart(&mut out, "Utilisation histogram: % of samples per band", &labels, &rows);
     out.push('\n');
 
-    let _ = writeln!(out, "Data moved from demand regions to hubs: {} in total", format_bytes(report.network.bytes_total));
+    let _ =
+        writeln!(out, "Data moved from demand regions to hubs: {} in total", format_bytes(report.network.bytes_total));
     let mut flows: Vec<_> = report.network.flows.iter().collect();
     flows.sort_by(|a, b| b.bytes.total_cmp(&a.bytes).then_with(|| (&a.from, &a.to).cmp(&(&b.from, &b.to))));
     let mut table = Table::new(&["from", "to", "bytes", "share"]);
@@ -277,7 +309,8 @@ fn ordered_latency(report: &RunReport) -> Vec<(String, Vec<(&'static str, &Stats
     names
         .filter_map(|name| {
             let metrics = report.latency.get(&name)?;
-            let ordered = crate::metrics::Metric::ALL.iter().filter_map(|m| metrics.get(m.key()).map(|s| (m.key(), s))).collect();
+            let ordered =
+                crate::metrics::Metric::ALL.iter().filter_map(|m| metrics.get(m.key()).map(|s| (m.key(), s))).collect();
             Some((name, ordered))
         })
         .collect()

@@ -18,7 +18,12 @@ pub fn write_csv<W: Write>(out: W, world: &World, recorder: &Recorder) -> Result
             for pool in PoolKind::ALL {
                 let p = u.pool(h, pool);
                 if p.capacity > 0 {
-                    writer.write_record([time.as_str(), hub.id.as_str(), pool.name(), &format!("{:.6}", p.samples[i])])?;
+                    writer.write_record([
+                        time.as_str(),
+                        hub.id.as_str(),
+                        pool.name(),
+                        &format!("{:.6}", p.samples[i]),
+                    ])?;
                 }
             }
         }

@@ -40,7 +40,7 @@ impl Quantity {
         };
         match (self, number, value.as_str()) {
             (Quantity::Count, Some(n), _) => Ok(n),
-            (Quantity::Bytes, Some(n), _) if n == 0.0 => Ok(0.0),
+            (Quantity::Bytes, Some(0.0), _) => Ok(0.0),
             (Quantity::Duration, _, Some(text)) => parse_duration(text)
                 .map(|ns| ns as f64 / 1e9)
                 .map_err(|e| FieldError::new(path, format!("bad value {text:?}: {e}"))),
@@ -80,12 +80,15 @@ pub fn read(value: &toml::Value, quantity: Quantity, path: &str) -> FieldResult<
         let constant = quantity.read(value, path)?;
         return Distribution::constant(constant).map_err(|e| FieldError::new(path, e));
     };
-    let kind = table
-        .get("dist")
-        .ok_or_else(|| FieldError::new(path, format!("a distribution table needs `dist`, one of: {}", shape_names())))?;
+    let kind = table.get("dist").ok_or_else(|| {
+        FieldError::new(path, format!("a distribution table needs `dist`, one of: {}", shape_names()))
+    })?;
     let kind = kind.as_str().unwrap_or_default();
     let Some(&(_, keys)) = SHAPES.iter().find(|(name, _)| *name == kind) else {
-        return Err(FieldError::new(format!("{path}.dist"), format!("unknown distribution {kind:?}; known: {}", shape_names())));
+        return Err(FieldError::new(
+            format!("{path}.dist"),
+            format!("unknown distribution {kind:?}; known: {}", shape_names()),
+        ));
     };
     for key in table.keys() {
         if !(key == "dist" || key == "min" || key == "max" || keys.contains(&key.as_str())) {

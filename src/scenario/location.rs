@@ -1,7 +1,7 @@
 //! Finds where a field path (`classes[0].units.sigma`) or a byte offset sits in TOML source.
 
-use toml::de::{DeTable, DeValue};
 use toml::Spanned;
+use toml::de::{DeTable, DeValue};
 
 /// 1-based line and column (in characters) of a byte offset.
 pub fn line_column(source: &str, offset: usize) -> (usize, usize) {
@@ -65,20 +65,46 @@ pub fn find_path(source: &str, path: &str) -> Option<usize> {
 }
 
 /// The dotted path of the innermost key or value whose span holds `offset`.
+///
+/// Sections (`[network]`, `[[classes]]`) carry only their header's span, so an offset inside
+/// a section's body belongs to the last section header before it.
 pub fn path_at(source: &str, offset: usize) -> Option<String> {
     fn walk(value: &DeValue<'_>, offset: usize, path: &mut String) {
+        let push = |path: &mut String, key: &str| {
+            if !path.is_empty() {
+                path.push('.');
+            }
+            path.push_str(key);
+        };
         match value {
             DeValue::Table(t) => {
                 for (k, v) in t.iter() {
-                    let span = v.span();
-                    if k.span().contains(&offset) || span.contains(&offset) {
-                        if !path.is_empty() {
-                            path.push('.');
-                        }
-                        path.push_str(k.get_ref());
+                    if k.span().contains(&offset) || v.span().contains(&offset) {
+                        push(path, k.get_ref());
                         walk(v.get_ref(), offset, path);
                         return;
                     }
+                }
+                // Not inside a key or inline value: the last section header before `offset`.
+                let mut candidates: Vec<(usize, String, &DeValue<'_>)> = Vec::new();
+                for (k, v) in t.iter() {
+                    match v.get_ref() {
+                        DeValue::Table(_) => candidates.push((v.span().start, k.get_ref().to_string(), v.get_ref())),
+                        DeValue::Array(a) => {
+                            for (i, e) in a.iter().enumerate() {
+                                if e.get_ref().is_table() {
+                                    candidates.push((e.span().start, format!("{}[{i}]", k.get_ref()), e.get_ref()));
+                                }
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                let best =
+                    candidates.into_iter().filter(|(start, _, _)| *start <= offset).max_by_key(|(start, _, _)| *start);
+                if let Some((_, key, inner)) = best {
+                    push(path, &key);
+                    walk(inner, offset, path);
                 }
             }
             DeValue::Array(a) => {
@@ -108,7 +134,7 @@ mod tests {
     #[test]
     fn finds_nested_paths() {
         let at = find_path(SOURCE, "classes[1].units.sigma").unwrap();
-        assert_eq!(line_column(SOURCE, at), (6, 39));
+        assert_eq!(line_column(SOURCE, at), (6, 31));
         let at = find_path(SOURCE, "classes[1].missing").unwrap();
         assert_eq!(line_column(SOURCE, at).0, 4);
         assert_eq!(line_column(SOURCE, find_path(SOURCE, "name").unwrap()), (1, 1));

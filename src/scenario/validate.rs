@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use crate::engine::RunConfig;
 use crate::model::network::LinkOverride;
 use crate::model::{Hub, NetworkConfig, PoolKind, Region, Side};
-use crate::quantity::{RATE_HELP, parse_bandwidth, parse_rate};
+use crate::quantity::{parse_bandwidth, parse_rate};
 use crate::scenario::Scenario;
 use crate::scenario::distribution::{self, Quantity};
 use crate::scenario::error::{FieldError, FieldResult};
@@ -158,7 +158,12 @@ pub(super) fn scenario(raw: RawScenario, stem: &str) -> FieldResult<Scenario> {
     let regions: Vec<Region> = if !raw.regions.is_empty() {
         raw.regions.iter().enumerate().map(|(i, r)| region(r, &format!("regions[{i}]"))).collect::<FieldResult<_>>()?
     } else if let Some(preset) = &preset {
-        preset.regions.iter().enumerate().map(|(i, r)| region(r, &format!("<preset>.regions[{i}]"))).collect::<FieldResult<_>>()?
+        preset
+            .regions
+            .iter()
+            .enumerate()
+            .map(|(i, r)| region(r, &format!("<preset>.regions[{i}]")))
+            .collect::<FieldResult<_>>()?
     } else {
         return Err(FieldError::new("regions", "no demand regions: give at least one [[regions]] table"));
     };
@@ -202,20 +207,30 @@ pub(super) fn scenario(raw: RawScenario, stem: &str) -> FieldResult<Scenario> {
 /// Parses a built-in preset. Its errors point into the preset, which is part of the binary.
 pub(super) fn load_preset(name: &str) -> FieldResult<RawPreset> {
     let source = seeds::preset_source(name).ok_or_else(|| {
-        FieldError::new("world.preset", format!("unknown preset {name:?}; known presets: {}", seeds::preset_names().join(", ")))
+        FieldError::new(
+            "world.preset",
+            format!("unknown preset {name:?}; known presets: {}", seeds::preset_names().join(", ")),
+        )
     })?;
-    toml::from_str(source).map_err(|e| FieldError::new("world.preset", format!("built-in preset {name:?} is invalid: {e}")))
+    toml::from_str(source)
+        .map_err(|e| FieldError::new("world.preset", format!("built-in preset {name:?} is invalid: {e}")))
 }
 
 fn capacity(value: i64, path: &str) -> FieldResult<u32> {
     if value < 0 {
-        return Err(FieldError::new(path, format!("bad value {value}: a capacity must be a whole number of units >= 0")));
+        return Err(FieldError::new(
+            path,
+            format!("bad value {value}: a capacity must be a whole number of units >= 0"),
+        ));
     }
     u32::try_from(value).map_err(|_| FieldError::new(path, format!("bad value {value}: at most {} units", u32::MAX)))
 }
 
 fn hub(raw: &RawHub, path: &str) -> FieldResult<Hub> {
-    let capacity = [capacity(raw.intelligent, &format!("{path}.intelligent"))?, capacity(raw.general, &format!("{path}.general"))?];
+    let capacity = [
+        capacity(raw.intelligent, &format!("{path}.intelligent"))?,
+        capacity(raw.general, &format!("{path}.general"))?,
+    ];
     if capacity == [0, 0] {
         return Err(FieldError::new(
             format!("{path}.intelligent"),
@@ -225,7 +240,11 @@ fn hub(raw: &RawHub, path: &str) -> FieldResult<Hub> {
     let side = raw
         .side
         .as_deref()
-        .map(|s| Side::parse(s).ok_or_else(|| FieldError::new(format!("{path}.side"), format!("bad value {s:?}: expected \"east\" or \"west\""))))
+        .map(|s| {
+            Side::parse(s).ok_or_else(|| {
+                FieldError::new(format!("{path}.side"), format!("bad value {s:?}: expected \"east\" or \"west\""))
+            })
+        })
         .transpose()?;
     Ok(Hub {
         id: raw.id.clone(),
@@ -254,7 +273,12 @@ fn region(raw: &RawRegion, path: &str) -> FieldResult<Region> {
     })
 }
 
-fn network(base: Option<&RawNetwork>, raw: Option<&RawNetwork>, hubs: &[Hub], regions: &[Region]) -> FieldResult<NetworkConfig> {
+fn network(
+    base: Option<&RawNetwork>,
+    raw: Option<&RawNetwork>,
+    hubs: &[Hub],
+    regions: &[Region],
+) -> FieldResult<NetworkConfig> {
     let mut config = NetworkConfig::default();
     for (layer, prefix) in [(base, "<preset>.network"), (raw, "network")] {
         let Some(layer) = layer else { continue };
@@ -265,7 +289,8 @@ fn network(base: Option<&RawNetwork>, raw: Option<&RawNetwork>, hubs: &[Hub], re
             config.fixed_delay = parse_field(d, &format!("{prefix}.fixed_delay"))?;
         }
         if let Some(b) = &layer.bandwidth {
-            config.bandwidth_bps = parse_bandwidth(b).map_err(|e| FieldError::new(format!("{prefix}.bandwidth"), format!("bad value {b:?}: {e}")))?;
+            config.bandwidth_bps = parse_bandwidth(b)
+                .map_err(|e| FieldError::new(format!("{prefix}.bandwidth"), format!("bad value {b:?}: {e}")))?;
         }
         for (i, link) in layer.links.iter().enumerate() {
             let path = format!("{prefix}.links[{i}]");
@@ -278,13 +303,19 @@ fn network(base: Option<&RawNetwork>, raw: Option<&RawNetwork>, hubs: &[Hub], re
             }
             if !hubs.iter().any(|h| h.id == link.to) {
                 let known: Vec<&str> = hubs.iter().map(|h| h.id.as_str()).collect();
-                return Err(FieldError::new(format!("{path}.to"), format!("unknown hub id {:?}; known hubs: {}", link.to, known.join(", "))));
+                return Err(FieldError::new(
+                    format!("{path}.to"),
+                    format!("unknown hub id {:?}; known hubs: {}", link.to, known.join(", ")),
+                ));
             }
             let latency = link.latency.as_deref().map(|l| parse_field(l, &format!("{path}.latency"))).transpose()?;
             let bandwidth_bps = link
                 .bandwidth
                 .as_deref()
-                .map(|b| parse_bandwidth(b).map_err(|e| FieldError::new(format!("{path}.bandwidth"), format!("bad value {b:?}: {e}"))))
+                .map(|b| {
+                    parse_bandwidth(b)
+                        .map_err(|e| FieldError::new(format!("{path}.bandwidth"), format!("bad value {b:?}: {e}")))
+                })
                 .transpose()?;
             config.links.push(LinkOverride { from: link.from.clone(), to: link.to.clone(), latency, bandwidth_bps });
         }
@@ -297,10 +328,14 @@ fn known_sites(hubs: &[Hub], regions: &[Region]) -> String {
 }
 
 fn class(raw: &RawClass, path: &str, regions: &[Region]) -> FieldResult<JobClass> {
-    let pool = PoolKind::parse(&raw.pool)
-        .ok_or_else(|| FieldError::new(format!("{path}.pool"), format!("bad value {:?}: expected \"intelligent\" or \"general\"", raw.pool)))?;
+    let pool = PoolKind::parse(&raw.pool).ok_or_else(|| {
+        FieldError::new(
+            format!("{path}.pool"),
+            format!("bad value {:?}: expected \"intelligent\" or \"general\"", raw.pool),
+        )
+    })?;
     let rate_per_second = parse_rate(&raw.rate)
-        .map_err(|e| FieldError::new(format!("{path}.rate"), format!("bad value {:?}: {e} ({RATE_HELP})", raw.rate)))?;
+        .map_err(|e| FieldError::new(format!("{path}.rate"), format!("bad value {:?}: {e}", raw.rate)))?;
     let diurnal = match &raw.diurnal {
         None => None,
         Some(d) => {
@@ -310,22 +345,35 @@ fn class(raw: &RawClass, path: &str, regions: &[Region]) -> FieldResult<JobClass
                 None => 14 * crate::time::HOUR,
             };
             if peak >= DAY {
-                return Err(FieldError::new(format!("{path}.diurnal.peak"), "the peak is a time of day: below \"24h\""));
+                return Err(FieldError::new(
+                    format!("{path}.diurnal.peak"),
+                    "the peak is a time of day: below \"24h\"",
+                ));
             }
-            let weekend = in_range(d.weekend.unwrap_or(1.0), 0.0, 10.0, &format!("{path}.diurnal.weekend"), "the weekend factor")?;
+            let weekend = in_range(
+                d.weekend.unwrap_or(1.0),
+                0.0,
+                10.0,
+                &format!("{path}.diurnal.weekend"),
+                "the weekend factor",
+            )?;
             Some(Diurnal { amplitude, peak, weekend })
         }
     };
     let units = distribution::read(&raw.units, Quantity::Count, &format!("{path}.units"))?;
     if units.upper_bound() < 0.5 {
-        return Err(FieldError::new(format!("{path}.units"), "jobs must ask for at least 1 unit: the largest possible draw is below 1"));
+        return Err(FieldError::new(
+            format!("{path}.units"),
+            "jobs must ask for at least 1 unit: the largest possible draw is below 1",
+        ));
     }
     let runtime = distribution::read(&raw.runtime, Quantity::Duration, &format!("{path}.runtime"))?;
     let data = match &raw.data {
         Some(v) => distribution::read(v, Quantity::Bytes, &format!("{path}.data"))?,
         None => crate::workload::Distribution::constant(0.0).expect("0 is finite"),
     };
-    let max_round_trip = raw.max_round_trip.as_deref().map(|t| parse_field(t, &format!("{path}.max_round_trip"))).transpose()?;
+    let max_round_trip =
+        raw.max_round_trip.as_deref().map(|t| parse_field(t, &format!("{path}.max_round_trip"))).transpose()?;
     let deadline = raw.deadline.as_deref().map(|t| parse_field(t, &format!("{path}.deadline"))).transpose()?;
     let origin_weights = match &raw.origins {
         None => regions.iter().map(|r| r.weight).collect(),
@@ -335,7 +383,10 @@ fn class(raw: &RawClass, path: &str, regions: &[Region]) -> FieldResult<JobClass
                 let key = format!("{path}.origins.{id}");
                 let Some(r) = regions.iter().position(|r| &r.id == id) else {
                     let known: Vec<&str> = regions.iter().map(|r| r.id.as_str()).collect();
-                    return Err(FieldError::new(key, format!("unknown region id {id:?}; known regions: {}", known.join(", "))));
+                    return Err(FieldError::new(
+                        key,
+                        format!("unknown region id {id:?}; known regions: {}", known.join(", ")),
+                    ));
                 };
                 if !(w.is_finite() && w >= 0.0) {
                     return Err(FieldError::new(key, format!("bad value {w}: a weight must be >= 0")));

@@ -59,7 +59,11 @@ impl View<'_> {
 
     /// Eligible hubs from the nearest to the farthest (ties by index).
     pub fn eligible_by_latency<'v>(&'v self, job: &'v JobRequest) -> impl Iterator<Item = usize> + 'v {
-        self.network.hubs_by_latency(job.origin as usize).iter().map(|&h| h as usize).filter(move |&h| self.eligible(job, h))
+        self.network
+            .hubs_by_latency(job.origin as usize)
+            .iter()
+            .map(|&h| h as usize)
+            .filter(move |&h| self.eligible(job, h))
     }
 
     /// Units of `pool` not allocated at `hub`.

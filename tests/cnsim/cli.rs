@@ -1,0 +1,166 @@
+//! The README's commands, end to end through the binary.
+
+use std::collections::BTreeSet;
+
+use hdrhistogram::serialization::Deserializer;
+use hdrhistogram::serialization::interval_log::{IntervalLogIterator, LogEntry};
+
+use crate::helpers::{cnsim, scratch, stderr, stdout};
+
+#[test]
+fn hubs_prints_the_table_totals_and_latency_matrix() {
+    let output = cnsim(&["hubs"]);
+    assert!(output.status.success());
+    let text = stdout(&output);
+    assert!(text.contains("national total: 215.5 EFLOPS, 80.8% intelligent"), "{text}");
+    assert!(text.contains("jing-jin-ji") && text.contains("ningxia") && text.contains("one-way latency"));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&cnsim(&["hubs", "--format", "json"]))).unwrap();
+    assert_eq!(json["hubs"].as_array().unwrap().len(), 8);
+    assert!((json["total_eflops"].as_f64().unwrap() - 215.5).abs() < 1e-9);
+    assert!((json["intelligent_share"].as_f64().unwrap() - 0.808).abs() < 1e-9);
+    assert_eq!(json["latency_ms"].as_array().unwrap().len(), 8);
+}
+
+#[test]
+fn schedulers_lists_every_policy() {
+    let text = stdout(&cnsim(&["schedulers"]));
+    for name in ["nearest", "random", "round-robin", "least-loaded"] {
+        assert!(text.lines().any(|l| l.starts_with(name)), "{name} missing: {text}");
+    }
+}
+
+#[test]
+fn validate_summarises_a_good_scenario() {
+    for file in ["scenarios/default.toml", "scenarios/mmc.toml", "scenarios/small.toml"] {
+        let output = cnsim(&["validate", file]);
+        assert!(output.status.success(), "{file}: {}", stderr(&output));
+        assert!(stdout(&output).starts_with("ok: "));
+    }
+}
+
+#[test]
+fn run_text_report_shows_tables_and_histograms() {
+    let output = cnsim(&["run", "scenarios/small.toml"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    for heading in [
+        "Jobs submitted after the warm-up",
+        "Latency of finished jobs",
+        "JCT histogram",
+        "Wait histogram",
+        "Hubs (utilisation",
+        "Utilisation histogram",
+        "Data moved",
+        "Jobs finished per hour",
+    ] {
+        assert!(text.contains(heading), "missing {heading:?}");
+    }
+    assert!(text.contains('█'), "bar charts drawn");
+}
+
+#[test]
+fn run_json_has_the_documented_stable_keys() {
+    let output =
+        cnsim(&["run", "scenarios/small.toml", "--format", "json", "--scheduler", "round-robin", "--duration", "12h"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(json["scheduler"], "round-robin");
+    assert_eq!(json["duration_seconds"], 43200.0);
+    for key in ["submitted", "finished", "rejected", "in_flight"] {
+        assert!(json["jobs"][key].is_u64(), "jobs.{key}");
+    }
+    for class in ["interactive", "training", "analytics", "all"] {
+        for metric in ["transfer", "wait", "run", "jct", "bounded_slowdown"] {
+            let stats = &json["latency"][class][metric];
+            for key in ["mean", "p50", "p90", "p99", "p999", "max"] {
+                assert!(stats[key].is_number(), "latency.{class}.{metric}.{key}");
+            }
+            let buckets = stats["buckets"].as_array().unwrap();
+            let total: u64 = buckets.iter().map(|b| b["count"].as_u64().unwrap()).sum();
+            assert_eq!(total, stats["count"].as_u64().unwrap(), "buckets of {class}.{metric} add up");
+        }
+    }
+    for hub in json["hubs"].as_array().unwrap() {
+        assert!(hub["id"].is_string());
+        for key in ["mean", "p50", "p95"] {
+            assert!(hub["utilisation"]["intelligent"][key].is_number());
+        }
+    }
+    for key in ["events", "wall_seconds", "events_per_second", "jobs_per_second"] {
+        assert!(json["performance"][key].is_number(), "performance.{key}");
+    }
+}
+
+#[test]
+fn timeseries_csv_and_hdr_log_are_written_and_readable() {
+    let dir = scratch("outputs");
+    let csv_path = dir.join("util.csv");
+    let hdr_path = dir.join("latency.hlog");
+    let report_path = dir.join("report.txt");
+    let output = cnsim(&[
+        "run",
+        "scenarios/small.toml",
+        "--timeseries",
+        csv_path.to_str().unwrap(),
+        "--hdr-log",
+        hdr_path.to_str().unwrap(),
+        "--out",
+        report_path.to_str().unwrap(),
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(output.stdout.is_empty(), "--out sends the report to the file");
+    assert!(std::fs::read_to_string(&report_path).unwrap().contains("Latency of finished jobs"));
+
+    let mut reader = csv::Reader::from_path(&csv_path).unwrap();
+    assert_eq!(reader.headers().unwrap(), vec!["time_seconds", "hub", "pool", "utilisation"]);
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    // 24 h in 5-minute samples, 3 hubs x 2 pools.
+    assert_eq!(rows.len(), 288 * 6);
+    assert!(rows.iter().all(|r| (0.0..=1.0).contains(&r[3].parse::<f64>().unwrap())));
+
+    // The HDR interval log reads back with the standard deserializer.
+    let bytes = std::fs::read(&hdr_path).unwrap();
+    let mut tags = BTreeSet::new();
+    let mut deserializer = Deserializer::new();
+    let mut total_jct_all = 0;
+    for entry in IntervalLogIterator::new(&bytes) {
+        if let Ok(LogEntry::Interval(interval)) = entry {
+            let tag = interval.tag().unwrap().as_str().to_string();
+            let decoded = base64_decode(interval.encoded_histogram());
+            let h: hdrhistogram::Histogram<u64> = deserializer.deserialize(&mut decoded.as_slice()).unwrap();
+            if tag == "jct.all" {
+                total_jct_all = h.len();
+            }
+            tags.insert(tag);
+        }
+    }
+    assert!(
+        tags.contains("wait.interactive") && tags.contains("bounded_slowdown.all") && tags.contains("jct.hub.west"),
+        "{tags:?}"
+    );
+    assert!(total_jct_all > 1000);
+}
+
+fn base64_decode(text: &str) -> Vec<u8> {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.decode(text).unwrap()
+}
+
+#[test]
+fn no_arguments_runs_the_built_in_default() {
+    // `cnsim` alone is `cnsim run` on the built-in default scenario (shortened here by the
+    // same code path `--duration` uses, to keep the test quick).
+    let output = cnsim(&["run", "--duration", "6h"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(text.contains("scenario \"default\", scheduler least-loaded, seed 1"), "{text}");
+}
+
+#[test]
+fn bench_reports_throughput_and_checks_its_model() {
+    let output = cnsim(&["bench", "--jobs", "50000", "--runs", "1", "--format", "json"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert!(json["median_jobs_per_second"].as_f64().unwrap() > 0.0);
+    assert!(json["runs"][0]["jobs"].as_u64().unwrap() > 45_000);
+}

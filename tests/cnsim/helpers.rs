@@ -1,0 +1,122 @@
+//! Shared helpers: building scenarios, running them, and confidence intervals.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use cnsim::report::RunReport;
+use cnsim::scenario::Scenario;
+use cnsim::simulation::{RunOutput, simulate};
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A scenario parsed from TOML text.
+pub fn parse(source: &str) -> Scenario {
+    Scenario::parse(source, "test.toml").unwrap_or_else(|e| panic!("test scenario invalid: {e}"))
+}
+
+/// A shipped scenario file.
+pub fn shipped(name: &str) -> Scenario {
+    Scenario::load(&root().join("scenarios").join(name)).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Runs a scenario and builds its report.
+pub fn run(scenario: &Scenario) -> (RunOutput, RunReport) {
+    let output = simulate(scenario).expect("known scheduler");
+    let report = output.report(scenario);
+    (output, report)
+}
+
+/// A single-hub M/M/c queue: `c` units, Poisson arrivals at `lambda` per second, exponential
+/// runtimes with mean 1 s, no data and no network delay.
+pub fn mmc(c: u32, lambda: f64, duration: &str, warmup: &str, seed: u64) -> Scenario {
+    parse(&format!(
+        r#"
+        seed = {seed}
+        duration = "{duration}"
+        warmup = "{warmup}"
+        scheduler = "nearest"
+        [network]
+        fixed_delay = "0s"
+        [[hubs]]
+        id = "h"
+        lat = 30.0
+        lon = 110.0
+        intelligent = {c}
+        [[regions]]
+        id = "r"
+        lat = 30.0
+        lon = 110.0
+        [[classes]]
+        name = "unit"
+        pool = "intelligent"
+        rate = "{lambda}/s"
+        units = 1
+        runtime = {{ dist = "exponential", mean = "1s" }}
+        "#
+    ))
+}
+
+/// Mean and 95 % confidence half-width (Student t) of independent replications.
+pub fn mean_ci(values: &[f64]) -> (f64, f64) {
+    let n = values.len();
+    assert!(n >= 2);
+    let mean = values.iter().sum::<f64>() / n as f64;
+    let var = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
+    let t = match n - 1 {
+        4 => 2.776,
+        9 => 2.262,
+        _ => panic!("add the t quantile for n = {n}"),
+    };
+    (mean, t * (var / n as f64).sqrt())
+}
+
+/// Asserts that `exact` lies in the 95 % CI of `values`, and that the CI is tight enough
+/// (half-width at most `max_relative` of the exact value) for the check to mean something.
+pub fn assert_in_ci(what: &str, values: &[f64], exact: f64, max_relative: f64) {
+    let (mean, half) = mean_ci(values);
+    assert!((mean - exact).abs() <= half, "{what}: exact {exact} outside {mean:.6} +- {half:.6} ({values:?})");
+    assert!(half <= max_relative * exact, "{what}: CI +- {half:.6} too wide around {mean:.6} to test anything");
+}
+
+/// The cnsim binary.
+pub fn cnsim(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_cnsim")).args(args).current_dir(root()).output().expect("cnsim runs")
+}
+
+/// Standard output as text.
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// Standard error as text.
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// A fresh scratch directory for one test.
+pub fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("cnsim-test-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+/// Writes a file into `dir` and returns its path.
+pub fn write(dir: &Path, name: &str, content: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, content).expect("write test file");
+    path
+}
+
+/// The JSON report with the wall-clock fields removed.
+pub fn without_wall_clock(json: &str) -> serde_json::Value {
+    let mut value: serde_json::Value = serde_json::from_str(json).expect("valid JSON");
+    let perf = value["performance"].as_object_mut().expect("performance object");
+    for key in ["wall_seconds", "events_per_second", "jobs_per_second", "peak_rss_bytes"] {
+        perf.remove(key);
+    }
+    value
+}

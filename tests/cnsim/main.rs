@@ -1,0 +1,11 @@
+//! Integration tests of cnsim: one binary, a module per behaviour.
+
+mod bad_input;
+mod cli;
+mod conservation;
+mod determinism;
+mod helpers;
+mod presets;
+mod queueing;
+mod schedulers;
+mod workload;
