@@ -129,7 +129,8 @@ pub fn run(hubs: usize, jobs: u64, runs: usize) -> BenchSummary {
         let output = simulate(&scenario).expect("nearest is a known scheduler");
         let total = output.recorder.total();
         let submitted = total.submitted + output.recorder.warmup_counters.submitted;
-        let wait = output.recorder.all_latency.get(crate::metrics::Metric::Wait).mean() / 1e9;
+        let wait = crate::metrics::Metric::Wait
+            .to_report(output.recorder.all_latency.get(crate::metrics::Metric::Wait).mean());
         results.push(BenchRun {
             jobs: submitted,
             events: output.recorder.events,

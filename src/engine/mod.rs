@@ -145,7 +145,7 @@ impl<'w> Engine<'w> {
     pub fn finish(mut self) -> Recorder {
         let end = self.config.duration;
         self.catch_up(end);
-        self.recorder.utilisation.finish(end, &self.state);
+        self.recorder.finish(end, &self.state);
         self.recorder
     }
 

@@ -97,6 +97,13 @@ impl LatencySet {
         &self.histograms[metric as usize]
     }
 
+    /// Adds every value of `other` (exact: the histograms share one configuration).
+    pub fn add(&mut self, other: &LatencySet) {
+        for (mine, theirs) in self.histograms.iter_mut().zip(&other.histograms) {
+            mine.add(theirs).expect("latency histograms share their bounds");
+        }
+    }
+
     /// Number of jobs recorded.
     pub fn count(&self) -> u64 {
         self.histograms[0].len()
@@ -107,7 +114,8 @@ impl LatencySet {
 #[inline]
 pub fn bounded_slowdown_millis(jct: SimDuration, run: SimDuration) -> u64 {
     let ratio = jct as f64 / run.max(SLOWDOWN_TAU) as f64;
-    (ratio.max(1.0) * SLOWDOWN_SCALE).round() as u64
+    // Non-negative, so adding one half and truncating rounds to nearest (cheaper than round()).
+    (ratio.max(1.0) * SLOWDOWN_SCALE + 0.5) as u64
 }
 
 #[cfg(test)]

@@ -75,7 +75,7 @@ pub struct Recorder {
     pub warmup_counters: Counters,
     /// Latency histograms per class.
     pub class_latency: Vec<LatencySet>,
-    /// Latency histograms over all classes.
+    /// Latency histograms over all classes (merged from the classes' when the run finishes).
     pub all_latency: LatencySet,
     /// Per-hub statistics.
     pub hub_records: Vec<HubRecord>,
@@ -176,10 +176,20 @@ impl Recorder {
         let wait = job.start - job.hub_arrival;
         let run = now - job.start;
         self.class_latency[job.class as usize].record(job.transfer, wait, run, jct);
-        self.all_latency.record(job.transfer, wait, run, jct);
         let hub = &mut self.hub_records[job.hub as usize];
         hub.wait.saturating_record(recorded(wait));
         hub.jct.saturating_record(recorded(jct));
+    }
+
+    /// Closes the statistics at `end`: merges the classes' latency histograms into `all`
+    /// and computes the exact utilisation means.
+    pub fn finish(&mut self, end: SimTime, states: &[HubState]) {
+        let mut all = LatencySet::default();
+        for class in &self.class_latency {
+            all.add(class);
+        }
+        self.all_latency = all;
+        self.utilisation.finish(end, states);
     }
 
     /// Counters of measured jobs over all classes.

@@ -46,7 +46,8 @@ impl Source {
         let mut t = after;
         loop {
             let gap: f64 = Exp1.sample(&mut self.rng);
-            t = t.saturating_add((gap / self.peak_rate_per_ns).round() as u64);
+            // Non-negative: adding one half and truncating rounds to nearest (cheaper than round()).
+            t = t.saturating_add((gap / self.peak_rate_per_ns + 0.5) as u64);
             match &class.arrival.diurnal {
                 None => return t,
                 Some(_) => {
