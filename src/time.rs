@@ -89,7 +89,7 @@ fn seconds_like_to_nanos(nanos: f64) -> Result<SimDuration, String> {
 
 /// Converts seconds (as drawn from a distribution) to nanoseconds, saturating.
 pub fn seconds_to_nanos(seconds: f64) -> SimDuration {
-    if seconds.is_nan() || seconds <= 0.0 { 0 } else { (seconds * 1e9).round().min(u64::MAX as f64 / 2.0) as u64 }
+    if seconds.is_nan() || seconds <= 0.0 { 0 } else { (seconds * 1e9 + 0.5).min(u64::MAX as f64 / 2.0) as u64 }
 }
 
 /// Nanoseconds to seconds.

@@ -46,6 +46,8 @@ pub struct Engine<'w> {
     now: SimTime,
     next_sample: SimTime,
     warmup_marked: bool,
+    /// The earliest time at which `catch_up` has work: a sample boundary or the warm-up end.
+    next_tick: SimTime,
 }
 
 impl<'w> Engine<'w> {
@@ -80,6 +82,7 @@ impl<'w> Engine<'w> {
             scheduler_rng: stream(config.seed, Stream::Scheduler),
             next_sample: config.sample_interval,
             warmup_marked: false,
+            next_tick: 0,
             config,
             scheduler,
             sources,
@@ -149,9 +152,16 @@ impl<'w> Engine<'w> {
         self.recorder
     }
 
-    /// Closes utilisation samples and the warm-up mark up to `t`.
+    /// Closes utilisation samples and the warm-up mark up to `t`; one comparison when idle.
     #[inline]
     fn catch_up(&mut self, t: SimTime) {
+        if t >= self.next_tick {
+            self.tick(t);
+        }
+    }
+
+    #[cold]
+    fn tick(&mut self, t: SimTime) {
         if !self.warmup_marked && self.config.warmup <= t {
             // Samples ending at or before the warm-up come first.
             while self.next_sample <= self.config.warmup {
@@ -165,6 +175,8 @@ impl<'w> Engine<'w> {
             self.recorder.utilisation.sample(self.next_sample, &self.state);
             self.next_sample += self.config.sample_interval;
         }
+        let sample = if self.next_sample <= self.config.duration { self.next_sample } else { SimTime::MAX };
+        self.next_tick = if self.warmup_marked { sample } else { sample.min(self.config.warmup) };
     }
 
     fn on_arrival(&mut self, source: usize) {

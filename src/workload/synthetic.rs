@@ -64,9 +64,10 @@ impl Source {
     #[inline]
     pub fn draw(&mut self, class: &JobClass) -> JobDraw {
         let origin = if class.origin_weights.len() == 1 { 0 } else { self.origins.sample(&mut self.rng) as u16 };
-        let units = class.units.sample(&mut self.rng).round().clamp(1.0, u32::MAX as f64) as u32;
+        // Rounded to nearest by adding one half and truncating (round() is a libm call).
+        let units = (class.units.sample(&mut self.rng) + 0.5).clamp(1.0, u32::MAX as f64) as u32;
         let runtime = seconds_to_nanos(class.runtime.sample(&mut self.rng)).max(1);
-        let data_bytes = class.data.sample(&mut self.rng).round().max(0.0) as u64;
+        let data_bytes = (class.data.sample(&mut self.rng).max(0.0) + 0.5) as u64;
         JobDraw { origin, units, runtime, data_bytes }
     }
 }
