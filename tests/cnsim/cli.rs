@@ -164,3 +164,36 @@ fn bench_reports_throughput_and_checks_its_model() {
     assert!(json["median_jobs_per_second"].as_f64().unwrap() > 0.0);
     assert!(json["runs"][0]["jobs"].as_u64().unwrap() > 45_000);
 }
+
+#[test]
+fn every_cnsim_command_in_the_readme_works() {
+    // Each `cnsim ...` line of the README's shell blocks runs in a scratch copy of the
+    // repository's scenarios and exits 0. `bench` is shortened (it is timed elsewhere).
+    let readme = std::fs::read_to_string(crate::helpers::root().join("README.md")).unwrap();
+    let dir = scratch("readme");
+    std::fs::create_dir_all(dir.join("scenarios")).unwrap();
+    for entry in std::fs::read_dir(crate::helpers::root().join("scenarios")).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, dir.join("scenarios").join(path.file_name().unwrap())).unwrap();
+    }
+    let mut in_shell = false;
+    let mut ran = 0;
+    for line in readme.lines() {
+        if line.starts_with("```") {
+            in_shell = line == "```sh";
+            continue;
+        }
+        let Some(command) = line.strip_prefix("cnsim ").filter(|_| in_shell) else { continue };
+        let command = command.split('#').next().unwrap().trim();
+        let mut args: Vec<&str> = command.split_whitespace().collect();
+        if args[0] == "bench" {
+            args.extend(["--jobs", "20000", "--runs", "1"]);
+        }
+        let output =
+            std::process::Command::new(env!("CARGO_BIN_EXE_cnsim")).args(&args).current_dir(&dir).output().unwrap();
+        assert!(output.status.success(), "README command `cnsim {command}` failed: {}", stderr(&output));
+        ran += 1;
+    }
+    assert!(ran >= 8, "found only {ran} README commands");
+    assert!(dir.join("report.txt").exists() && dir.join("util.csv").exists() && dir.join("latency.hlog").exists());
+}
