@@ -1,6 +1,6 @@
 //! Human quantities other than time: bytes ("100GB"), bandwidth ("1Tbps") and rates ("2000/h").
 
-use crate::time::{parse_duration, split_number};
+use crate::time::{parse_duration, parse_with_units, split_number};
 
 /// What `parse_bytes` accepts, for error messages.
 pub const BYTES_HELP: &str =
@@ -28,32 +28,14 @@ const BYTE_UNITS: &[(&str, f64)] = &[
 const BANDWIDTH_UNITS: &[(&str, f64)] =
     &[("bps", 1.0), ("kbps", 1e3), ("Kbps", 1e3), ("Mbps", 1e6), ("Gbps", 1e9), ("Tbps", 1e12)];
 
-fn parse_with_units(text: &str, units: &[(&str, f64)], help: &str, bare_zero: bool) -> Result<f64, String> {
-    let (value, unit) = split_number(text).ok_or_else(|| format!("expected {help}"))?;
-    let scale = if unit.is_empty() && (bare_zero && value == 0.0) {
-        1.0
-    } else {
-        units
-            .iter()
-            .find(|(name, _)| *name == unit)
-            .map(|&(_, scale)| scale)
-            .ok_or_else(|| format!("unknown unit {unit:?}; expected {help}"))?
-    };
-    let result = value * scale;
-    if !result.is_finite() || result < 0.0 {
-        return Err(format!("must be finite and non-negative; expected {help}"));
-    }
-    Ok(result)
-}
-
 /// Parses a byte size such as `"100GB"` or `"1.5TiB"`; a bare `0` is allowed.
 pub fn parse_bytes(text: &str) -> Result<f64, String> {
-    parse_with_units(text, BYTE_UNITS, BYTES_HELP, true)
+    parse_with_units(text, BYTE_UNITS, "byte", BYTES_HELP, true)
 }
 
 /// Parses a bandwidth such as `"1Tbps"` into bits per second.
 pub fn parse_bandwidth(text: &str) -> Result<f64, String> {
-    let bps = parse_with_units(text, BANDWIDTH_UNITS, BANDWIDTH_HELP, false)?;
+    let bps = parse_with_units(text, BANDWIDTH_UNITS, "bandwidth", BANDWIDTH_HELP, false)?;
     if bps <= 0.0 {
         return Err("must be positive".into());
     }

@@ -62,19 +62,35 @@ pub(crate) fn split_number(text: &str) -> Option<(f64, &str)> {
     }
 }
 
-/// Parses a human duration such as `"7d"`, `"8min"`, `"0.5ms"` or `"0"` into nanoseconds.
-pub fn parse_duration(text: &str) -> Result<SimDuration, String> {
-    let (value, unit) = split_number(text).ok_or_else(|| format!("expected {DURATION_UNITS_HELP}"))?;
-    let scale = if unit.is_empty() && value == 0.0 {
+/// Parses "<number><unit>" with `units` (name, scale) into number x scale, non-negative and
+/// finite. A bare `0` is allowed when `bare_zero`. `what` names the quantity in messages.
+pub(crate) fn parse_with_units(
+    text: &str,
+    units: &[(&str, f64)],
+    what: &str,
+    help: &str,
+    bare_zero: bool,
+) -> Result<f64, String> {
+    let (value, unit) = split_number(text).ok_or_else(|| format!("expected {help}"))?;
+    let scale = if unit.is_empty() && bare_zero && value == 0.0 {
         1.0
     } else {
-        DURATION_UNITS
+        units
             .iter()
             .find(|(name, _)| *name == unit)
             .map(|&(_, scale)| scale)
-            .ok_or_else(|| format!("unknown duration unit {unit:?}; expected {DURATION_UNITS_HELP}"))?
+            .ok_or_else(|| format!("unknown {what} unit {unit:?}; expected {help}"))?
     };
-    seconds_like_to_nanos(value * scale)
+    let result = value * scale;
+    if !result.is_finite() || result < 0.0 {
+        return Err(format!("must be finite and non-negative; expected {help}"));
+    }
+    Ok(result)
+}
+
+/// Parses a human duration such as `"7d"`, `"8min"`, `"0.5ms"` or `"0"` into nanoseconds.
+pub fn parse_duration(text: &str) -> Result<SimDuration, String> {
+    seconds_like_to_nanos(parse_with_units(text, DURATION_UNITS, "duration", DURATION_UNITS_HELP, true)?)
 }
 
 fn seconds_like_to_nanos(nanos: f64) -> Result<SimDuration, String> {
