@@ -57,14 +57,17 @@ fn scheduler_decision(c: &mut Criterion) {
         units: 8,
         data_bytes: 10_000_000_000,
         max_round_trip: None,
+        runtime_estimate: 3_600_000_000_000,
         submit: 0,
     };
     let mut group = c.benchmark_group("scheduler_decision_8_hubs");
     for info in scheduler::POLICIES {
         group.bench_function(info.name, |b| {
-            let mut policy = (info.make)();
+            let spec = cnsim::scheduler::SchedulerSpec::named(info.name);
+            let mut policy = cnsim::scheduler::build(&spec, &world.hubs).expect("defaults are valid");
             let mut rng = stream(1, Stream::Scheduler);
-            let view = View { now: 0, hubs: &world.hubs, state: &state, network: &world.network };
+            let view =
+                View { now: 0, hubs: &world.hubs, state: &state, network: &world.network, energy: &world.energy };
             b.iter(|| black_box(policy.decide(black_box(&job), &view, &mut rng)));
         });
     }

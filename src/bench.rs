@@ -8,8 +8,9 @@
 use serde::Serialize;
 
 use crate::engine::RunConfig;
-use crate::model::{Hub, NetworkConfig, PoolKind, Region};
+use crate::model::{EnergyModel, Hub, NetworkConfig, PoolKind, QueueDiscipline, Region};
 use crate::scenario::Scenario;
+use crate::scheduler::SchedulerSpec;
 use crate::simulation::simulate;
 use crate::time::SECOND;
 use crate::workload::{Arrival, Distribution, JobClass};
@@ -65,13 +66,15 @@ pub fn reference_scenario(hubs: usize, jobs: u64, seed: u64) -> Scenario {
         name: format!("reference-{hubs}x64"),
         description: Some("the reference model of the validation notes".into()),
         run: RunConfig { seed, duration, warmup: duration / 10, sample_interval: (duration / 1000).max(1) },
-        scheduler: "nearest".into(),
+        scheduler: SchedulerSpec::named("nearest"),
+        discipline: QueueDiscipline::Fifo,
+        runtime_estimate_factor: 1.0,
         preset: None,
         hubs: hub_list,
         regions,
         network: NetworkConfig { fixed_delay: 0, ..NetworkConfig::default() },
         classes: vec![class],
-        grid_carbon_kg_per_kwh: 0.85,
+        energy: EnergyModel::default(),
     }
 }
 

@@ -13,7 +13,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::report;
 use crate::scenario::{Scenario, ScenarioError};
-use crate::scheduler::registry;
+use crate::scheduler::{SchedulerSpec, registry};
 use crate::simulation::{RunOutput, simulate_with_progress};
 use crate::time::{DURATION_UNITS_HELP, parse_duration};
 use crate::{bench, seeds};
@@ -80,7 +80,7 @@ struct RunArgs {
     /// Master seed, replacing the scenario's.
     #[arg(long)]
     seed: Option<u64>,
-    /// Scheduler, replacing the scenario's (see `cnsim schedulers`).
+    /// Scheduler, replacing the scenario's: a name, or name:key=value,... (see `cnsim schedulers`).
     #[arg(long)]
     scheduler: Option<String>,
     /// Simulated duration such as "7d" or "30min", replacing the scenario's; the warm-up
@@ -164,9 +164,10 @@ fn apply_overrides(mut scenario: Scenario, args: &RunArgs) -> Result<Scenario, C
     if let Some(seed) = args.seed {
         scenario.run.seed = seed;
     }
-    if let Some(name) = &args.scheduler {
-        registry::build(name).map_err(|e| CliError::Input(format!("--scheduler: {e}")))?;
-        scenario.scheduler = name.clone();
+    if let Some(text) = &args.scheduler {
+        let spec = SchedulerSpec::parse_cli(text).map_err(|e| CliError::Input(format!("--scheduler {text:?}: {e}")))?;
+        registry::build(&spec, &scenario.hubs).map_err(|e| CliError::Input(format!("--scheduler: {e}")))?;
+        scenario.scheduler = spec;
     }
     if let Some(text) = &args.duration {
         let duration = cli_duration(text, "duration")?;

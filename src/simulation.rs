@@ -28,7 +28,7 @@ impl RunOutput {
 }
 
 /// Runs `scenario` to the end.
-pub fn simulate(scenario: &Scenario) -> Result<RunOutput, scheduler::UnknownScheduler> {
+pub fn simulate(scenario: &Scenario) -> Result<RunOutput, scheduler::SchedulerError> {
     simulate_with_progress(scenario, |_, _| {})
 }
 
@@ -36,9 +36,9 @@ pub fn simulate(scenario: &Scenario) -> Result<RunOutput, scheduler::UnknownSche
 pub fn simulate_with_progress(
     scenario: &Scenario,
     mut progress: impl FnMut(SimTime, SimTime),
-) -> Result<RunOutput, scheduler::UnknownScheduler> {
+) -> Result<RunOutput, scheduler::SchedulerError> {
     let world = scenario.world();
-    let policy = scheduler::build(&scenario.scheduler)?;
+    let policy = scheduler::build(&scenario.scheduler, &scenario.hubs)?;
     let started = Instant::now();
     let recorder = {
         let mut engine = Engine::new(&world, scenario.run.clone(), policy);

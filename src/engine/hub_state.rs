@@ -3,7 +3,9 @@
 //! Aggregates (busy, queued units and jobs, queued work, the busy-unit integral) are kept up
 //! to date on every change, so a scheduler's view costs O(1) per hub.
 
-use std::collections::VecDeque;
+use std::collections::{BTreeSet, VecDeque};
+
+use crate::model::QueueDiscipline;
 
 use crate::time::{SimDuration, SimTime};
 
@@ -31,15 +33,26 @@ pub struct PoolState {
     pub queued_units: u64,
     /// Sum of units x runtime estimate of queued jobs, in unit-nanoseconds.
     pub queued_work: u128,
+    /// Sum of units x estimated end time of running jobs, in unit-nanoseconds.
+    pub running_end_work: u128,
+    /// How the queue is served.
+    pub discipline: QueueDiscipline,
+    /// Running jobs as (estimated end, job, units); kept only for EASY backfilling.
+    running: BTreeSet<(SimTime, u32, u32)>,
     busy_integral: u128,
     queued_integral: u128,
     last_change: SimTime,
 }
 
 impl PoolState {
-    /// An idle pool of `capacity` units.
+    /// An idle FIFO pool of `capacity` units.
     pub fn new(capacity: u32) -> Self {
         PoolState { capacity, ..PoolState::default() }
+    }
+
+    /// An idle pool of `capacity` units served by `discipline`.
+    pub fn with_discipline(capacity: u32, discipline: QueueDiscipline) -> Self {
+        PoolState { capacity, discipline, ..PoolState::default() }
     }
 
     /// Units not allocated.
@@ -58,13 +71,29 @@ impl PoolState {
         }
     }
 
-    /// Estimated wait for a job joining the queue now: queued work spread over the whole pool.
-    /// A lower bound that ignores the remaining work of running jobs.
-    pub fn wait_estimate(&self) -> SimDuration {
+    /// Estimated remaining work of running jobs at `now`, in unit-nanoseconds (by estimates;
+    /// jobs past their estimate count as finishing now).
+    #[inline]
+    pub fn running_work(&self, now: SimTime) -> u128 {
+        self.running_end_work.saturating_sub(u128::from(self.busy) * u128::from(now))
+    }
+
+    /// Estimated wait for a job of `units` joining the queue at `now`. O(1).
+    ///
+    /// Zero when the queue is empty and the units are free. Otherwise a fluid estimate: the work
+    /// ahead of the job (remaining work of running jobs plus all queued work, by runtime
+    /// estimates) spread over the whole pool. It ignores fragmentation (a large job may wait
+    /// longer) and, under FIFO, exactly counts the work that must start before the job.
+    #[inline]
+    pub fn wait_estimate(&self, now: SimTime, units: u32) -> SimDuration {
         if self.capacity == 0 {
             return SimDuration::MAX;
         }
-        (self.queued_work / u128::from(self.capacity)).min(u128::from(u64::MAX)) as SimDuration
+        if self.queue.is_empty() && units <= self.free() {
+            return 0;
+        }
+        ((self.queued_work + self.running_work(now)) / u128::from(self.capacity)).min(u128::from(u64::MAX))
+            as SimDuration
     }
 
     /// Integral of busy units over [0, t], in unit-nanoseconds (t no earlier than the last change).
@@ -86,20 +115,28 @@ impl PoolState {
         self.last_change = now;
     }
 
-    /// Allocates `units` at `now`.
+    /// Allocates `units` at `now` to `job`, expected to end at `estimated_end`.
     #[inline]
-    pub fn occupy(&mut self, now: SimTime, units: u32) {
+    pub fn occupy(&mut self, now: SimTime, job: u32, units: u32, estimated_end: SimTime) {
         debug_assert!(units <= self.free(), "capacity exceeded: {} + {units} > {}", self.busy, self.capacity);
         self.advance(now);
         self.busy += units;
+        self.running_end_work += u128::from(units) * u128::from(estimated_end);
+        if self.discipline == QueueDiscipline::EasyBackfill {
+            self.running.insert((estimated_end, job, units));
+        }
     }
 
-    /// Frees `units` at `now`.
+    /// Frees the `units` of `job`, which was expected to end at `estimated_end`.
     #[inline]
-    pub fn release(&mut self, now: SimTime, units: u32) {
+    pub fn release(&mut self, now: SimTime, job: u32, units: u32, estimated_end: SimTime) {
         debug_assert!(units <= self.busy);
         self.advance(now);
         self.busy -= units;
+        self.running_end_work -= u128::from(units) * u128::from(estimated_end);
+        if self.discipline == QueueDiscipline::EasyBackfill {
+            self.running.remove(&(estimated_end, job, units));
+        }
     }
 
     /// Appends a job to the queue at `now`.
@@ -109,6 +146,47 @@ impl PoolState {
         self.queued_units += u64::from(entry.units);
         self.queued_work += u128::from(entry.units) * u128::from(entry.runtime);
         self.queue.push_back(entry);
+    }
+
+    /// The next queued job to start at `now` under the pool's discipline, removed from the
+    /// queue; `None` when nothing may start. Call again after starting it (via `occupy`).
+    #[inline]
+    pub fn next_to_start(&mut self, now: SimTime) -> Option<Queued> {
+        match self.discipline {
+            QueueDiscipline::Fifo => self.pop_startable(now),
+            QueueDiscipline::EasyBackfill => self.pop_startable(now).or_else(|| self.pop_backfill(now)),
+        }
+    }
+
+    /// EASY backfilling when the head does not fit: the head is promised the earliest time
+    /// (`shadow`) at which, by runtime estimates, enough units will be free; a later job may
+    /// start now if it fits in the free units and either ends (by its estimate) by the shadow
+    /// time or uses no more than the units left over at the shadow time (`extra`).
+    /// O(running + queue) per call.
+    fn pop_backfill(&mut self, now: SimTime) -> Option<Queued> {
+        let head = *self.queue.front()?;
+        let free = self.free();
+        let mut available = free;
+        let mut reservation = None;
+        for &(end, _, units) in &self.running {
+            available += units;
+            if available >= head.units {
+                reservation = Some((end.max(now), available - head.units));
+                break;
+            }
+        }
+        let (shadow, extra) = reservation?;
+        let position = self
+            .queue
+            .iter()
+            .skip(1)
+            .position(|q| q.units <= free && (now.saturating_add(q.runtime) <= shadow || q.units <= extra))?
+            + 1;
+        let job = self.queue.remove(position).expect("position is in the queue");
+        self.advance(now);
+        self.queued_units -= u64::from(job.units);
+        self.queued_work -= u128::from(job.units) * u128::from(job.runtime);
+        Some(job)
     }
 
     /// Removes the head of the queue at `now` if it fits in the free units.
@@ -140,17 +218,57 @@ mod tests {
     #[test]
     fn integral_and_fifo_head_of_line() {
         let mut p = PoolState::new(4);
-        p.occupy(10, 3);
+        p.occupy(10, 0, 3, 20);
         p.enqueue(10, Queued { job: 1, units: 2, runtime: 5 });
         p.enqueue(10, Queued { job: 2, units: 1, runtime: 5 });
         // The head needs 2 but only 1 is free: FIFO blocks the smaller job behind it.
         assert_eq!(p.pop_startable(12), None);
         assert_eq!(p.queued_units, 3);
-        assert_eq!(p.wait_estimate(), (2 * 5 + 5) / 4);
-        p.release(20, 3);
+        // At 12: queued work 15, running work 3 x (20 - 12) = 24, over 4 units.
+        assert_eq!(p.wait_estimate(12, 1), (15 + 24) / 4);
+        p.release(20, 0, 3, 20);
         assert_eq!(p.busy_integral_at(30), 30);
         assert_eq!(p.queued_integral_at(20), 3 * 10);
         assert_eq!(p.pop_startable(20).map(|q| q.job), Some(1));
         assert_eq!(p.load(), 1.0 / 4.0);
+    }
+
+    fn easy_pool() -> PoolState {
+        // 4 units; job 0 holds 3 until t = 10 (estimated); the head (job 1) needs all 4.
+        let mut p = PoolState::with_discipline(4, QueueDiscipline::EasyBackfill);
+        p.occupy(0, 0, 3, 10);
+        p.enqueue(0, Queued { job: 1, units: 4, runtime: 10 });
+        p
+    }
+
+    #[test]
+    fn easy_backfills_a_job_that_ends_before_the_reservation() {
+        let mut p = easy_pool();
+        p.enqueue(0, Queued { job: 2, units: 1, runtime: 5 });
+        assert_eq!(p.next_to_start(0).map(|q| q.job), Some(2), "ends at 5 <= shadow 10: starts early");
+        // FIFO would have held it behind the head.
+        let mut fifo = PoolState::new(4);
+        fifo.occupy(0, 0, 3, 10);
+        fifo.enqueue(0, Queued { job: 1, units: 4, runtime: 10 });
+        fifo.enqueue(0, Queued { job: 2, units: 1, runtime: 5 });
+        assert_eq!(fifo.next_to_start(0), None);
+    }
+
+    #[test]
+    fn easy_never_delays_the_head() {
+        let mut p = easy_pool();
+        // Would end at 20 > shadow 10, and no units are left over at the shadow (extra = 0).
+        p.enqueue(0, Queued { job: 2, units: 1, runtime: 20 });
+        assert_eq!(p.next_to_start(0), None);
+        // With a 3-unit head the shadow leaves one unit over: the long 1-unit job may run.
+        let mut q = PoolState::with_discipline(4, QueueDiscipline::EasyBackfill);
+        q.occupy(0, 0, 3, 10);
+        q.enqueue(0, Queued { job: 1, units: 3, runtime: 10 });
+        q.enqueue(0, Queued { job: 2, units: 1, runtime: 20 });
+        assert_eq!(q.next_to_start(0).map(|j| j.job), Some(2), "uses the extra unit");
+        q.occupy(0, 2, 1, 20);
+        // Nothing else fits now; when job 0 ends the head starts on time.
+        q.release(10, 0, 3, 10);
+        assert_eq!(q.next_to_start(10).map(|j| j.job), Some(1));
     }
 }

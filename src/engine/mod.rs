@@ -57,7 +57,7 @@ impl<'w> Engine<'w> {
         let state: Vec<HubState> = world
             .hubs
             .iter()
-            .map(|h| HubState { pools: [PoolState::new(h.capacity[0]), PoolState::new(h.capacity[1])] })
+            .map(|h| HubState { pools: h.capacity.map(|c| PoolState::with_discipline(c, world.discipline)) })
             .collect();
         let recorder = Recorder::new(
             world.classes.iter().map(|c| c.deadline).collect(),
@@ -187,7 +187,7 @@ impl<'w> Engine<'w> {
             self.queue.push(next, EventKind::Arrival(source as u32));
         }
         let measured = self.recorder.is_measured(self.now);
-        self.recorder.submitted(source as u16, measured);
+        self.recorder.submitted(source as u16, measured, self.now, &draw);
         let key = self.jobs.insert(Job {
             class: source as u16,
             origin: draw.origin,
@@ -197,6 +197,7 @@ impl<'w> Engine<'w> {
             units: draw.units,
             submit: self.now,
             runtime: draw.runtime,
+            runtime_estimate: ((draw.runtime as f64 * self.world.runtime_estimate_factor + 0.5) as u64).max(1),
             data_bytes: draw.data_bytes,
             transfer: 0,
             hub_arrival: 0,
@@ -217,9 +218,16 @@ impl<'w> Engine<'w> {
             units: job.units,
             data_bytes: job.data_bytes,
             max_round_trip: self.world.classes[job.class as usize].max_round_trip,
+            runtime_estimate: job.runtime_estimate,
             submit: job.submit,
         };
-        let view = View { now: self.now, hubs: &self.world.hubs, state: &self.state, network: &self.world.network };
+        let view = View {
+            now: self.now,
+            hubs: &self.world.hubs,
+            state: &self.state,
+            network: &self.world.network,
+            energy: &self.world.energy,
+        };
         match self.scheduler.decide(&request, &view, &mut self.scheduler_rng) {
             Decision::Run(hub) => {
                 assert!(
@@ -253,12 +261,23 @@ impl<'w> Engine<'w> {
     fn on_transferred(&mut self, key: usize) {
         let job = &mut self.jobs[key];
         job.hub_arrival = self.now;
-        let entry = Queued { job: key as u32, units: job.units, runtime: job.runtime };
-        let pool = &mut self.state[job.hub as usize].pools[job.pool.index()];
+        let entry = Queued { job: key as u32, units: job.units, runtime: job.runtime_estimate };
+        let (hub, pool_index) = (job.hub as usize, job.pool.index());
+        let pool = &mut self.state[hub].pools[pool_index];
         if pool.queue.is_empty() && entry.units <= pool.free() {
             self.start(key);
         } else {
             pool.enqueue(self.now, entry);
+            // FIFO: the head could not start, so neither can this job. Backfilling may start it.
+            self.start_queued(hub, pool_index);
+        }
+    }
+
+    /// Starts every queued job of a pool that its discipline lets start now.
+    #[inline]
+    fn start_queued(&mut self, hub: usize, pool: usize) {
+        while let Some(next) = self.state[hub].pools[pool].next_to_start(self.now) {
+            self.start(next.job as usize);
         }
     }
 
@@ -266,18 +285,19 @@ impl<'w> Engine<'w> {
     fn start(&mut self, key: usize) {
         let job = &mut self.jobs[key];
         job.start = self.now;
-        self.state[job.hub as usize].pools[job.pool.index()].occupy(self.now, job.units);
+        let estimated_end = self.now + job.runtime_estimate;
+        self.state[job.hub as usize].pools[job.pool.index()].occupy(self.now, key as u32, job.units, estimated_end);
         self.queue.push(self.now + job.runtime, EventKind::Finish(key as u32));
     }
 
     fn on_finish(&mut self, key: usize) {
         let job = self.jobs.remove(key);
         let (hub, pool) = (job.hub as usize, job.pool.index());
-        self.state[hub].pools[pool].release(self.now, job.units);
-        self.recorder.finished(&job, self.now);
-        while let Some(head) = self.state[hub].pools[pool].pop_startable(self.now) {
-            self.start(head.job as usize);
-        }
+        let estimated_end = job.start + job.runtime_estimate;
+        self.state[hub].pools[pool].release(self.now, key as u32, job.units, estimated_end);
+        let footprint = self.world.energy.footprint(&self.world.hubs[hub], job.pool, job.units, job.runtime);
+        self.recorder.finished(&job, self.now, footprint);
+        self.start_queued(hub, pool);
     }
 
     /// Capacity is never exceeded and jobs are conserved (debug builds, after every event).

@@ -3,10 +3,11 @@
 use hdrhistogram::Histogram;
 
 use crate::engine::HubState;
-use crate::metrics::latency::recorded;
+use crate::metrics::latency::{SLOWDOWN_SCALE, bounded_slowdown_millis, recorded};
 use crate::metrics::{LatencySet, Metric, Utilisation, new_histogram};
-use crate::model::Job;
+use crate::model::{Footprint, Job};
 use crate::time::{HOUR, SimDuration, SimTime};
+use crate::workload::JobDraw;
 
 /// Why a job was rejected.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -18,7 +19,7 @@ pub enum RejectReason {
 }
 
 /// Job counts of one group. `submitted = finished + rejected + in_flight` at the end of a run.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Counters {
     /// Jobs submitted.
     pub submitted: u64,
@@ -30,6 +31,8 @@ pub struct Counters {
     pub rejected_by_scheduler: u64,
     /// Finished jobs whose JCT met the class deadline (only classes with a deadline).
     pub deadline_met: u64,
+    /// Energy, cost and carbon of the finished jobs.
+    pub footprint: Footprint,
 }
 
 impl Counters {
@@ -60,6 +63,17 @@ pub struct HubRecord {
     pub wait: Histogram<u64>,
     /// JCT of measured jobs that finished at the hub.
     pub jct: Histogram<u64>,
+    /// Energy, cost and carbon of measured jobs that finished at the hub.
+    pub footprint: Footprint,
+}
+
+/// Per-region sums for fairness.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct RegionRecord {
+    /// Measured jobs from the region that finished.
+    pub finished: u64,
+    /// Sum of their bounded slowdowns.
+    pub bounded_slowdown_sum: f64,
 }
 
 /// Collects every statistic of a run.
@@ -83,6 +97,11 @@ pub struct Recorder {
     pub finished_per_hour: Vec<u64>,
     /// Bytes moved from each region to each hub by measured jobs, indexed region x hubs + hub.
     pub bytes_moved: Vec<u128>,
+    /// Per demand region: finished measured jobs and their slowdowns.
+    pub region_records: Vec<RegionRecord>,
+    /// A digest of every submitted job's attributes (time, class, origin, units, runtime,
+    /// data): equal digests mean identical workloads (common random numbers).
+    pub workload_digest: u64,
     /// Pool utilisation.
     pub utilisation: Utilisation,
     /// Events processed.
@@ -111,10 +130,17 @@ impl Recorder {
             class_latency: vec![LatencySet::default(); classes],
             all_latency: LatencySet::default(),
             hub_records: (0..hubs)
-                .map(|_| HubRecord { placed: 0, wait: new_histogram(Metric::Wait), jct: new_histogram(Metric::Jct) })
+                .map(|_| HubRecord {
+                    placed: 0,
+                    wait: new_histogram(Metric::Wait),
+                    jct: new_histogram(Metric::Jct),
+                    footprint: Footprint::default(),
+                })
                 .collect(),
             finished_per_hour: vec![0; duration.div_ceil(HOUR) as usize],
             bytes_moved: vec![0; regions * hubs],
+            region_records: vec![RegionRecord::default(); regions],
+            workload_digest: 0xcbf2_9ce4_8422_2325,
             utilisation: Utilisation::new(states, sample_interval, warmup),
             events: 0,
         }
@@ -136,10 +162,18 @@ impl Recorder {
         if measured { &mut self.class_counters[class as usize] } else { &mut self.warmup_counters }
     }
 
-    /// A job was submitted.
+    /// A job was submitted at `now` with attributes `draw`.
     #[inline]
-    pub fn submitted(&mut self, class: u16, measured: bool) {
+    pub fn submitted(&mut self, class: u16, measured: bool, now: SimTime, draw: &JobDraw) {
         self.counters(class, measured).submitted += 1;
+        for word in [
+            now,
+            u64::from(class) << 48 | u64::from(draw.origin) << 32 | u64::from(draw.units),
+            draw.runtime,
+            draw.data_bytes,
+        ] {
+            self.workload_digest = (self.workload_digest ^ word).wrapping_mul(0x0000_0100_0000_01b3).rotate_left(17);
+        }
     }
 
     /// A job was rejected.
@@ -158,9 +192,9 @@ impl Recorder {
         }
     }
 
-    /// A job finished at `now`.
+    /// A job finished at `now`, having used `footprint`.
     #[inline]
-    pub fn finished(&mut self, job: &Job, now: SimTime) {
+    pub fn finished(&mut self, job: &Job, now: SimTime, footprint: Footprint) {
         if let Some(hour) = self.finished_per_hour.get_mut((now / HOUR) as usize) {
             *hour += 1;
         }
@@ -170,15 +204,21 @@ impl Recorder {
         if !job.measured {
             return;
         }
+        let class = &mut self.class_counters[job.class as usize];
         if self.deadlines[job.class as usize].is_some_and(|d| jct <= d) {
-            self.class_counters[job.class as usize].deadline_met += 1;
+            class.deadline_met += 1;
         }
+        class.footprint.add(footprint);
         let wait = job.start - job.hub_arrival;
         let run = now - job.start;
         self.class_latency[job.class as usize].record(job.transfer, wait, run, jct);
         let hub = &mut self.hub_records[job.hub as usize];
         hub.wait.saturating_record(recorded(wait));
         hub.jct.saturating_record(recorded(jct));
+        hub.footprint.add(footprint);
+        let region = &mut self.region_records[job.origin as usize];
+        region.finished += 1;
+        region.bounded_slowdown_sum += bounded_slowdown_millis(jct, run) as f64 / SLOWDOWN_SCALE;
     }
 
     /// Closes the statistics at `end`: merges the classes' latency histograms into `all`
@@ -200,6 +240,7 @@ impl Recorder {
             acc.rejected_no_eligible_hub += c.rejected_no_eligible_hub;
             acc.rejected_by_scheduler += c.rejected_by_scheduler;
             acc.deadline_met += c.deadline_met;
+            acc.footprint.add(c.footprint);
             acc
         })
     }

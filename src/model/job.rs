@@ -22,6 +22,8 @@ pub struct Job {
     pub submit: SimTime,
     /// True runtime once started.
     pub runtime: SimDuration,
+    /// The runtime the submitter declared (true runtime x the estimate factor).
+    pub runtime_estimate: SimDuration,
     /// Bytes to move from the origin to the hub before the job can queue.
     pub data_bytes: u64,
     /// Time spent moving data (latency + bytes / bandwidth).

@@ -1,13 +1,15 @@
 //! The world's parts: hubs with their pools, demand regions, the network, and jobs.
 
+pub mod energy;
 pub mod hub;
 pub mod job;
 pub mod network;
 pub mod region;
 pub mod world;
 
+pub use energy::{EnergyModel, Footprint};
 pub use hub::{Hub, PoolKind, Side};
 pub use job::Job;
 pub use network::{Network, NetworkConfig};
 pub use region::Region;
-pub use world::World;
+pub use world::{QueueDiscipline, World};

@@ -1,7 +1,33 @@
 //! The world a run happens in: hubs, regions, network and workload classes, resolved.
 
-use crate::model::{Hub, Network, NetworkConfig, Region};
+use crate::model::{EnergyModel, Hub, Network, NetworkConfig, Region};
 use crate::workload::JobClass;
+
+/// How a hub pool picks the next jobs to start from its queue.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum QueueDiscipline {
+    /// First come, first served: the head job blocks the ones behind it.
+    #[default]
+    Fifo,
+    /// EASY backfilling: the head job gets a reservation at the earliest time enough units
+    /// free up (by runtime estimates); later jobs may start now only if they do not delay it.
+    EasyBackfill,
+}
+
+impl QueueDiscipline {
+    /// The name used in scenarios.
+    pub fn name(self) -> &'static str {
+        match self {
+            QueueDiscipline::Fifo => "fifo",
+            QueueDiscipline::EasyBackfill => "easy-backfill",
+        }
+    }
+
+    /// Parses a scenario name.
+    pub fn parse(text: &str) -> Option<Self> {
+        [QueueDiscipline::Fifo, QueueDiscipline::EasyBackfill].into_iter().find(|d| d.name() == text)
+    }
+}
 
 /// Everything static about a run, built once from a validated scenario.
 #[derive(Clone, Debug)]
@@ -14,8 +40,12 @@ pub struct World {
     pub network: Network,
     /// Workload classes, in scenario order.
     pub classes: Vec<JobClass>,
-    /// Grid carbon intensity of non-renewable power, kgCO2 per kWh.
-    pub grid_carbon_kg_per_kwh: f64,
+    /// Power per unit and grid carbon intensity.
+    pub energy: EnergyModel,
+    /// How each hub pool orders its queue.
+    pub discipline: QueueDiscipline,
+    /// Runtime estimates (seen by schedulers and backfilling) = true runtime x this factor.
+    pub runtime_estimate_factor: f64,
     /// Per class x region: the largest pool among hubs within the class's round-trip limit.
     largest_reachable_pool: Vec<u32>,
 }
@@ -27,7 +57,7 @@ impl World {
         regions: Vec<Region>,
         network: &NetworkConfig,
         classes: Vec<JobClass>,
-        grid_carbon_kg_per_kwh: f64,
+        energy: EnergyModel,
     ) -> World {
         let network = Network::build(network, &hubs, &regions);
         let mut largest_reachable_pool = Vec::with_capacity(classes.len() * regions.len());
@@ -41,7 +71,16 @@ impl World {
                 largest_reachable_pool.push(largest);
             }
         }
-        World { hubs, regions, network, classes, grid_carbon_kg_per_kwh, largest_reachable_pool }
+        World {
+            hubs,
+            regions,
+            network,
+            classes,
+            energy,
+            discipline: QueueDiscipline::Fifo,
+            runtime_estimate_factor: 1.0,
+            largest_reachable_pool,
+        }
     }
 
     /// The largest pool a job of `class` from `region` can reach (0: none within its limit).

@@ -14,7 +14,7 @@ use hdrhistogram::Histogram;
 use serde::Serialize;
 
 use crate::metrics::{Counters, LatencySet, Metric, Recorder};
-use crate::model::{PoolKind, World};
+use crate::model::{Footprint, PoolKind, World};
 use crate::scenario::Scenario;
 use crate::time::nanos_to_seconds;
 
@@ -123,6 +123,14 @@ pub struct ClassReport {
     pub jobs: JobCounts,
     /// Share of finished jobs whose JCT met the deadline (classes with a deadline).
     pub deadline_met: Option<f64>,
+    /// SLO attainment (classes with a deadline or a round-trip limit): the share of jobs that
+    /// ended (finished or rejected) which met every target: JCT within the deadline and placed
+    /// within the round-trip limit. Rejected jobs count as misses.
+    pub slo_attainment: Option<f64>,
+    /// Energy, cost and carbon of the class's finished jobs.
+    pub footprint: Footprint,
+    /// The same per finished job.
+    pub footprint_per_job: Footprint,
 }
 
 /// Utilisation of one pool of one hub.
@@ -157,6 +165,37 @@ pub struct HubReport {
     pub wait: Stats,
     /// JCT of jobs that finished here.
     pub jct: Stats,
+    /// Energy, cost and carbon of measured jobs that finished here.
+    pub footprint: Footprint,
+}
+
+/// One demand region's service.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct RegionReport {
+    /// Region id.
+    pub id: String,
+    /// Measured jobs from here that finished.
+    pub finished: u64,
+    /// Their mean bounded slowdown.
+    pub mean_bounded_slowdown: Option<f64>,
+}
+
+/// Fairness across demand regions.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct FairnessReport {
+    /// Jain's index of the regions' mean bounded slowdowns (regions with finished jobs):
+    /// (sum x)^2 / (n sum x^2); 1 = every region served alike.
+    pub jain_mean_slowdown: Option<f64>,
+    /// Per region.
+    pub regions: Vec<RegionReport>,
+}
+
+/// Jain's fairness index (sum x)^2 / (n sum x^2); `None` for no values or all zero.
+pub fn jain_index(values: &[f64]) -> Option<f64> {
+    let n = values.len() as f64;
+    let sum: f64 = values.iter().sum();
+    let squares: f64 = values.iter().map(|x| x * x).sum();
+    (n > 0.0 && squares > 0.0).then(|| sum * sum / (n * squares))
 }
 
 /// Bytes moved from one region to one hub.
@@ -222,6 +261,13 @@ pub struct RunReport {
     pub sample_interval_seconds: f64,
     /// Data movement.
     pub network: NetworkReport,
+    /// Energy, cost and carbon of all measured finished jobs.
+    pub footprint: Footprint,
+    /// Fairness across demand regions.
+    pub fairness: FairnessReport,
+    /// Digest of every submitted job (times and attributes): equal for every policy on one
+    /// seed, since workloads are drawn from streams no decision touches.
+    pub workload_digest: String,
     /// All jobs finished in each hour of the run (warm-up included).
     pub finished_per_hour: Vec<u64>,
     /// Run-time figures.
@@ -256,6 +302,15 @@ impl RunReport {
                     .deadline
                     .filter(|_| c.finished > 0)
                     .map(|_| c.deadline_met as f64 / c.finished as f64),
+                slo_attainment: (class.deadline.is_some() || class.max_round_trip.is_some())
+                    .then_some(c.finished + c.rejected())
+                    .filter(|&ended| ended > 0)
+                    .map(|ended| {
+                        let met = if class.deadline.is_some() { c.deadline_met } else { c.finished };
+                        met as f64 / ended as f64
+                    }),
+                footprint: c.footprint,
+                footprint_per_job: per_job(c.footprint, c.finished),
             })
             .collect();
         let hubs = world
@@ -275,6 +330,7 @@ impl RunReport {
                     utilisation,
                     wait: Stats::from_histogram(&record.wait, to_seconds, unit),
                     jct: Stats::from_histogram(&record.jct, to_seconds, unit),
+                    footprint: record.footprint,
                 }
             })
             .collect();
@@ -294,7 +350,7 @@ impl RunReport {
         let per_second = |n: u64| if wall.seconds > 0.0 { n as f64 / wall.seconds } else { 0.0 };
         RunReport {
             scenario: scenario.name.clone(),
-            scheduler: scenario.scheduler.clone(),
+            scheduler: scenario.scheduler.to_string(),
             seed: scenario.run.seed,
             duration_seconds: nanos_to_seconds(scenario.run.duration),
             warmup_seconds: nanos_to_seconds(scenario.run.warmup),
@@ -305,6 +361,9 @@ impl RunReport {
             hubs,
             sample_interval_seconds: nanos_to_seconds(recorder.utilisation.interval),
             network: NetworkReport { bytes_total: recorder.bytes_moved.iter().sum::<u128>() as f64, flows },
+            footprint: total.footprint,
+            fairness: fairness(world, recorder),
+            workload_digest: format!("{:016x}", recorder.workload_digest),
             finished_per_hour: recorder.finished_per_hour.clone(),
             performance: Performance {
                 events: recorder.events,
@@ -328,6 +387,26 @@ impl RunReport {
         }
         (capacity > 0.0).then(|| busy / capacity)
     }
+}
+
+fn per_job(total: Footprint, jobs: u64) -> Footprint {
+    let n = jobs.max(1) as f64;
+    Footprint { energy_kwh: total.energy_kwh / n, cost_cny: total.cost_cny / n, carbon_kg: total.carbon_kg / n }
+}
+
+fn fairness(world: &World, recorder: &Recorder) -> FairnessReport {
+    let regions: Vec<RegionReport> = world
+        .regions
+        .iter()
+        .zip(&recorder.region_records)
+        .map(|(region, r)| RegionReport {
+            id: region.id.clone(),
+            finished: r.finished,
+            mean_bounded_slowdown: (r.finished > 0).then(|| r.bounded_slowdown_sum / r.finished as f64),
+        })
+        .collect();
+    let means: Vec<f64> = regions.iter().filter_map(|r| r.mean_bounded_slowdown).collect();
+    FairnessReport { jain_mean_slowdown: jain_index(&means), regions }
 }
 
 fn pool_report(recorder: &Recorder, hub: usize, pool: PoolKind) -> PoolReport {

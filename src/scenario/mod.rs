@@ -14,7 +14,8 @@ use std::path::Path;
 pub use error::{FieldError, InvalidScenario, ScenarioError};
 
 use crate::engine::RunConfig;
-use crate::model::{Hub, NetworkConfig, Region, World};
+use crate::model::{EnergyModel, Hub, NetworkConfig, QueueDiscipline, Region, World};
+use crate::scheduler::SchedulerSpec;
 use crate::workload::JobClass;
 
 /// A validated scenario: everything needed to build a world and run it.
@@ -26,8 +27,12 @@ pub struct Scenario {
     pub description: Option<String>,
     /// Seed, duration, warm-up and sampling.
     pub run: RunConfig,
-    /// Scheduler name (known to the registry).
-    pub scheduler: String,
+    /// Scheduler and its parameters (validated against the registry).
+    pub scheduler: SchedulerSpec,
+    /// In-hub queue discipline.
+    pub discipline: QueueDiscipline,
+    /// Runtime estimates = true runtime x this factor (>= 1 means users over-estimate).
+    pub runtime_estimate_factor: f64,
     /// The preset the hubs came from, if any.
     pub preset: Option<String>,
     /// Hubs, resolved.
@@ -38,8 +43,8 @@ pub struct Scenario {
     pub network: NetworkConfig,
     /// Workload classes.
     pub classes: Vec<JobClass>,
-    /// Grid carbon intensity, kgCO2 per kWh of non-renewable power.
-    pub grid_carbon_kg_per_kwh: f64,
+    /// Power per unit and grid carbon intensity.
+    pub energy: EnergyModel,
 }
 
 impl Scenario {
@@ -65,13 +70,16 @@ impl Scenario {
 
     /// Builds the world (network matrices, eligibility tables).
     pub fn world(&self) -> World {
-        World::build(
+        let mut world = World::build(
             self.hubs.clone(),
             self.regions.clone(),
             &self.network,
             self.classes.clone(),
-            self.grid_carbon_kg_per_kwh,
-        )
+            self.energy.clone(),
+        );
+        world.discipline = self.discipline;
+        world.runtime_estimate_factor = self.runtime_estimate_factor;
+        world
     }
 
     /// Sets a new duration, keeping the warm-up's share of the run and the sample count.

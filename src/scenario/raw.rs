@@ -15,7 +15,9 @@ pub struct RawScenario {
     pub duration: Option<String>,
     pub warmup: Option<String>,
     pub sample_interval: Option<String>,
-    pub scheduler: Option<String>,
+    pub scheduler: Option<toml::Value>,
+    pub queue: Option<RawQueue>,
+    pub energy: Option<RawEnergy>,
     pub world: Option<RawWorld>,
     #[serde(default)]
     pub hubs: Vec<RawHub>,
@@ -24,6 +26,23 @@ pub struct RawScenario {
     pub network: Option<RawNetwork>,
     #[serde(default)]
     pub classes: Vec<RawClass>,
+}
+
+/// `[queue]`: the in-hub queue discipline.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawQueue {
+    pub discipline: Option<String>,
+    pub runtime_estimate_factor: Option<f64>,
+}
+
+/// `[energy]`: power per unit and grid carbon intensity.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawEnergy {
+    pub intelligent_kw_per_unit: Option<f64>,
+    pub general_kw_per_unit: Option<f64>,
+    pub grid_carbon_kg_per_kwh: Option<f64>,
 }
 
 /// `[world]`: hubs from a built-in preset, scaled, with per-hub overrides.

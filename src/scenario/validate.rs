@@ -4,13 +4,14 @@ use std::collections::BTreeSet;
 
 use crate::engine::RunConfig;
 use crate::model::network::LinkOverride;
-use crate::model::{Hub, NetworkConfig, PoolKind, Region, Side};
+use crate::model::{EnergyModel, Hub, NetworkConfig, PoolKind, QueueDiscipline, Region, Side};
 use crate::quantity::{parse_bandwidth, parse_rate};
 use crate::scenario::Scenario;
 use crate::scenario::distribution::{self, Quantity};
 use crate::scenario::error::{FieldError, FieldResult};
 use crate::scenario::raw::{RawClass, RawHub, RawNetwork, RawPreset, RawRegion, RawScenario};
 use crate::scheduler::registry;
+use crate::scheduler::spec::{ParamValue, SchedulerSpec};
 use crate::seeds;
 use crate::time::{DAY, SimDuration, WEEK, parse_duration};
 use crate::workload::{Arrival, Diurnal, JobClass};
@@ -75,10 +76,29 @@ pub(super) fn scenario(raw: RawScenario, stem: &str) -> FieldResult<Scenario> {
             format!("must be positive, no longer than the duration, and give at most {MAX_SAMPLES} samples"),
         ));
     }
-    let scheduler = raw.scheduler.clone().unwrap_or_else(|| "least-loaded".to_string());
-    if let Err(unknown) = registry::build(&scheduler) {
-        return Err(FieldError::new("scheduler", unknown.to_string()));
-    }
+    let scheduler = scheduler_spec(raw.scheduler.as_ref())?;
+    let (discipline, runtime_estimate_factor) = match &raw.queue {
+        None => (QueueDiscipline::Fifo, 1.0),
+        Some(q) => {
+            let discipline = match q.discipline.as_deref() {
+                None => QueueDiscipline::Fifo,
+                Some(name) => QueueDiscipline::parse(name).ok_or_else(|| {
+                    FieldError::new(
+                        "queue.discipline",
+                        format!("bad value {name:?}: expected \"fifo\" or \"easy-backfill\""),
+                    )
+                })?,
+            };
+            let factor = in_range(
+                q.runtime_estimate_factor.unwrap_or(1.0),
+                0.01,
+                1000.0,
+                "queue.runtime_estimate_factor",
+                "the runtime estimate factor",
+            )?;
+            (discipline, factor)
+        }
+    };
 
     let preset = match &raw.world {
         Some(world) => Some(load_preset(&world.preset)?),
@@ -170,6 +190,22 @@ pub(super) fn scenario(raw: RawScenario, stem: &str) -> FieldResult<Scenario> {
     unique_ids(regions.iter().map(|r| r.id.as_str()), "regions")?;
 
     let network = network(network_base, raw.network.as_ref(), &hubs, &regions)?;
+    if let Err(e) = registry::build(&scheduler, &hubs) {
+        return Err(FieldError::new("scheduler", e.to_string()));
+    }
+    let mut energy = EnergyModel { grid_carbon_kg_per_kwh: grid_carbon, ..EnergyModel::default() };
+    if let Some(e) = &raw.energy {
+        if let Some(v) = e.intelligent_kw_per_unit {
+            energy.kw_per_unit[0] = in_range(v, 0.0, 1e6, "energy.intelligent_kw_per_unit", "power per unit (kW)")?;
+        }
+        if let Some(v) = e.general_kw_per_unit {
+            energy.kw_per_unit[1] = in_range(v, 0.0, 1e6, "energy.general_kw_per_unit", "power per unit (kW)")?;
+        }
+        if let Some(v) = e.grid_carbon_kg_per_kwh {
+            energy.grid_carbon_kg_per_kwh =
+                in_range(v, 0.0, 10.0, "energy.grid_carbon_kg_per_kwh", "the grid carbon intensity")?;
+        }
+    }
 
     if raw.classes.is_empty() {
         return Err(FieldError::new("classes", "no workload: give at least one [[classes]] table"));
@@ -195,13 +231,54 @@ pub(super) fn scenario(raw: RawScenario, stem: &str) -> FieldResult<Scenario> {
         description: raw.description.clone(),
         run: RunConfig { seed: raw.seed.unwrap_or(1), duration, warmup, sample_interval },
         scheduler,
+        discipline,
+        runtime_estimate_factor,
         preset: raw.world.as_ref().map(|w| w.preset.clone()),
         hubs,
         regions,
         network,
         classes,
-        grid_carbon_kg_per_kwh: grid_carbon,
+        energy,
     })
+}
+
+/// `scheduler = "name"` or `scheduler = { name = "power-of-d", d = 2 }`.
+fn scheduler_spec(raw: Option<&toml::Value>) -> FieldResult<SchedulerSpec> {
+    let Some(value) = raw else { return Ok(SchedulerSpec::named("least-loaded")) };
+    match value {
+        toml::Value::String(name) => Ok(SchedulerSpec::named(name)),
+        toml::Value::Table(table) => {
+            let name = table.get("name").and_then(toml::Value::as_str).ok_or_else(|| {
+                FieldError::new("scheduler", "a scheduler table needs `name`, e.g. { name = \"power-of-d\", d = 2 }")
+            })?;
+            let mut spec = SchedulerSpec::named(name);
+            for (key, v) in table.iter().filter(|(k, _)| k.as_str() != "name") {
+                let param = match v {
+                    toml::Value::Integer(i) => ParamValue::Number(*i as f64),
+                    toml::Value::Float(f) => ParamValue::Number(*f),
+                    toml::Value::String(s) => ParamValue::Text(s.clone()),
+                    toml::Value::Array(items) => ParamValue::Text(
+                        items
+                            .iter()
+                            .map(|i| i.as_str().map(String::from).unwrap_or_else(|| i.to_string()))
+                            .collect::<Vec<_>>()
+                            .join(","),
+                    ),
+                    other => {
+                        return Err(FieldError::new(
+                            format!("scheduler.{key}"),
+                            format!("bad value {other}: expected a number or a string"),
+                        ));
+                    }
+                };
+                spec.params.insert(key.clone(), param);
+            }
+            Ok(spec)
+        }
+        other => {
+            Err(FieldError::new("scheduler", format!("bad value {other}: expected a name or a table with `name`")))
+        }
+    }
 }
 
 /// Parses a built-in preset. Its errors point into the preset, which is part of the binary.

@@ -1,16 +1,25 @@
 //! Placement policies: a read-only view of the network in, a decision out.
 //!
 //! A scheduler never mutates the world; the engine applies its decision. Adding a policy is
-//! one file implementing [`Scheduler`] plus one line in [`registry::POLICIES`].
+//! one file implementing [`Scheduler`] plus one entry in [`registry::POLICIES`].
 
+pub mod capacity_weighted;
+pub mod cheapest_energy;
+pub mod cost_bound;
+pub mod earliest_finish;
+pub mod east_west;
 pub mod least_loaded;
+pub mod lowest_carbon;
 pub mod nearest;
+pub mod power_of_d;
 pub mod random;
 pub mod registry;
 pub mod round_robin;
+pub mod spec;
 pub mod view;
 
-pub use registry::{POLICIES, PolicyInfo, UnknownScheduler, build};
+pub use registry::{POLICIES, PolicyInfo, SchedulerError, build};
+pub use spec::SchedulerSpec;
 pub use view::{JobRequest, View};
 
 use crate::rng::SimRng;

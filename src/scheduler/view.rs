@@ -1,7 +1,9 @@
 //! The read-only view a scheduler decides from, and the request it decides about.
 
 use crate::engine::HubState;
-use crate::model::{Hub, Network, PoolKind};
+#[cfg(doc)]
+use crate::engine::PoolState;
+use crate::model::{EnergyModel, Footprint, Hub, Network, PoolKind};
 use crate::time::{SimDuration, SimTime};
 
 /// What a scheduler knows about a job: what it asks for, not how long it will really run.
@@ -19,6 +21,8 @@ pub struct JobRequest {
     pub data_bytes: u64,
     /// Largest allowed round trip from the origin, if any.
     pub max_round_trip: Option<SimDuration>,
+    /// The runtime the submitter declared: the true runtime x the scenario's estimate factor.
+    pub runtime_estimate: SimDuration,
     /// Submission time.
     pub submit: SimTime,
 }
@@ -37,6 +41,8 @@ pub struct View<'a> {
     pub state: &'a [HubState],
     /// Latency and bandwidth between regions and hubs.
     pub network: &'a Network,
+    /// Power per unit and grid carbon intensity.
+    pub energy: &'a EnergyModel,
 }
 
 impl View<'_> {
@@ -83,5 +89,29 @@ impl View<'_> {
     #[inline]
     pub fn latency(&self, job: &JobRequest, hub: usize) -> SimDuration {
         self.network.latency(job.origin as usize, hub)
+    }
+
+    /// Estimated wait before `job` could start at `hub`. O(1): see [`PoolState::wait_estimate`].
+    #[inline]
+    pub fn wait_estimate(&self, job: &JobRequest, hub: usize) -> SimDuration {
+        self.state[hub].pools[job.pool.index()].wait_estimate(self.now, job.units)
+    }
+
+    /// Time to move the job's data to `hub` (latency + bytes / bandwidth).
+    #[inline]
+    pub fn transfer_time(&self, job: &JobRequest, hub: usize) -> SimDuration {
+        self.network.transfer_time(job.origin as usize, hub, job.data_bytes)
+    }
+
+    /// Estimated completion time from now: transfer + wait + runtime estimate.
+    #[inline]
+    pub fn finish_estimate(&self, job: &JobRequest, hub: usize) -> SimDuration {
+        self.transfer_time(job, hub).saturating_add(self.wait_estimate(job, hub)).saturating_add(job.runtime_estimate)
+    }
+
+    /// Energy, cost and carbon of running `job` (by its runtime estimate) at `hub`.
+    #[inline]
+    pub fn footprint(&self, job: &JobRequest, hub: usize) -> Footprint {
+        self.energy.footprint(&self.hubs[hub], job.pool, job.units, job.runtime_estimate)
     }
 }

@@ -11,7 +11,7 @@ use crate::helpers::{run, shipped};
 #[should_panic(expected = "capacity exceeded")]
 fn the_capacity_check_is_live_in_tests() {
     let mut pool = cnsim::engine::PoolState::new(2);
-    pool.occupy(0, 3);
+    pool.occupy(0, 0, 3, 10);
 }
 
 #[test]

@@ -43,7 +43,7 @@ fn default_scenario_hits_its_utilisation_targets() {
     // The rates in scenarios/default.toml aim at ~65 % intelligent and ~50 % general under
     // least-loaded over the measured week; a shorter run must land in the right region.
     let scenario = Scenario::default_scenario();
-    assert_eq!(scenario.scheduler, "least-loaded");
+    assert_eq!(scenario.scheduler.to_string(), "least-loaded");
     let (_, report) = crate::helpers::run(&scenario);
     let ai = report.national_utilisation(PoolKind::Intelligent).unwrap();
     let general = report.national_utilisation(PoolKind::General).unwrap();

@@ -1,10 +1,10 @@
 //! One test per scheduler showing what makes it different, on small hand-built worlds.
 
 use cnsim::engine::{HubState, PoolState};
-use cnsim::model::{Hub, NetworkConfig, PoolKind, Region, World};
+use cnsim::model::{EnergyModel, Hub, NetworkConfig, PoolKind, Region, World};
 use cnsim::rng::{Stream, stream};
 use cnsim::scheduler::{self, Decision, JobRequest, View};
-use cnsim::time::MILLISECOND;
+use cnsim::time::{MILLISECOND, SECOND};
 
 use crate::helpers::{parse, run};
 
@@ -27,7 +27,7 @@ fn line_world(capacities: &[u32]) -> World {
         })
         .collect();
     let regions = vec![Region { id: "r".into(), lat: 0.0, lon: 0.0, weight: 1.0 }];
-    World::build(hubs, regions, &NetworkConfig::default(), Vec::new(), 0.85)
+    World::build(hubs, regions, &NetworkConfig::default(), Vec::new(), EnergyModel::default())
 }
 
 fn states(world: &World, busy: &[u32], queued: &[u64]) -> Vec<HubState> {
@@ -45,13 +45,22 @@ fn states(world: &World, busy: &[u32], queued: &[u64]) -> Vec<HubState> {
 }
 
 fn job(units: u32, max_round_trip: Option<u64>) -> JobRequest {
-    JobRequest { class: 0, origin: 0, pool: PoolKind::Intelligent, units, data_bytes: 0, max_round_trip, submit: 0 }
+    JobRequest {
+        class: 0,
+        origin: 0,
+        pool: PoolKind::Intelligent,
+        units,
+        data_bytes: 0,
+        max_round_trip,
+        runtime_estimate: 3600 * SECOND,
+        submit: 0,
+    }
 }
 
 fn decide(name: &str, world: &World, state: &[HubState], job: &JobRequest, times: usize) -> Vec<Decision> {
-    let mut policy = scheduler::build(name).unwrap();
+    let mut policy = scheduler::build(&name.into(), &world.hubs).unwrap();
     let mut rng = stream(1, Stream::Scheduler);
-    let view = View { now: 0, hubs: &world.hubs, state, network: &world.network };
+    let view = View { now: 0, hubs: &world.hubs, state, network: &world.network, energy: &world.energy };
     (0..times).map(|_| policy.decide(job, &view, &mut rng)).collect()
 }
 

@@ -1,0 +1,88 @@
+//! Energy, cost and carbon of running work at a hub.
+//!
+//! energy (kWh) = units x power per unit (kW) x hours x PUE;
+//! cost (CNY) = energy x the hub's power price;
+//! carbon (kg CO2) = energy x (1 - the hub's renewable share) x grid carbon intensity.
+
+use serde::Serialize;
+
+use crate::model::{Hub, PoolKind};
+use crate::time::{HOUR, SimDuration};
+
+/// Power drawn per unit of each pool, and the grid's carbon intensity.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct EnergyModel {
+    /// IT power per unit (1 PFLOPS) in kW, indexed by `PoolKind::index`.
+    pub kw_per_unit: [f64; 2],
+    /// kg CO2 per kWh of non-renewable power.
+    pub grid_carbon_kg_per_kwh: f64,
+}
+
+impl Default for EnergyModel {
+    /// Estimates (E): an AI accelerator of about 1 PFLOPS (dense BF16) draws about 1 kW with its
+    /// share of the server; CPU servers give about 6.5 TFLOPS (FP64) for about 1 kW, so about
+    /// 150 kW per PFLOPS. Grid: 0.85 kg CO2/kWh (coal).
+    fn default() -> Self {
+        EnergyModel { kw_per_unit: [1.0, 150.0], grid_carbon_kg_per_kwh: 0.85 }
+    }
+}
+
+/// Energy, cost and carbon of some work.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+pub struct Footprint {
+    /// Facility energy, kWh (IT energy x PUE).
+    pub energy_kwh: f64,
+    /// Energy cost, CNY.
+    pub cost_cny: f64,
+    /// Emissions, kg CO2.
+    pub carbon_kg: f64,
+}
+
+impl Footprint {
+    /// Adds another footprint.
+    pub fn add(&mut self, other: Footprint) {
+        self.energy_kwh += other.energy_kwh;
+        self.cost_cny += other.cost_cny;
+        self.carbon_kg += other.carbon_kg;
+    }
+}
+
+impl EnergyModel {
+    /// The footprint of `units` of `pool` running for `runtime` at `hub`.
+    #[inline]
+    pub fn footprint(&self, hub: &Hub, pool: PoolKind, units: u32, runtime: SimDuration) -> Footprint {
+        let hours = runtime as f64 / HOUR as f64;
+        let energy_kwh = f64::from(units) * self.kw_per_unit[pool.index()] * hours * hub.pue;
+        Footprint {
+            energy_kwh,
+            cost_cny: energy_kwh * hub.price,
+            carbon_kg: energy_kwh * (1.0 - hub.renewable) * self.grid_carbon_kg_per_kwh,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_job_by_hand() {
+        let hub = Hub {
+            id: "h".into(),
+            name: "h".into(),
+            cluster: String::new(),
+            side: None,
+            lat: 0.0,
+            lon: 0.0,
+            capacity: [100, 0],
+            pue: 1.25,
+            price: 0.6,
+            renewable: 0.2,
+        };
+        // 8 units x 1 kW x 3 h x PUE 1.25 = 30 kWh; x 0.6 CNY = 18 CNY; x 0.8 x 0.85 = 20.4 kg.
+        let f = EnergyModel::default().footprint(&hub, PoolKind::Intelligent, 8, 3 * HOUR);
+        assert!((f.energy_kwh - 30.0).abs() < 1e-9);
+        assert!((f.cost_cny - 18.0).abs() < 1e-9);
+        assert!((f.carbon_kg - 20.4).abs() < 1e-9);
+    }
+}

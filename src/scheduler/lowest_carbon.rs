@@ -1,0 +1,38 @@
+//! `lowest-carbon`: the lowest emissions for the job, within a bound on estimated wait.
+//!
+//! Carbon at a hub = energy (units x power per unit x runtime estimate x PUE) x (1 - renewable
+//! share) x grid carbon intensity. Needs: PUE and renewable shares, the energy model, wait
+//! estimates. Weakness: like `cheapest-energy`, it concentrates work on the greenest hubs up to
+//! the wait bound and ignores data movement; static shares hide the hour-by-hour grid mix.
+
+use crate::model::Hub;
+use crate::rng::SimRng;
+use crate::scheduler::cost_bound::cheapest_within_wait;
+use crate::scheduler::spec::{ParamInfo, Params};
+use crate::scheduler::{Decision, JobRequest, Scheduler, View};
+use crate::time::SimDuration;
+
+/// Parameters.
+pub const PARAMS: &[ParamInfo] = &[ParamInfo {
+    name: "max_wait",
+    default: "1h",
+    help: "only hubs whose estimated wait is at most this compete on carbon",
+}];
+
+/// Builds the policy.
+pub fn make(params: &Params<'_>, _hubs: &[Hub]) -> Result<Box<dyn Scheduler>, String> {
+    Ok(Box::new(LowestCarbon { max_wait: params.duration("max_wait")? }))
+}
+
+/// Lowest emissions among hubs within the wait bound.
+#[derive(Clone, Copy, Debug)]
+pub struct LowestCarbon {
+    max_wait: SimDuration,
+}
+
+impl Scheduler for LowestCarbon {
+    fn decide(&mut self, job: &JobRequest, view: &View<'_>, _rng: &mut SimRng) -> Decision {
+        cheapest_within_wait(job, view, self.max_wait, |f| f.carbon_kg)
+            .map_or(Decision::Reject, |h| Decision::Run(h as u16))
+    }
+}

@@ -1,0 +1,47 @@
+//! `power-of-d`: sample d eligible hubs at random and send the job to the least loaded.
+//!
+//! Needs: the load of d hubs only (O(d) state reads instead of O(hubs)), which is why it scales
+//! to many sites. Mitzenmacher's power of two choices: d = 2 already removes most of random
+//! routing's queueing. Weakness: with few hubs it is close to least-loaded anyway; it ignores
+//! latency and data movement.
+
+use rand::RngExt;
+
+use crate::model::Hub;
+use crate::rng::SimRng;
+use crate::scheduler::spec::{ParamInfo, Params};
+use crate::scheduler::{Decision, JobRequest, Scheduler, View};
+
+/// Parameters: `d`.
+pub const PARAMS: &[ParamInfo] = &[ParamInfo { name: "d", default: "2", help: "hubs sampled per decision (>= 1)" }];
+
+/// Builds the policy.
+pub fn make(params: &Params<'_>, _hubs: &[Hub]) -> Result<Box<dyn Scheduler>, String> {
+    Ok(Box::new(PowerOfD { d: params.count("d", 1)?, eligible: Vec::new() }))
+}
+
+/// Least loaded of d eligible hubs sampled without replacement (all of them if fewer).
+#[derive(Clone, Debug)]
+pub struct PowerOfD {
+    d: usize,
+    eligible: Vec<u16>,
+}
+
+impl Scheduler for PowerOfD {
+    fn decide(&mut self, job: &JobRequest, view: &View<'_>, rng: &mut SimRng) -> Decision {
+        self.eligible.clear();
+        self.eligible.extend(view.eligible_hubs(job).map(|h| h as u16));
+        let n = self.eligible.len();
+        let d = self.d.min(n);
+        // Partial Fisher-Yates: the first d entries become a uniform sample without replacement.
+        for i in 0..d {
+            let j = rng.random_range(i..n);
+            self.eligible.swap(i, j);
+        }
+        self.eligible[..d]
+            .iter()
+            .map(|&h| (view.load(h as usize, job.pool), h))
+            .min_by(|a, b| a.0.total_cmp(&b.0))
+            .map_or(Decision::Reject, |(_, h)| Decision::Run(h))
+    }
+}
