@@ -49,8 +49,10 @@ enum Command {
         #[arg(long, default_value = seeds::DEFAULT_PRESET)]
         preset: String,
     },
-    /// List the schedulers with one line each.
+    /// List the schedulers with one line each, and their parameters.
     Schedulers,
+    /// Compare schedulers on the same seeds, with 95 % confidence intervals.
+    Compare(CompareArgs),
     /// Check a scenario file and summarise it, without running it.
     Validate {
         /// The scenario file.
@@ -71,6 +73,33 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+}
+
+#[derive(Debug, clap::Args)]
+struct CompareArgs {
+    /// Scenario file (TOML).
+    scenario: PathBuf,
+    /// Policies to compare, comma-separated; each a name or name:key=value (repeatable).
+    #[arg(long, required = true)]
+    schedulers: Vec<String>,
+    /// Seeds per policy (scenario seed, seed + 1, ...).
+    #[arg(long, default_value_t = 5)]
+    replications: usize,
+    /// Policy the others are compared with (paired differences); default: the first.
+    #[arg(long)]
+    baseline: Option<String>,
+    /// Simulated duration such as "2d", replacing the scenario's (the warm-up keeps its share).
+    #[arg(long)]
+    duration: Option<String>,
+    /// Simulations at once (default: the number of cores).
+    #[arg(long)]
+    jobs: Option<usize>,
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Write the report to this file instead of standard output.
+    #[arg(long)]
+    out: Option<PathBuf>,
 }
 
 #[derive(Debug, Default, clap::Args)]
@@ -113,6 +142,9 @@ pub enum CliError {
     /// The run failed: exit code 1.
     #[error("{0}")]
     Run(String),
+    /// Interrupted by Ctrl-C after reporting what finished: exit code 130.
+    #[error("{0}")]
+    Interrupted(String),
 }
 
 impl CliError {
@@ -121,6 +153,7 @@ impl CliError {
         match self {
             CliError::Input(_) => 2,
             CliError::Run(_) => 1,
+            CliError::Interrupted(_) => 130,
         }
     }
 }
@@ -140,9 +173,14 @@ pub fn main(cli: Cli) -> Result<(), CliError> {
             let width = registry::POLICIES.iter().map(|p| p.name.len()).max().unwrap_or(0);
             for p in registry::POLICIES {
                 println!("{:<width$}  {}", p.name, p.summary);
+                for param in p.params {
+                    let default = if param.default.is_empty() { "(none)" } else { param.default };
+                    println!("{:<width$}    {}={default}  {}", "", param.name, param.help);
+                }
             }
             Ok(())
         }
+        Command::Compare(args) => compare(args),
         Command::Validate { scenario } => validate(&scenario),
         Command::Bench { hubs, jobs, runs, format } => bench_command(hubs, jobs, runs, format),
     }
@@ -258,7 +296,7 @@ fn run_with_progress(scenario: &Scenario) -> RunOutput {
     let mut bar: Option<indicatif::ProgressBar> = None;
     let output = simulate_with_progress(scenario, |now, end| {
         if !terminal {
-            return;
+            return true;
         }
         if bar.is_none() && started.elapsed() > Duration::from_secs(1) {
             let b = indicatif::ProgressBar::new(1000);
@@ -271,12 +309,97 @@ fn run_with_progress(scenario: &Scenario) -> RunOutput {
         if let Some(b) = &bar {
             b.set_position(now * 1000 / end.max(1));
         }
+        true
     })
-    .expect("the scheduler name was validated with the scenario");
+    .expect("the scheduler was validated with the scenario")
+    .expect("a run that is never stopped finishes");
     if let Some(b) = bar {
         b.finish_and_clear();
     }
     output
+}
+
+/// Splits `a,b:k=1,j=2,c` into policies, keeping parameters with their policy.
+fn policy_list(args: &[String]) -> Result<Vec<SchedulerSpec>, CliError> {
+    let mut texts: Vec<String> = Vec::new();
+    for token in args.iter().flat_map(|a| a.split(',')).map(str::trim).filter(|t| !t.is_empty()) {
+        match texts.last_mut() {
+            Some(last) if token.contains('=') && !token.contains(':') => {
+                last.push(',');
+                last.push_str(token);
+            }
+            _ => texts.push(token.to_string()),
+        }
+    }
+    texts
+        .iter()
+        .map(|t| SchedulerSpec::parse_cli(t).map_err(|e| CliError::Input(format!("--schedulers {t:?}: {e}"))))
+        .collect()
+}
+
+fn compare(args: CompareArgs) -> Result<(), CliError> {
+    let mut scenario = Scenario::load(&args.scenario)?;
+    if let Some(text) = &args.duration {
+        let duration = cli_duration(text, "duration")?;
+        scenario =
+            scenario.with_duration(duration).map_err(|e| CliError::Input(format!("--duration {text:?}: {e}")))?;
+    }
+    let policies = policy_list(&args.schedulers)?;
+    for spec in &policies {
+        registry::build(spec, &scenario.hubs).map_err(|e| CliError::Input(format!("--schedulers: {e}")))?;
+    }
+    let baseline = match &args.baseline {
+        None => 0,
+        Some(name) => {
+            let wanted = SchedulerSpec::parse_cli(name).map_err(|e| CliError::Input(format!("--baseline: {e}")))?;
+            policies
+                .iter()
+                .position(|p| *p == wanted || p.name == wanted.name && wanted.params.is_empty())
+                .ok_or_else(|| CliError::Input(format!("--baseline {name:?} is not one of the compared schedulers")))?
+        }
+    };
+    if args.replications == 0 {
+        return Err(CliError::Input("--replications must be at least 1".into()));
+    }
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let parallelism = args.jobs.unwrap_or(cores).clamp(1, cores.max(1));
+    let config =
+        crate::compare::CompareConfig { scenario, policies, replications: args.replications, baseline, parallelism };
+    let total = (config.policies.len() * config.replications) as u64;
+    let bar = std::io::stderr().is_terminal().then(|| {
+        let b = indicatif::ProgressBar::new(total);
+        b.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} runs {pos}/{len} {bar:40} eta {eta}")
+                .expect("static template"),
+        );
+        b
+    });
+    let progress = bar.clone();
+    let cancel = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let report = crate::compare::run(&config, cancel, move |done, _| {
+        if let Some(b) = &progress {
+            b.set_position(done as u64);
+        }
+    })
+    .map_err(|e| CliError::Run(e.to_string()))?;
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    let rendered = match args.format {
+        Format::Text => crate::compare::render::render(&report),
+        Format::Json => format!("{}\n", serde_json::to_string_pretty(&report).expect("serialisable")),
+    };
+    match &args.out {
+        Some(path) => write_all_or_nothing(&[(path.as_path(), rendered.into_bytes())])?,
+        None => print!("{rendered}"),
+    }
+    if report.interrupted {
+        return Err(CliError::Interrupted(format!(
+            "interrupted: reported the {} seed(s) that finished for every policy",
+            report.seeds.len()
+        )));
+    }
+    Ok(())
 }
 
 fn hubs(preset: &str, format: Format) -> Result<(), CliError> {

@@ -5,6 +5,7 @@
 
 pub mod bench;
 pub mod cli;
+pub mod compare;
 pub mod engine;
 pub mod metrics;
 pub mod model;

@@ -29,14 +29,15 @@ impl RunOutput {
 
 /// Runs `scenario` to the end.
 pub fn simulate(scenario: &Scenario) -> Result<RunOutput, scheduler::SchedulerError> {
-    simulate_with_progress(scenario, |_, _| {})
+    Ok(simulate_with_progress(scenario, |_, _| true)?.expect("a run that is never stopped finishes"))
 }
 
-/// Runs `scenario`, calling `progress(now, end)` about 200 times along the way.
+/// Runs `scenario`, calling `progress(now, end)` about 200 times along the way; the run stops
+/// (and `None` is returned) as soon as `progress` returns false.
 pub fn simulate_with_progress(
     scenario: &Scenario,
-    mut progress: impl FnMut(SimTime, SimTime),
-) -> Result<RunOutput, scheduler::SchedulerError> {
+    mut progress: impl FnMut(SimTime, SimTime) -> bool,
+) -> Result<Option<RunOutput>, scheduler::SchedulerError> {
     let world = scenario.world();
     let policy = scheduler::build(&scenario.scheduler, &scenario.hubs)?;
     let started = Instant::now();
@@ -48,10 +49,12 @@ pub fn simulate_with_progress(
         while until < end {
             until = until.saturating_add(step).min(end);
             engine.run_until(until);
-            progress(until, end);
+            if !progress(until, end) {
+                return Ok(None);
+            }
         }
         engine.finish()
     };
     let wall = WallClock { seconds: started.elapsed().as_secs_f64() };
-    Ok(RunOutput { world, recorder, wall })
+    Ok(Some(RunOutput { world, recorder, wall }))
 }

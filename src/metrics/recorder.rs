@@ -63,8 +63,6 @@ pub struct HubRecord {
     pub wait: Histogram<u64>,
     /// JCT of measured jobs that finished at the hub.
     pub jct: Histogram<u64>,
-    /// Energy, cost and carbon of measured jobs that finished at the hub.
-    pub footprint: Footprint,
 }
 
 /// Per-region sums for fairness.
@@ -130,12 +128,7 @@ impl Recorder {
             class_latency: vec![LatencySet::default(); classes],
             all_latency: LatencySet::default(),
             hub_records: (0..hubs)
-                .map(|_| HubRecord {
-                    placed: 0,
-                    wait: new_histogram(Metric::Wait),
-                    jct: new_histogram(Metric::Jct),
-                    footprint: Footprint::default(),
-                })
+                .map(|_| HubRecord { placed: 0, wait: new_histogram(Metric::Wait), jct: new_histogram(Metric::Jct) })
                 .collect(),
             finished_per_hour: vec![0; duration.div_ceil(HOUR) as usize],
             bytes_moved: vec![0; regions * hubs],
@@ -215,7 +208,6 @@ impl Recorder {
         let hub = &mut self.hub_records[job.hub as usize];
         hub.wait.saturating_record(recorded(wait));
         hub.jct.saturating_record(recorded(jct));
-        hub.footprint.add(footprint);
         let region = &mut self.region_records[job.origin as usize];
         region.finished += 1;
         region.bounded_slowdown_sum += bounded_slowdown_millis(jct, run) as f64 / SLOWDOWN_SCALE;

@@ -39,6 +39,15 @@ pub struct Footprint {
 }
 
 impl Footprint {
+    /// Every figure multiplied by `factor`.
+    pub fn scaled(self, factor: f64) -> Footprint {
+        Footprint {
+            energy_kwh: self.energy_kwh * factor,
+            cost_cny: self.cost_cny * factor,
+            carbon_kg: self.carbon_kg * factor,
+        }
+    }
+
     /// Adds another footprint.
     pub fn add(&mut self, other: Footprint) {
         self.energy_kwh += other.energy_kwh;

@@ -127,7 +127,7 @@ pub struct ClassReport {
     /// ended (finished or rejected) which met every target: JCT within the deadline and placed
     /// within the round-trip limit. Rejected jobs count as misses.
     pub slo_attainment: Option<f64>,
-    /// Energy, cost and carbon of the class's finished jobs.
+    /// Energy, cost and carbon of the class's finished jobs (their whole runtimes).
     pub footprint: Footprint,
     /// The same per finished job.
     pub footprint_per_job: Footprint,
@@ -165,7 +165,8 @@ pub struct HubReport {
     pub wait: Stats,
     /// JCT of jobs that finished here.
     pub jct: Stats,
-    /// Energy, cost and carbon of measured jobs that finished here.
+    /// Energy, cost and carbon consumed here over the measured window: the exact busy
+    /// unit-hours of each pool x power per unit x PUE (and x price, x carbon intensity).
     pub footprint: Footprint,
 }
 
@@ -214,6 +215,8 @@ pub struct Flow {
 pub struct NetworkReport {
     /// Total bytes moved by measured jobs.
     pub bytes_total: f64,
+    /// Bytes moved to a hub other than the origin's nearest: data that left its region.
+    pub bytes_remote: f64,
     /// Non-zero region-to-hub flows, in region then hub order.
     pub flows: Vec<Flow>,
 }
@@ -261,8 +264,10 @@ pub struct RunReport {
     pub sample_interval_seconds: f64,
     /// Data movement.
     pub network: NetworkReport,
-    /// Energy, cost and carbon of all measured finished jobs.
+    /// Energy, cost and carbon consumed by all hubs over the measured window.
     pub footprint: Footprint,
+    /// Energy, cost and carbon per finished job (whole runtimes of measured jobs).
+    pub footprint_per_job: Footprint,
     /// Fairness across demand regions.
     pub fairness: FairnessReport,
     /// Digest of every submitted job (times and attributes): equal for every policy on one
@@ -330,7 +335,7 @@ impl RunReport {
                     utilisation,
                     wait: Stats::from_histogram(&record.wait, to_seconds, unit),
                     jct: Stats::from_histogram(&record.jct, to_seconds, unit),
-                    footprint: record.footprint,
+                    footprint: window_footprint(world, recorder, h),
                 }
             })
             .collect();
@@ -360,8 +365,22 @@ impl RunReport {
             latency,
             hubs,
             sample_interval_seconds: nanos_to_seconds(recorder.utilisation.interval),
-            network: NetworkReport { bytes_total: recorder.bytes_moved.iter().sum::<u128>() as f64, flows },
-            footprint: total.footprint,
+            network: NetworkReport {
+                bytes_total: recorder.bytes_moved.iter().sum::<u128>() as f64,
+                bytes_remote: recorder
+                    .bytes_moved
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| world.network.hubs_by_latency(i / hub_count)[0] as usize != i % hub_count)
+                    .map(|(_, &b)| b)
+                    .sum::<u128>() as f64,
+                flows,
+            },
+            footprint: (0..world.hubs.len()).fold(Footprint::default(), |mut acc, h| {
+                acc.add(window_footprint(world, recorder, h));
+                acc
+            }),
+            footprint_per_job: per_job(total.footprint, total.finished),
             fairness: fairness(world, recorder),
             workload_digest: format!("{:016x}", recorder.workload_digest),
             finished_per_hour: recorder.finished_per_hour.clone(),
@@ -389,9 +408,19 @@ impl RunReport {
     }
 }
 
+/// What hub `h` consumed over the measured window, from the exact busy integrals.
+fn window_footprint(world: &World, recorder: &Recorder, h: usize) -> Footprint {
+    let hour = crate::time::HOUR;
+    let mut total = Footprint::default();
+    for pool in PoolKind::ALL {
+        let unit_hours = recorder.utilisation.pool(h, pool).busy_unit_nanos as f64 / hour as f64;
+        total.add(world.energy.footprint(&world.hubs[h], pool, 1, hour).scaled(unit_hours));
+    }
+    total
+}
+
 fn per_job(total: Footprint, jobs: u64) -> Footprint {
-    let n = jobs.max(1) as f64;
-    Footprint { energy_kwh: total.energy_kwh / n, cost_cny: total.cost_cny / n, carbon_kg: total.carbon_kg / n }
+    total.scaled(1.0 / jobs.max(1) as f64)
 }
 
 fn fairness(world: &World, recorder: &Recorder) -> FairnessReport {
@@ -444,4 +473,17 @@ pub fn peak_rss_bytes() -> Option<u64> {
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kb * 1024)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::jain_index;
+
+    #[test]
+    fn jain_index_matches_the_reference_values() {
+        assert!((jain_index(&[1.0, 1.0, 1.0, 1.0]).unwrap() - 1.0).abs() < 1e-12);
+        assert!((jain_index(&[1.0, 0.0, 0.0, 0.0]).unwrap() - 0.25).abs() < 1e-12);
+        assert!((jain_index(&[4.0, 2.0, 1.0, 1.0]).unwrap() - 0.7273).abs() < 1e-4);
+        assert_eq!(jain_index(&[]), None);
+    }
 }

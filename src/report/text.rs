@@ -26,20 +26,23 @@ const LATENCY_EDGES: &[(f64, &str)] = &[
 const BARS: [char; 9] = [' ', '▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
 
 /// A table of left-aligned first column and right-aligned other columns.
-struct Table {
+pub(crate) struct Table {
     rows: Vec<Vec<String>>,
 }
 
 impl Table {
-    fn new(header: &[&str]) -> Self {
-        Table { rows: vec![header.iter().map(|s| s.to_string()).collect()] }
+    /// A table with this header row.
+    pub(crate) fn new<S: AsRef<str>>(header: &[S]) -> Self {
+        Table { rows: vec![header.iter().map(|s| s.as_ref().to_string()).collect()] }
     }
 
-    fn row(&mut self, cells: Vec<String>) {
+    /// Appends a row.
+    pub(crate) fn row(&mut self, cells: Vec<String>) {
         self.rows.push(cells);
     }
 
-    fn render(&self, out: &mut String) {
+    /// Appends the aligned table to `out`, indented by two spaces.
+    pub(crate) fn render(&self, out: &mut String) {
         let columns = self.rows.iter().map(Vec::len).max().unwrap_or(0);
         let widths: Vec<usize> = (0..columns)
             .map(|c| self.rows.iter().filter_map(|r| r.get(c)).map(|s| s.chars().count()).max().unwrap_or(0))
@@ -150,7 +153,8 @@ pub fn render(report: &RunReport) -> String {
     out.push('\n');
 
     let _ = writeln!(out, "Jobs submitted after the warm-up");
-    let mut table = Table::new(&["class", "pool", "submitted", "finished", "rejected", "in flight", "deadline met"]);
+    let mut table =
+        Table::new(&["class", "pool", "submitted", "finished", "rejected", "in flight", "deadline met", "SLO met"]);
     for class in &report.classes {
         let j = &class.jobs;
         table.row(vec![
@@ -161,6 +165,7 @@ pub fn render(report: &RunReport) -> String {
             thousands(j.rejected),
             thousands(j.in_flight),
             percent(class.deadline_met),
+            percent(class.slo_attainment),
         ]);
     }
     let j = &report.jobs;
@@ -274,8 +279,54 @@ pub fn render(report: &RunReport) -> String {
     chart(&mut out, "Utilisation histogram: % of samples per band", &labels, &rows);
     out.push('\n');
 
-    let _ =
-        writeln!(out, "Data moved from demand regions to hubs: {} in total", format_bytes(report.network.bytes_total));
+    let _ = writeln!(
+        out,
+        "Energy over the measured window (busy unit-hours x kW per unit x PUE; cost at hub prices; carbon of non-renewable power)"
+    );
+    let mut table = Table::new(&["hub", "energy MWh", "cost k CNY", "carbon t CO2"]);
+    let footprint_row = |name: &str, f: &crate::model::Footprint| {
+        vec![
+            name.to_string(),
+            three_significant(f.energy_kwh / 1e3),
+            three_significant(f.cost_cny / 1e3),
+            three_significant(f.carbon_kg / 1e3),
+        ]
+    };
+    for hub in &report.hubs {
+        table.row(footprint_row(&hub.id, &hub.footprint));
+    }
+    table.row(footprint_row("total", &report.footprint));
+    table.render(&mut out);
+    let j = &report.footprint_per_job;
+    let _ = writeln!(
+        out,
+        "  per finished job: {} kWh, {} CNY, {} kg CO2",
+        three_significant(j.energy_kwh),
+        three_significant(j.cost_cny),
+        three_significant(j.carbon_kg)
+    );
+    out.push('\n');
+
+    let regions: Vec<String> = report
+        .fairness
+        .regions
+        .iter()
+        .map(|r| format!("{} {}", r.id, r.mean_bounded_slowdown.map_or("-".into(), three_significant)))
+        .collect();
+    let _ = writeln!(
+        out,
+        "Fairness across demand regions: Jain index of mean bounded slowdown {} ({})",
+        report.fairness.jain_mean_slowdown.map_or("-".into(), |j| format!("{j:.4}")),
+        regions.join(", ")
+    );
+    out.push('\n');
+
+    let _ = writeln!(
+        out,
+        "Data moved from demand regions to hubs: {} in total, {} to a hub other than the origin's nearest",
+        format_bytes(report.network.bytes_total),
+        format_bytes(report.network.bytes_remote)
+    );
     let mut flows: Vec<_> = report.network.flows.iter().collect();
     flows.sort_by(|a, b| b.bytes.total_cmp(&a.bytes).then_with(|| (&a.from, &a.to).cmp(&(&b.from, &b.to))));
     let mut table = Table::new(&["from", "to", "bytes", "share"]);

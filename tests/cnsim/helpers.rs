@@ -32,11 +32,19 @@ pub fn run(scenario: &Scenario) -> (RunOutput, RunReport) {
 /// A single-hub M/M/c queue: `c` units, Poisson arrivals at `lambda` per second, exponential
 /// runtimes with mean 1 s, no data and no network delay.
 pub fn mmc(c: u32, lambda: f64, duration: &str, warmup: &str, seed: u64) -> Scenario {
-    parse(&format!(
+    parse(
+        &mmc_source(c, lambda)
+            .replace("duration = \"1h\"", &format!("duration = \"{duration}\""))
+            .replace("warmup = \"6min\"", &format!("warmup = \"{warmup}\"\nseed = {seed}")),
+    )
+}
+
+/// The TOML of `mmc` (1 h, 6 min warm-up); line 4 is the scheduler.
+pub fn mmc_source(c: u32, lambda: f64) -> String {
+    format!(
         r#"
-        seed = {seed}
-        duration = "{duration}"
-        warmup = "{warmup}"
+        duration = "1h"
+        warmup = "6min"
         scheduler = "nearest"
         [network]
         fixed_delay = "0s"
@@ -56,7 +64,7 @@ pub fn mmc(c: u32, lambda: f64, duration: &str, warmup: &str, seed: u64) -> Scen
         units = 1
         runtime = {{ dist = "exponential", mean = "1s" }}
         "#
-    ))
+    )
 }
 
 /// Mean and 95 % confidence half-width (Student t) of independent replications.

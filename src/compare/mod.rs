@@ -1,0 +1,227 @@
+//! `cnsim compare`: several policies on the same seeds, with confidence intervals.
+//!
+//! Every policy runs on the same N seeds (seed, seed + 1, ...). Jobs are drawn from workload
+//! streams that no scheduling decision touches, so for a seed every policy sees identical jobs
+//! (common random numbers) and the paired differences against a baseline are tight. Runs are
+//! spread over the machine's cores with tokio (each simulation stays single-threaded and
+//! deterministic); percentiles are computed per run and never pooled across seeds.
+
+pub mod metrics;
+pub mod render;
+pub mod stats;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use serde::Serialize;
+
+use crate::compare::metrics::{MetricInfo, extract, metric_infos};
+use crate::compare::stats::{Interval, mean_ci, paired_difference};
+use crate::scenario::Scenario;
+use crate::scheduler::{SchedulerError, SchedulerSpec, registry};
+use crate::simulation::simulate_with_progress;
+
+/// What to compare.
+#[derive(Clone, Debug)]
+pub struct CompareConfig {
+    /// The scenario (its scheduler is replaced by each policy in turn).
+    pub scenario: Scenario,
+    /// The policies, in column order.
+    pub policies: Vec<SchedulerSpec>,
+    /// Seeds per policy.
+    pub replications: usize,
+    /// Index into `policies` of the baseline for paired differences.
+    pub baseline: usize,
+    /// Simulations run at once (at most the number of cores).
+    pub parallelism: usize,
+}
+
+/// One finished run's figures.
+#[derive(Clone, Debug, Serialize)]
+pub struct RunRecord {
+    /// Policy label.
+    pub policy: String,
+    /// Seed.
+    pub seed: u64,
+    /// The values, in the order of `ComparisonReport::metrics`.
+    pub values: Vec<f64>,
+    /// Digest of the run's workload (equal across policies for a seed).
+    pub workload_digest: String,
+}
+
+/// A policy's interval for one metric, and its paired difference against the baseline.
+#[derive(Clone, Debug, Serialize)]
+pub struct Cell {
+    /// Policy label.
+    pub policy: String,
+    /// Mean +- 95 % CI over the replications.
+    pub value: Interval,
+    /// Paired difference policy - baseline (absent for the baseline itself).
+    pub difference: Option<Interval>,
+    /// Whether the difference's CI excludes zero.
+    pub significant: bool,
+}
+
+/// One row of the comparison.
+#[derive(Clone, Debug, Serialize)]
+pub struct MetricRow {
+    /// Key, label and unit.
+    #[serde(flatten)]
+    pub info: MetricInfo,
+    /// One cell per policy, in policy order.
+    pub policies: Vec<Cell>,
+}
+
+/// The whole comparison. JSON keys are stable; see the README.
+#[derive(Clone, Debug, Serialize)]
+pub struct ComparisonReport {
+    /// Scenario name.
+    pub scenario: String,
+    /// Policy labels, in column order.
+    pub policies: Vec<String>,
+    /// Baseline policy label.
+    pub baseline: String,
+    /// Replications asked for.
+    pub replications: usize,
+    /// Seeds whose runs finished for every policy (the ones the statistics use).
+    pub seeds: Vec<u64>,
+    /// Whether the comparison was interrupted (Ctrl-C) before every run finished.
+    pub interrupted: bool,
+    /// The compared figures.
+    pub metrics: Vec<MetricRow>,
+    /// Every finished run.
+    pub runs: Vec<RunRecord>,
+}
+
+/// Why a comparison could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum CompareError {
+    /// A policy is unknown or badly parameterised.
+    #[error("{0}")]
+    Scheduler(#[from] SchedulerError),
+    /// Bad arguments.
+    #[error("{0}")]
+    Config(String),
+    /// The runtime failed.
+    #[error("{0}")]
+    Runtime(String),
+}
+
+/// Runs the comparison. `on_run_done(finished, total)` is called after each run; setting
+/// `cancel` stops the runs in progress and skips the rest.
+pub fn run(
+    config: &CompareConfig,
+    cancel: Arc<AtomicBool>,
+    on_run_done: impl Fn(usize, usize) + Send + Sync + 'static,
+) -> Result<ComparisonReport, CompareError> {
+    if config.policies.is_empty() || config.replications == 0 {
+        return Err(CompareError::Config("give at least one scheduler and one replication".into()));
+    }
+    for spec in &config.policies {
+        registry::build(spec, &config.scenario.hubs)?;
+    }
+    let has_slo: Vec<bool> =
+        config.scenario.classes.iter().map(|c| c.deadline.is_some() || c.max_round_trip.is_some()).collect();
+    let seeds: Vec<u64> = (0..config.replications as u64).map(|r| config.scenario.run.seed.wrapping_add(r)).collect();
+    let jobs: Vec<(usize, usize)> =
+        (0..seeds.len()).flat_map(|r| (0..config.policies.len()).map(move |p| (p, r))).collect();
+    let total = jobs.len();
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(config.parallelism.max(1))
+        .enable_all()
+        .build()
+        .map_err(|e| CompareError::Runtime(format!("cannot start the runtime: {e}")))?;
+    let on_run_done = Arc::new(on_run_done);
+    let results: Vec<Option<RunRecord>> = runtime.block_on(async {
+        let permits = Arc::new(tokio::sync::Semaphore::new(config.parallelism.max(1)));
+        let done = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let interrupt = cancel.clone();
+        let watcher = tokio::spawn(async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                interrupt.store(true, Ordering::SeqCst);
+            }
+        });
+        let mut handles = Vec::with_capacity(total);
+        for &(p, r) in &jobs {
+            let mut scenario = config.scenario.clone();
+            scenario.scheduler = config.policies[p].clone();
+            scenario.run.seed = seeds[r];
+            let (permits, cancel, done, on_run_done, has_slo) =
+                (permits.clone(), cancel.clone(), done.clone(), on_run_done.clone(), has_slo.clone());
+            handles.push(tokio::spawn(async move {
+                let _permit = permits.acquire_owned().await.ok()?;
+                if cancel.load(Ordering::SeqCst) {
+                    return None;
+                }
+                let record = tokio::task::spawn_blocking(move || {
+                    let output = simulate_with_progress(&scenario, |_, _| !cancel.load(Ordering::SeqCst)).ok()??;
+                    let report = output.report(&scenario);
+                    Some(RunRecord {
+                        policy: scenario.scheduler.to_string(),
+                        seed: scenario.run.seed,
+                        values: extract(&report, &has_slo),
+                        workload_digest: report.workload_digest.clone(),
+                    })
+                })
+                .await
+                .ok()??;
+                let finished = done.fetch_add(1, Ordering::SeqCst) + 1;
+                on_run_done(finished, total);
+                Some(record)
+            }));
+        }
+        let mut results = Vec::with_capacity(total);
+        for handle in handles {
+            results.push(handle.await.ok().flatten());
+        }
+        watcher.abort();
+        results
+    });
+    let interrupted = results.iter().any(Option::is_none);
+
+    // results[i] belongs to jobs[i] = (policy, replication).
+    let policies = config.policies.len();
+    let mut table: Vec<Vec<Option<&RunRecord>>> = vec![vec![None; seeds.len()]; policies];
+    for (&(p, r), result) in jobs.iter().zip(&results) {
+        table[p][r] = result.as_ref();
+    }
+    let complete: Vec<usize> = (0..seeds.len()).filter(|&r| (0..policies).all(|p| table[p][r].is_some())).collect();
+    let classes: Vec<(String, bool)> =
+        config.scenario.classes.iter().map(|c| c.name.clone()).zip(has_slo.iter().copied()).collect();
+    let infos = metric_infos(&classes);
+    let labels: Vec<String> = config.policies.iter().map(ToString::to_string).collect();
+    let column = |p: usize, m: usize| -> Vec<f64> {
+        complete.iter().map(|&r| table[p][r].expect("complete seed").values[m]).collect()
+    };
+    let metrics = infos
+        .into_iter()
+        .enumerate()
+        .map(|(m, info)| {
+            let base = column(config.baseline, m);
+            let cells = (0..policies)
+                .map(|p| {
+                    let values = column(p, m);
+                    let difference = (p != config.baseline).then(|| paired_difference(&values, &base));
+                    Cell {
+                        policy: labels[p].clone(),
+                        value: mean_ci(&values),
+                        significant: difference.is_some_and(|d| d.excludes_zero()),
+                        difference,
+                    }
+                })
+                .collect();
+            MetricRow { info, policies: cells }
+        })
+        .collect();
+    Ok(ComparisonReport {
+        scenario: config.scenario.name.clone(),
+        baseline: labels[config.baseline].clone(),
+        policies: labels,
+        replications: config.replications,
+        seeds: complete.iter().map(|&r| seeds[r]).collect(),
+        interrupted,
+        metrics,
+        runs: results.into_iter().flatten().collect(),
+    })
+}

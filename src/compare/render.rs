@@ -1,0 +1,92 @@
+//! Text rendering of a comparison: mean +- 95 % CI per policy, then paired differences.
+
+use std::fmt::Write;
+
+use crate::compare::ComparisonReport;
+use crate::compare::metrics::Unit;
+use crate::compare::stats::Interval;
+use crate::report::text::Table;
+use crate::time::three_significant;
+
+/// Picks one scale for a row of seconds so every cell reads in the same unit.
+fn time_scale(row_means: impl Iterator<Item = f64>) -> (f64, &'static str) {
+    let largest = row_means.filter(|v| v.is_finite()).fold(0.0f64, |a, v| a.max(v.abs()));
+    if largest < 1.0 {
+        (1e-3, "ms")
+    } else if largest < 120.0 {
+        (1.0, "s")
+    } else if largest < 7200.0 {
+        (60.0, "min")
+    } else if largest < 2.0 * 86400.0 {
+        (3600.0, "h")
+    } else {
+        (86400.0, "d")
+    }
+}
+
+fn scaled(unit: Unit, scale: f64) -> impl Fn(f64) -> String {
+    move |v: f64| {
+        if !v.is_finite() {
+            return "-".into();
+        }
+        match unit {
+            Unit::Share => format!("{:.2}%", v * 100.0),
+            Unit::Count => format!("{v:.1}"),
+            _ => three_significant(v / scale),
+        }
+    }
+}
+
+fn cell(i: &Interval, fmt: &dyn Fn(f64) -> String, signed: bool) -> String {
+    let mean = fmt(i.mean);
+    let mean = if signed && i.mean > 0.0 { format!("+{mean}") } else { mean };
+    if i.ci95.is_finite() { format!("{mean} ± {}", fmt(i.ci95)) } else { mean }
+}
+
+/// Renders the report as two aligned tables.
+pub fn render(report: &ComparisonReport) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "cnsim compare: scenario {:?}, {} policies x {} seeds ({}){}",
+        report.scenario,
+        report.policies.len(),
+        report.seeds.len(),
+        report.seeds.iter().map(u64::to_string).collect::<Vec<_>>().join(", "),
+        if report.interrupted { "; INTERRUPTED: only seeds finished by every policy are used" } else { "" }
+    );
+    let _ = writeln!(out, "mean ± 95 % CI (Student t over seeds); every policy saw identical jobs per seed");
+    out.push('\n');
+    let mut header = vec!["metric".to_string()];
+    header.extend(report.policies.iter().cloned());
+    let mut values = Table::new(&header);
+    let mut diff_header = vec![format!("difference vs {}", report.baseline)];
+    diff_header.extend(report.policies.iter().filter(|p| **p != report.baseline).cloned());
+    let mut differences = Table::new(&diff_header);
+    for row in &report.metrics {
+        let (scale, suffix) = if row.info.unit == Unit::Seconds {
+            time_scale(row.policies.iter().map(|c| c.value.mean))
+        } else {
+            (1.0, "")
+        };
+        let fmt = scaled(row.info.unit, scale);
+        let label = if suffix.is_empty() { row.info.label.clone() } else { format!("{} ({suffix})", row.info.label) };
+        let mut cells = vec![label.clone()];
+        cells.extend(row.policies.iter().map(|c| cell(&c.value, &fmt, false)));
+        values.row(cells);
+        let mut diffs = vec![label];
+        for c in &row.policies {
+            if let Some(d) = &c.difference {
+                diffs.push(format!("{}{}", cell(d, &fmt, true), if c.significant { " *" } else { "  " }));
+            }
+        }
+        differences.row(diffs);
+    }
+    values.render(&mut out);
+    if report.policies.len() > 1 {
+        out.push('\n');
+        differences.render(&mut out);
+        let _ = writeln!(out, "  * the 95 % CI of the paired difference excludes zero");
+    }
+    out
+}
