@@ -197,3 +197,104 @@ fn every_cnsim_command_in_the_readme_works() {
     assert!(ran >= 8, "found only {ran} README commands");
     assert!(dir.join("report.txt").exists() && dir.join("util.csv").exists() && dir.join("latency.hlog").exists());
 }
+
+#[test]
+fn compare_reports_intervals_and_paired_differences_on_common_jobs() {
+    let output = cnsim(&[
+        "compare",
+        "scenarios/small.toml",
+        "--schedulers",
+        "nearest,power-of-d:d=2,least-loaded",
+        "--replications",
+        "3",
+        "--baseline",
+        "nearest",
+        "--format",
+        "json",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(json["policies"], serde_json::json!(["nearest", "power-of-d:d=2", "least-loaded"]));
+    assert_eq!(json["baseline"], "nearest");
+    assert_eq!(json["seeds"], serde_json::json!([7, 8, 9]));
+    assert_eq!(json["interrupted"], false);
+    let runs = json["runs"].as_array().unwrap();
+    assert_eq!(runs.len(), 9);
+    // Common random numbers: per seed, every policy saw the same workload.
+    for seed in 7..=9 {
+        let digests: BTreeSet<&str> =
+            runs.iter().filter(|r| r["seed"] == seed).map(|r| r["workload_digest"].as_str().unwrap()).collect();
+        assert_eq!(digests.len(), 1, "seed {seed}");
+    }
+    let metrics = json["metrics"].as_array().unwrap();
+    let row = metrics.iter().find(|m| m["key"] == "jct_mean.all").expect("jct_mean.all");
+    let cells = row["policies"].as_array().unwrap();
+    assert!(cells[0]["difference"].is_null(), "no difference for the baseline");
+    // The interval is the mean of the per-seed values, and the difference is paired.
+    let values = |policy: &str| -> Vec<f64> {
+        let index = metrics.iter().position(|m| m["key"] == "jct_mean.all").unwrap();
+        runs.iter().filter(|r| r["policy"] == policy).map(|r| r["values"][index].as_f64().unwrap()).collect()
+    };
+    let (base, ll) = (values("nearest"), values("least-loaded"));
+    let mean = ll.iter().sum::<f64>() / 3.0;
+    assert!((cells[2]["value"]["mean"].as_f64().unwrap() - mean).abs() < 1e-9);
+    let diff = ll.iter().zip(&base).map(|(a, b)| a - b).sum::<f64>() / 3.0;
+    assert!((cells[2]["difference"]["mean"].as_f64().unwrap() - diff).abs() < 1e-9);
+    assert_eq!(cells[2]["significant"], true, "least-loaded beats nearest on small.toml");
+    for key in [
+        "slo_attainment.training",
+        "moved_remote_tb",
+        "energy_cost_mcny",
+        "carbon_t",
+        "utilisation.intelligent",
+        "rejected",
+    ] {
+        assert!(metrics.iter().any(|m| m["key"] == key), "{key}");
+    }
+    // The text form shows both tables.
+    let text = stdout(&cnsim(&[
+        "compare",
+        "scenarios/small.toml",
+        "--schedulers",
+        "nearest,least-loaded",
+        "--replications",
+        "2",
+    ]));
+    assert!(text.contains("difference vs nearest") && text.contains("±"), "{text}");
+    // Bad input exits 2.
+    assert_eq!(cnsim(&["compare", "scenarios/small.toml", "--schedulers", "nearest,fastest"]).status.code(), Some(2));
+    assert_eq!(
+        cnsim(&["compare", "scenarios/small.toml", "--schedulers", "nearest", "--baseline", "random"]).status.code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn compare_stops_cleanly_on_ctrl_c_and_reports_what_finished() {
+    // A comparison long enough to interrupt: SIGINT after a moment.
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_cnsim"))
+        .args([
+            "compare",
+            "scenarios/default.toml",
+            "--schedulers",
+            "nearest,least-loaded",
+            "--replications",
+            "50",
+            "--format",
+            "json",
+        ])
+        .current_dir(crate::helpers::root())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let status = std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    assert!(status.success());
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(130), "{}", stderr(&output));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(json["interrupted"], true);
+    assert!(json["seeds"].as_array().unwrap().len() < 50);
+    assert!(stderr(&output).contains("interrupted"));
+}
