@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use cnsim::model::{EnergyModel, Hub, NetworkConfig, Region, Side, World};
 use cnsim::report::RunReport;
 use cnsim::scenario::Scenario;
 use cnsim::simulation::{RunOutput, simulate};
@@ -127,4 +128,41 @@ pub fn without_wall_clock(json: &str) -> serde_json::Value {
         perf.remove(key);
     }
     value
+}
+
+/// A hub for hand-built worlds.
+pub struct HubSpec {
+    pub lon: f64,
+    pub capacity: u32,
+    pub side: Side,
+    pub pue: f64,
+    pub price: f64,
+    pub renewable: f64,
+}
+
+/// An eastern hub with middling PUE, price and renewable share.
+pub fn hub(lon: f64, capacity: u32) -> HubSpec {
+    HubSpec { lon, capacity, side: Side::East, pue: 1.2, price: 0.5, renewable: 0.5 }
+}
+
+/// Hubs on the equator at the given longitudes; one region at longitude 0.
+pub fn world(specs: &[HubSpec]) -> World {
+    let hubs = specs
+        .iter()
+        .enumerate()
+        .map(|(i, s)| Hub {
+            id: format!("h{i}"),
+            name: format!("h{i}"),
+            cluster: String::new(),
+            side: Some(s.side),
+            lat: 0.0,
+            lon: s.lon,
+            capacity: [s.capacity, 0],
+            pue: s.pue,
+            price: s.price,
+            renewable: s.renewable,
+        })
+        .collect();
+    let regions = vec![Region { id: "r".into(), lat: 0.0, lon: 0.0, weight: 1.0 }];
+    World::build(hubs, regions, &NetworkConfig::default(), Vec::new(), EnergyModel::default())
 }

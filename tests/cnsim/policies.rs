@@ -3,47 +3,12 @@
 
 use cnsim::engine::{HubState, PoolState};
 use cnsim::metrics::Metric;
-use cnsim::model::{EnergyModel, Hub, NetworkConfig, PoolKind, Region, Side, World};
+use cnsim::model::{EnergyModel, NetworkConfig, PoolKind, Side, World};
 use cnsim::rng::{Stream, stream};
 use cnsim::scheduler::{self, Decision, JobRequest, SchedulerSpec, View};
 use cnsim::time::{HOUR, MILLISECOND, SECOND};
 
-use crate::helpers::{parse, run, shipped};
-
-struct HubSpec {
-    lon: f64,
-    capacity: u32,
-    side: Side,
-    pue: f64,
-    price: f64,
-    renewable: f64,
-}
-
-fn hub(lon: f64, capacity: u32) -> HubSpec {
-    HubSpec { lon, capacity, side: Side::East, pue: 1.2, price: 0.5, renewable: 0.5 }
-}
-
-/// Hubs on the equator at the given longitudes; one region at longitude 0.
-fn world(specs: &[HubSpec]) -> World {
-    let hubs = specs
-        .iter()
-        .enumerate()
-        .map(|(i, s)| Hub {
-            id: format!("h{i}"),
-            name: format!("h{i}"),
-            cluster: String::new(),
-            side: Some(s.side),
-            lat: 0.0,
-            lon: s.lon,
-            capacity: [s.capacity, 0],
-            pue: s.pue,
-            price: s.price,
-            renewable: s.renewable,
-        })
-        .collect();
-    let regions = vec![Region { id: "r".into(), lat: 0.0, lon: 0.0, weight: 1.0 }];
-    World::build(hubs, regions, &NetworkConfig::default(), Vec::new(), EnergyModel::default())
-}
+use crate::helpers::{HubSpec, hub, parse, run, shipped, world};
 
 /// Pool states with `busy` units running (estimated to end in `ends` from now) and `queued` work.
 fn states(world: &World, busy: &[u32], queued_work_hours: &[u64]) -> Vec<HubState> {

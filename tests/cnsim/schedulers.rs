@@ -1,33 +1,17 @@
 //! One test per scheduler showing what makes it different, on small hand-built worlds.
 
 use cnsim::engine::{HubState, PoolState};
-use cnsim::model::{EnergyModel, Hub, NetworkConfig, PoolKind, Region, World};
+use cnsim::model::{PoolKind, World};
 use cnsim::rng::{Stream, stream};
 use cnsim::scheduler::{self, Decision, JobRequest, View};
 use cnsim::time::{MILLISECOND, SECOND};
 
-use crate::helpers::{parse, run};
+use crate::helpers::{HubSpec, hub, parse, run, world};
 
 /// Hubs on a line east of the region at 0, 500 and 1,500 km, capacities given.
 fn line_world(capacities: &[u32]) -> World {
-    let hubs = capacities
-        .iter()
-        .enumerate()
-        .map(|(i, &c)| Hub {
-            id: format!("h{i}"),
-            name: format!("h{i}"),
-            cluster: String::new(),
-            side: None,
-            lat: 0.0,
-            lon: [0.0, 4.5, 13.5][i],
-            capacity: [c, 0],
-            pue: 1.2,
-            price: 0.5,
-            renewable: 0.5,
-        })
-        .collect();
-    let regions = vec![Region { id: "r".into(), lat: 0.0, lon: 0.0, weight: 1.0 }];
-    World::build(hubs, regions, &NetworkConfig::default(), Vec::new(), EnergyModel::default())
+    let specs: Vec<HubSpec> = capacities.iter().zip([0.0, 4.5, 13.5]).map(|(&c, lon)| hub(lon, c)).collect();
+    world(&specs)
 }
 
 fn states(world: &World, busy: &[u32], queued: &[u64]) -> Vec<HubState> {
