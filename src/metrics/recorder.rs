@@ -4,7 +4,8 @@ use hdrhistogram::Histogram;
 
 use crate::engine::HubState;
 use crate::metrics::latency::{SLOWDOWN_SCALE, bounded_slowdown_millis, recorded};
-use crate::metrics::{LatencySet, Metric, Utilisation, new_histogram};
+use crate::metrics::latency::{hub_histogram_digits, new_histogram_with_digits};
+use crate::metrics::{LatencySet, Metric, Utilisation};
 use crate::model::{Footprint, Job};
 use crate::time::{HOUR, SimDuration, SimTime};
 use crate::workload::JobDraw;
@@ -128,7 +129,11 @@ impl Recorder {
             class_latency: vec![LatencySet::default(); classes],
             all_latency: LatencySet::default(),
             hub_records: (0..hubs)
-                .map(|_| HubRecord { placed: 0, wait: new_histogram(Metric::Wait), jct: new_histogram(Metric::Jct) })
+                .map(|_| HubRecord {
+                    placed: 0,
+                    wait: new_histogram_with_digits(Metric::Wait, hub_histogram_digits(hubs)),
+                    jct: new_histogram_with_digits(Metric::Jct, hub_histogram_digits(hubs)),
+                })
                 .collect(),
             finished_per_hour: vec![0; duration.div_ceil(HOUR) as usize],
             bytes_moved: vec![0; regions * hubs],
