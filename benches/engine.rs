@@ -74,18 +74,172 @@ fn scheduler_decision(c: &mut Criterion) {
     group.finish();
 }
 
-/// A whole run of the reference model, all metrics on.
+/// The same reference model as a bare hand-written loop: a `BinaryHeap<Reverse<(time, seq,
+/// event)>>`, a FIFO per hub, no metrics. The baseline every cnsim figure is compared with.
+fn baseline_reference_model(hubs: usize, jobs: u64, seed: u64) -> u64 {
+    use rand_distr::{Distribution as _, Exp1};
+    use std::cmp::Reverse;
+    use std::collections::{BinaryHeap, VecDeque};
+    const ARRIVAL: u32 = u32::MAX;
+    let mut rng = stream(seed, Stream::Workload(0));
+    let rate_per_ns = 57.6 / 1e9;
+    let mut heap: BinaryHeap<Reverse<(u64, u64, u32)>> = BinaryHeap::new();
+    let mut seq = 0u64;
+    let mut free = vec![64u32; hubs];
+    let mut queues: Vec<VecDeque<u64>> = vec![VecDeque::new(); hubs];
+    let mut next_arrival = vec![0u64; hubs];
+    for (h, next) in next_arrival.iter_mut().enumerate() {
+        let gap: f64 = Exp1.sample(&mut rng);
+        *next = (gap / rate_per_ns) as u64;
+        heap.push(Reverse((*next, seq, ARRIVAL - 1 - h as u32)));
+        seq += 1;
+    }
+    let (mut submitted, mut finished) = (0u64, 0u64);
+    while let Some(Reverse((now, _, event))) = heap.pop() {
+        if event >= ARRIVAL - hubs as u32 {
+            let h = (ARRIVAL - 1 - event) as usize;
+            submitted += 1;
+            if submitted < jobs {
+                let gap: f64 = Exp1.sample(&mut rng);
+                heap.push(Reverse((now + (gap / rate_per_ns) as u64, seq, event)));
+                seq += 1;
+            }
+            let service: f64 = Exp1.sample(&mut rng);
+            if free[h] > 0 {
+                free[h] -= 1;
+                heap.push(Reverse((now + (service * 1e9) as u64, seq, h as u32)));
+                seq += 1;
+            } else {
+                queues[h].push_back((service * 1e9) as u64);
+            }
+        } else {
+            let h = event as usize;
+            finished += 1;
+            if let Some(service) = queues[h].pop_front() {
+                heap.push(Reverse((now + service, seq, h as u32)));
+                seq += 1;
+            } else {
+                free[h] += 1;
+            }
+        }
+    }
+    finished
+}
+
+/// A whole run of the reference model, all metrics on, beside the bare baseline loop.
 fn whole_run(c: &mut Criterion) {
     let mut group = c.benchmark_group("reference_model_run");
     group.sample_size(10);
     let jobs = 200_000;
     group.throughput(Throughput::Elements(jobs));
-    group.bench_function("8x64_rho0.9_200k_jobs", |b| {
-        let scenario = reference_scenario(8, jobs, 1);
+    let scenario = reference_scenario(8, jobs, 1);
+    group.bench_function("cnsim_8x64_rho0.9_200k_jobs", |b| {
         b.iter(|| black_box(simulate(&scenario).expect("known scheduler").recorder.events));
+    });
+    group.bench_function("baseline_binary_heap_8x64_rho0.9_200k_jobs", |b| {
+        b.iter(|| black_box(baseline_reference_model(8, jobs, 1)));
+    });
+    group.finish();
+    // The ratio, measured in alternation so machine drift hits both alike.
+    let mut ratios: Vec<f64> = (0..7)
+        .map(|_| {
+            let t = std::time::Instant::now();
+            black_box(simulate(&scenario).expect("known scheduler").recorder.events);
+            let cnsim = t.elapsed().as_secs_f64();
+            let t = std::time::Instant::now();
+            black_box(baseline_reference_model(8, jobs, 1));
+            cnsim / t.elapsed().as_secs_f64()
+        })
+        .collect();
+    ratios.sort_by(f64::total_cmp);
+    println!(
+        "reference_model_run: cnsim (all metrics) / bare BinaryHeap loop (no metrics), median of 7 paired runs: {:.2}",
+        ratios[3]
+    );
+}
+
+/// One decision of each policy on a 1,024-hub world (the reference model's grid of hubs).
+fn scheduler_decision_1024(c: &mut Criterion) {
+    let scenario = reference_scenario(1024, 1_000, 1);
+    let world = scenario.world();
+    let state: Vec<HubState> = world
+        .hubs
+        .iter()
+        .enumerate()
+        .map(|(i, h)| {
+            let mut pools = [PoolState::new(h.capacity[0]), PoolState::new(h.capacity[1])];
+            pools[0].busy = (i % 64) as u32;
+            pools[0].queued_units = (i % 7) as u64;
+            HubState { pools }
+        })
+        .collect();
+    let job = JobRequest {
+        class: 0,
+        origin: 17,
+        pool: PoolKind::Intelligent,
+        units: 1,
+        data_bytes: 1_000_000_000,
+        max_round_trip: None,
+        runtime_estimate: 1_000_000_000,
+        submit: 0,
+    };
+    let mut group = c.benchmark_group("scheduler_decision_1024_hubs");
+    for info in scheduler::POLICIES {
+        group.bench_function(info.name, |b| {
+            let spec = cnsim::scheduler::SchedulerSpec::named(info.name);
+            let hubs_for_policy: Vec<cnsim::model::Hub> = world
+                .hubs
+                .iter()
+                .enumerate()
+                .map(|(i, h)| {
+                    let mut h = h.clone();
+                    h.side = Some(if i % 2 == 0 { cnsim::model::Side::East } else { cnsim::model::Side::West });
+                    h
+                })
+                .collect();
+            let mut policy = cnsim::scheduler::build(&spec, &hubs_for_policy).expect("defaults are valid");
+            let mut rng = stream(1, Stream::Scheduler);
+            let view =
+                View { now: 0, hubs: &hubs_for_policy, state: &state, network: &world.network, energy: &world.energy };
+            b.iter(|| black_box(policy.decide(black_box(&job), &view, &mut rng)));
+        });
+    }
+    group.finish();
+}
+
+/// Recording one finished job (class and hub histograms, counters, energy, fairness sums).
+fn recorder(c: &mut Criterion) {
+    use cnsim::metrics::Recorder;
+    use cnsim::model::{Footprint, Job};
+    let states: Vec<HubState> = (0..8).map(|_| HubState { pools: [PoolState::new(64), PoolState::new(0)] }).collect();
+    let mut recorder = Recorder::new(vec![None; 5], 6, &states, 0, 7 * 86_400_000_000_000, 600_000_000_000);
+    let mut rng = stream(3, Stream::Workload(0));
+    let mut group = c.benchmark_group("recorder");
+    group.throughput(Throughput::Elements(1));
+    group.bench_function("finished_job", |b| {
+        b.iter(|| {
+            let run = rng.random_range(1_000_000_000..10_000_000_000_000u64);
+            let wait = rng.random_range(0..1_000_000_000_000u64);
+            let job = Job {
+                class: (run % 5) as u16,
+                origin: (run % 6) as u16,
+                hub: (run % 8) as u16,
+                pool: PoolKind::Intelligent,
+                measured: true,
+                units: 8,
+                submit: 0,
+                runtime: run,
+                runtime_estimate: run,
+                data_bytes: 0,
+                transfer: 80_000_000,
+                hub_arrival: 80_000_000,
+                start: 80_000_000 + wait,
+            };
+            recorder.finished(black_box(&job), job.start + run, Footprint::default());
+        });
     });
     group.finish();
 }
 
-criterion_group!(benches, event_queue, scheduler_decision, whole_run);
+criterion_group!(benches, event_queue, scheduler_decision, scheduler_decision_1024, recorder, whole_run);
 criterion_main!(benches);
