@@ -2,6 +2,8 @@
 
 use hdrhistogram::Histogram;
 
+use crate::metrics::LogHistogram;
+
 use crate::time::{SECOND, SimDuration};
 
 /// Significant digits kept by every histogram.
@@ -56,15 +58,15 @@ impl Metric {
     }
 }
 
-/// A histogram for durations in microseconds, or for slowdowns in thousandths.
-pub fn new_histogram(metric: Metric) -> Histogram<u64> {
+/// A recording histogram for durations in microseconds, or for slowdowns in thousandths.
+pub fn new_histogram(metric: Metric) -> LogHistogram {
     new_histogram_with_digits(metric, SIGNIFICANT_DIGITS)
 }
 
 /// Like [`new_histogram`] with `digits` significant digits (1 to 5).
-pub fn new_histogram_with_digits(metric: Metric, digits: u8) -> Histogram<u64> {
+pub fn new_histogram_with_digits(metric: Metric, digits: u8) -> LogHistogram {
     let high = if metric.is_duration() { HIGHEST_MICROS } else { 1_000_000_000 };
-    Histogram::new_with_bounds(1, high, digits).expect("static histogram bounds are valid")
+    LogHistogram::new(high, digits)
 }
 
 /// Significant digits of the per-hub histograms: 3 up to 64 hubs; 2 (1 % resolution, an
@@ -83,7 +85,7 @@ pub fn recorded(nanos: SimDuration) -> u64 {
 /// The five latency histograms of one group of jobs.
 #[derive(Clone, Debug)]
 pub struct LatencySet {
-    histograms: [Histogram<u64>; 5],
+    histograms: [LogHistogram; 5],
 }
 
 impl Default for LatencySet {
@@ -97,22 +99,22 @@ impl LatencySet {
     #[inline]
     pub fn record(&mut self, transfer: SimDuration, wait: SimDuration, run: SimDuration, jct: SimDuration) {
         let [t, w, r, j, s] = &mut self.histograms;
-        t.saturating_record(recorded(transfer));
-        w.saturating_record(recorded(wait));
-        r.saturating_record(recorded(run));
-        j.saturating_record(recorded(jct));
-        s.saturating_record(bounded_slowdown_millis(jct, run));
+        t.record(recorded(transfer));
+        w.record(recorded(wait));
+        r.record(recorded(run));
+        j.record(recorded(jct));
+        s.record(bounded_slowdown_millis(jct, run));
     }
 
-    /// The histogram of one metric.
-    pub fn get(&self, metric: Metric) -> &Histogram<u64> {
-        &self.histograms[metric as usize]
+    /// The histogram of one metric, as an HdrHistogram (built on each call: O(buckets)).
+    pub fn get(&self, metric: Metric) -> Histogram<u64> {
+        self.histograms[metric as usize].to_hdr()
     }
 
     /// Adds every value of `other` (exact: the histograms share one configuration).
     pub fn add(&mut self, other: &LatencySet) {
         for (mine, theirs) in self.histograms.iter_mut().zip(&other.histograms) {
-            mine.add(theirs).expect("latency histograms share their bounds");
+            mine.add(theirs);
         }
     }
 

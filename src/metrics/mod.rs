@@ -6,9 +6,11 @@
 //! are left out of every statistic (but still counted as warm-up jobs).
 
 pub mod latency;
+pub mod log_histogram;
 pub mod recorder;
 pub mod utilisation;
 
 pub use latency::{LatencySet, Metric, new_histogram};
+pub use log_histogram::LogHistogram;
 pub use recorder::{Counters, Recorder, RejectReason};
 pub use utilisation::Utilisation;

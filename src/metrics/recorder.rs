@@ -1,11 +1,9 @@
 //! The recorder: everything the engine reports about jobs, hubs and itself.
 
-use hdrhistogram::Histogram;
-
 use crate::engine::HubState;
 use crate::metrics::latency::{SLOWDOWN_SCALE, bounded_slowdown_millis, recorded};
 use crate::metrics::latency::{hub_histogram_digits, new_histogram_with_digits};
-use crate::metrics::{LatencySet, Metric, Utilisation};
+use crate::metrics::{LatencySet, LogHistogram, Metric, Utilisation};
 use crate::model::{Footprint, Job};
 use crate::time::{HOUR, SimDuration, SimTime};
 use crate::workload::JobDraw;
@@ -61,9 +59,9 @@ pub struct HubRecord {
     /// Measured jobs placed at the hub.
     pub placed: u64,
     /// Wait of measured jobs that finished at the hub.
-    pub wait: Histogram<u64>,
+    pub wait: LogHistogram,
     /// JCT of measured jobs that finished at the hub.
-    pub jct: Histogram<u64>,
+    pub jct: LogHistogram,
 }
 
 /// Per-region sums for fairness.
@@ -211,8 +209,8 @@ impl Recorder {
         let run = now - job.start;
         self.class_latency[job.class as usize].record(job.transfer, wait, run, jct);
         let hub = &mut self.hub_records[job.hub as usize];
-        hub.wait.saturating_record(recorded(wait));
-        hub.jct.saturating_record(recorded(jct));
+        hub.wait.record(recorded(wait));
+        hub.jct.record(recorded(jct));
         let region = &mut self.region_records[job.origin as usize];
         region.finished += 1;
         region.bounded_slowdown_sum += bounded_slowdown_millis(jct, run) as f64 / SLOWDOWN_SCALE;

@@ -38,15 +38,15 @@ pub fn write<W: Write>(
         for metric in Metric::ALL {
             let tag = format!("{}.{name}", metric.key());
             writer
-                .write_histogram(set.get(metric), start, length, Tag::new(&tag))
+                .write_histogram(&set.get(metric), start, length, Tag::new(&tag))
                 .map_err(|e| std::io::Error::other(format!("{e:?}")))?;
         }
     }
     for (hub, record) in world.hubs.iter().zip(&recorder.hub_records) {
-        for (metric, h) in [("wait", &record.wait), ("jct", &record.jct)] {
+        for (metric, h) in [("wait", record.wait.to_hdr()), ("jct", record.jct.to_hdr())] {
             let tag = format!("{metric}.hub.{}", tag_safe(&hub.id));
             writer
-                .write_histogram(h, start, length, Tag::new(&tag))
+                .write_histogram(&h, start, length, Tag::new(&tag))
                 .map_err(|e| std::io::Error::other(format!("{e:?}")))?;
         }
     }

@@ -78,7 +78,7 @@ impl Stats {
 
     fn of(set: &LatencySet, metric: Metric) -> Stats {
         let unit = if metric.is_duration() { 1.0 } else { 1000.0 };
-        Stats::from_histogram(set.get(metric), |v| metric.to_report(v), unit)
+        Stats::from_histogram(&set.get(metric), |v| metric.to_report(v), unit)
     }
 }
 
@@ -333,8 +333,8 @@ impl RunReport {
                     name: hub.name.clone(),
                     placed: record.placed,
                     utilisation,
-                    wait: Stats::from_histogram(&record.wait, to_seconds, unit),
-                    jct: Stats::from_histogram(&record.jct, to_seconds, unit),
+                    wait: Stats::from_histogram(&record.wait.to_hdr(), to_seconds, unit),
+                    jct: Stats::from_histogram(&record.jct.to_hdr(), to_seconds, unit),
                     footprint: window_footprint(world, recorder, h),
                 }
             })
