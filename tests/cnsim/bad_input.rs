@@ -235,3 +235,27 @@ fn unwritable_output_is_a_run_failure_and_leaves_nothing() {
     let leftovers: Vec<_> = std::fs::read_dir(&dir).unwrap().collect();
     assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
 }
+
+#[test]
+fn bad_queue_energy_and_scheduler_settings() {
+    rejects(
+        "discipline",
+        &format!("{GOOD}[queue]\ndiscipline = \"lifo\"\n"),
+        &["bad.toml:26:", "queue.discipline", "\"fifo\" or \"easy-backfill\""],
+    );
+    rejects(
+        "factor",
+        &format!("{GOOD}[queue]\nruntime_estimate_factor = -1\n"),
+        &["queue.runtime_estimate_factor", "between"],
+    );
+    rejects(
+        "energy",
+        &format!("{GOOD}[energy]\ngeneral_kw_per_unit = -5\n"),
+        &["energy.general_kw_per_unit", "between"],
+    );
+    rejects(
+        "param",
+        &GOOD.replace("scheduler = \"least-loaded\"", "scheduler = { name = \"east-west\", west = \"atlantis\" }"),
+        &["bad.toml:4:", "unknown hub id \"atlantis\""],
+    );
+}
