@@ -7,7 +7,7 @@ use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_m
 
 use cnsim::bench::reference_scenario;
 use cnsim::engine::{EventKind, EventQueue, HubState, PoolState};
-use cnsim::model::PoolKind;
+use cnsim::model::{PoolKind, World};
 use cnsim::rng::{Stream, stream};
 use cnsim::scenario::Scenario;
 use cnsim::scheduler::{self, JobRequest, View};
@@ -60,15 +60,26 @@ fn scheduler_decision(c: &mut Criterion) {
         runtime_estimate: 3_600_000_000_000,
         submit: 0,
     };
-    let mut group = c.benchmark_group("scheduler_decision_8_hubs");
+    decisions(c, "scheduler_decision_8_hubs", &world.hubs, &state, &world, &job);
+}
+
+/// One decision of every policy on a fixed state, as one criterion group.
+fn decisions(
+    c: &mut Criterion,
+    name: &str,
+    hubs: &[cnsim::model::Hub],
+    state: &[HubState],
+    world: &World,
+    job: &JobRequest,
+) {
+    let mut group = c.benchmark_group(name);
     for info in scheduler::POLICIES {
         group.bench_function(info.name, |b| {
             let spec = cnsim::scheduler::SchedulerSpec::named(info.name);
-            let mut policy = cnsim::scheduler::build(&spec, &world.hubs).expect("defaults are valid");
+            let mut policy = cnsim::scheduler::build(&spec, hubs).expect("defaults are valid");
             let mut rng = stream(1, Stream::Scheduler);
-            let view =
-                View { now: 0, hubs: &world.hubs, state: &state, network: &world.network, energy: &world.energy };
-            b.iter(|| black_box(policy.decide(black_box(&job), &view, &mut rng)));
+            let view = View { now: 0, hubs, state, network: &world.network, energy: &world.energy };
+            b.iter(|| black_box(policy.decide(black_box(job), &view, &mut rng)));
         });
     }
     group.finish();
@@ -183,28 +194,18 @@ fn scheduler_decision_1024(c: &mut Criterion) {
         runtime_estimate: 1_000_000_000,
         submit: 0,
     };
-    let mut group = c.benchmark_group("scheduler_decision_1024_hubs");
-    for info in scheduler::POLICIES {
-        group.bench_function(info.name, |b| {
-            let spec = cnsim::scheduler::SchedulerSpec::named(info.name);
-            let hubs_for_policy: Vec<cnsim::model::Hub> = world
-                .hubs
-                .iter()
-                .enumerate()
-                .map(|(i, h)| {
-                    let mut h = h.clone();
-                    h.side = Some(if i % 2 == 0 { cnsim::model::Side::East } else { cnsim::model::Side::West });
-                    h
-                })
-                .collect();
-            let mut policy = cnsim::scheduler::build(&spec, &hubs_for_policy).expect("defaults are valid");
-            let mut rng = stream(1, Stream::Scheduler);
-            let view =
-                View { now: 0, hubs: &hubs_for_policy, state: &state, network: &world.network, energy: &world.energy };
-            b.iter(|| black_box(policy.decide(black_box(&job), &view, &mut rng)));
-        });
-    }
-    group.finish();
+    // Alternate sides so `east-west` has a western half.
+    let hubs: Vec<cnsim::model::Hub> = world
+        .hubs
+        .iter()
+        .enumerate()
+        .map(|(i, h)| {
+            let mut h = h.clone();
+            h.side = Some(if i % 2 == 0 { cnsim::model::Side::East } else { cnsim::model::Side::West });
+            h
+        })
+        .collect();
+    decisions(c, "scheduler_decision_1024_hubs", &hubs, &state, &world, &job);
 }
 
 /// Recording one finished job (class and hub histograms, counters, energy, fairness sums).

@@ -3,10 +3,14 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use cnsim::model::{EnergyModel, Hub, NetworkConfig, Region, Side, World};
+use cnsim::engine::HubState;
+use cnsim::model::{EnergyModel, Hub, NetworkConfig, PoolKind, Region, Side, World};
 use cnsim::report::RunReport;
+use cnsim::rng::{Stream, stream};
 use cnsim::scenario::Scenario;
+use cnsim::scheduler::{self, Decision, JobRequest, View};
 use cnsim::simulation::{RunOutput, simulate};
+use cnsim::time::HOUR;
 
 /// The repository root.
 pub fn root() -> PathBuf {
@@ -165,4 +169,26 @@ pub fn world(specs: &[HubSpec]) -> World {
         .collect();
     let regions = vec![Region { id: "r".into(), lat: 0.0, lon: 0.0, weight: 1.0 }];
     World::build(hubs, regions, &NetworkConfig::default(), Vec::new(), EnergyModel::default())
+}
+
+/// A request from region 0 for the intelligent pool, with a one-hour runtime estimate.
+pub fn request(units: u32, data_bytes: u64, max_round_trip: Option<u64>) -> JobRequest {
+    JobRequest {
+        class: 0,
+        origin: 0,
+        pool: PoolKind::Intelligent,
+        units,
+        data_bytes,
+        max_round_trip,
+        runtime_estimate: HOUR,
+        submit: 0,
+    }
+}
+
+/// `times` decisions of the policy `spec` (command-line form) for `job` on a fixed state.
+pub fn decide(spec: &str, world: &World, state: &[HubState], job: &JobRequest, times: usize) -> Vec<Decision> {
+    let mut policy = scheduler::build(&spec.into(), &world.hubs).unwrap();
+    let mut rng = stream(5, Stream::Scheduler);
+    let view = View { now: 0, hubs: &world.hubs, state, network: &world.network, energy: &world.energy };
+    (0..times).map(|_| policy.decide(job, &view, &mut rng)).collect()
 }

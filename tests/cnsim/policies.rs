@@ -3,12 +3,11 @@
 
 use cnsim::engine::{HubState, PoolState};
 use cnsim::metrics::Metric;
-use cnsim::model::{EnergyModel, NetworkConfig, PoolKind, Side, World};
-use cnsim::rng::{Stream, stream};
-use cnsim::scheduler::{self, Decision, JobRequest, SchedulerSpec, View};
+use cnsim::model::{EnergyModel, NetworkConfig, Side, World};
+use cnsim::scheduler::{self, Decision, JobRequest, SchedulerSpec};
 use cnsim::time::{HOUR, MILLISECOND, SECOND};
 
-use crate::helpers::{HubSpec, hub, parse, run, shipped, world};
+use crate::helpers::{HubSpec, decide, hub, parse, request, run, shipped, world};
 
 /// Pool states with `busy` units running (estimated to end in `ends` from now) and `queued` work.
 fn states(world: &World, busy: &[u32], queued_work_hours: &[u64]) -> Vec<HubState> {
@@ -21,35 +20,18 @@ fn states(world: &World, busy: &[u32], queued_work_hours: &[u64]) -> Vec<HubStat
             if busy[i] > 0 {
                 pool.occupy(0, i as u32, busy[i], HOUR);
             }
-            pool.queued_work = u128::from(queued_work_hours[i]) * u128::from(HOUR);
             if queued_work_hours[i] > 0 {
                 pool.enqueue(0, cnsim::engine::Queued { job: 99, units: 1, runtime: queued_work_hours[i] * HOUR });
-                pool.queued_work = u128::from(queued_work_hours[i]) * u128::from(HOUR);
             }
             HubState { pools: [pool, PoolState::new(0)] }
         })
         .collect()
 }
 
-fn job(units: u32, data_bytes: u64, max_round_trip: Option<u64>) -> JobRequest {
-    JobRequest {
-        class: 0,
-        origin: 0,
-        pool: PoolKind::Intelligent,
-        units,
-        data_bytes,
-        max_round_trip,
-        runtime_estimate: HOUR,
-        submit: 0,
-    }
-}
-
 fn decisions(spec: &str, world: &World, state: &[HubState], job: &JobRequest, times: usize) -> Vec<usize> {
-    let mut policy = scheduler::build(&spec.into(), &world.hubs).unwrap();
-    let mut rng = stream(5, Stream::Scheduler);
-    let view = View { now: 0, hubs: &world.hubs, state, network: &world.network, energy: &world.energy };
-    (0..times)
-        .map(|_| match policy.decide(job, &view, &mut rng) {
+    decide(spec, world, state, job, times)
+        .into_iter()
+        .map(|d| match d {
             Decision::Run(h) => h as usize,
             other => panic!("{spec} did not place: {other:?}"),
         })
@@ -68,7 +50,7 @@ fn shares(picks: &[usize], hubs: usize) -> Vec<f64> {
 fn capacity_weighted_sends_work_in_proportion_to_capacity() {
     let w = world(&[hub(1.0, 10), hub(2.0, 30), hub(3.0, 60)]);
     let s = states(&w, &[0, 0, 0], &[0, 0, 0]);
-    let got = shares(&decisions("capacity-weighted", &w, &s, &job(1, 0, None), 20_000), 3);
+    let got = shares(&decisions("capacity-weighted", &w, &s, &request(1, 0, None), 20_000), 3);
     for (g, expected) in got.iter().zip([0.1, 0.3, 0.6]) {
         assert!((g - expected).abs() < 0.015, "{got:?}");
     }
@@ -79,12 +61,12 @@ fn power_of_two_never_picks_the_most_loaded_of_three() {
     let w = world(&[hub(1.0, 10), hub(2.0, 10), hub(3.0, 10)]);
     // Loads 0.1, 0.5, 0.9: any pair has a less loaded member than hub 2.
     let s = states(&w, &[1, 5, 9], &[0, 0, 0]);
-    let got = shares(&decisions("power-of-d:d=2", &w, &s, &job(1, 0, None), 30_000), 3);
+    let got = shares(&decisions("power-of-d:d=2", &w, &s, &request(1, 0, None), 30_000), 3);
     assert!((got[0] - 2.0 / 3.0).abs() < 0.015 && (got[1] - 1.0 / 3.0).abs() < 0.015 && got[2] == 0.0, "{got:?}");
     // d = 1 is random routing; d = 3 is least-loaded.
-    let random = shares(&decisions("power-of-d:d=1", &w, &s, &job(1, 0, None), 30_000), 3);
+    let random = shares(&decisions("power-of-d:d=1", &w, &s, &request(1, 0, None), 30_000), 3);
     assert!(random.iter().all(|g| (g - 1.0 / 3.0).abs() < 0.015), "{random:?}");
-    assert!(decisions("power-of-d:d=3", &w, &s, &job(1, 0, None), 100).iter().all(|&h| h == 0));
+    assert!(decisions("power-of-d:d=3", &w, &s, &request(1, 0, None), 100).iter().all(|&h| h == 0));
 }
 
 #[test]
@@ -94,12 +76,12 @@ fn earliest_finish_trades_queue_wait_against_data_transfer() {
     let w = world(&[hub(0.0, 10), hub(9.0, 10)]);
     let s = states(&w, &[10, 0], &[16, 0]);
     assert_eq!(
-        decisions("earliest-finish", &w, &s, &job(1, 0, None), 1),
+        decisions("earliest-finish", &w, &s, &request(1, 0, None), 1),
         vec![1],
         "small data: go where it starts now"
     );
     // 10 TB at 1 Tbps is 80 s either way: still worth it. A petabyte (2.2 h) is not.
-    assert_eq!(decisions("earliest-finish", &w, &s, &job(1, 10_000_000_000_000, None), 1), vec![1]);
+    assert_eq!(decisions("earliest-finish", &w, &s, &request(1, 10_000_000_000_000, None), 1), vec![1]);
     // Hub 0's wait is 2.6 h; moving 1.5 PB takes 3.3 h either way, so the wait decides.
     let mut near_data = world(&[hub(0.0, 10), hub(9.0, 10)]);
     near_data = World::build(
@@ -119,7 +101,7 @@ fn earliest_finish_trades_queue_wait_against_data_transfer() {
     );
     let s = states(&near_data, &[10, 0], &[16, 0]);
     assert_eq!(
-        decisions("earliest-finish", &near_data, &s, &job(1, 1_500_000_000_000_000, None), 1),
+        decisions("earliest-finish", &near_data, &s, &request(1, 1_500_000_000_000_000, None), 1),
         vec![0],
         "with a fat local link, waiting near the data beats shipping 1.5 PB"
     );
@@ -137,21 +119,21 @@ fn east_west_world() -> World {
 fn east_west_keeps_latency_bound_and_small_jobs_near_and_sends_the_rest_west() {
     let w = east_west_world();
     let s = states(&w, &[0, 0, 0], &[0, 0, 0]);
-    let tight = job(1, 100_000_000_000, Some(10 * MILLISECOND));
+    let tight = request(1, 100_000_000_000, Some(10 * MILLISECOND));
     assert_eq!(decisions("east-west", &w, &s, &tight, 1), vec![0], "10 ms round trip: nearest");
-    assert_eq!(decisions("east-west", &w, &s, &job(1, 100_000_000, None), 1), vec![0], "100 MB: nearest");
+    assert_eq!(decisions("east-west", &w, &s, &request(1, 100_000_000, None), 1), vec![0], "100 MB: nearest");
     // Tolerant and data-heavy: the western hub with the earliest finish (the nearer one, idle).
-    assert_eq!(decisions("east-west", &w, &s, &job(1, 100_000_000_000, None), 1), vec![1]);
+    assert_eq!(decisions("east-west", &w, &s, &request(1, 100_000_000_000, None), 1), vec![1]);
     // The nearer western hub is backed up: the other western hub.
     let s = states(&w, &[100, 0, 0], &[0, 300, 0]);
-    assert_eq!(decisions("east-west", &w, &s, &job(1, 100_000_000_000, None), 1), vec![2]);
+    assert_eq!(decisions("east-west", &w, &s, &request(1, 100_000_000_000, None), 1), vec![2]);
     // Both western hubs wait longer than max_west_wait = 1 h: fall back to the east.
     let s = states(&w, &[0, 100, 100], &[0, 300, 300]);
-    assert_eq!(decisions("east-west", &w, &s, &job(1, 100_000_000_000, None), 1), vec![0]);
+    assert_eq!(decisions("east-west", &w, &s, &request(1, 100_000_000_000, None), 1), vec![0]);
     // The bound is a parameter; listing hubs overrides their sides.
-    assert_eq!(decisions("east-west:max_west_wait=100h", &w, &s, &job(1, 100_000_000_000, None), 1), vec![1]);
+    assert_eq!(decisions("east-west:max_west_wait=100h", &w, &s, &request(1, 100_000_000_000, None), 1), vec![1]);
     assert_eq!(
-        decisions("east-west:west=h2", &w, &states(&w, &[0, 0, 0], &[0, 0, 0]), &job(1, 100_000_000_000, None), 1),
+        decisions("east-west:west=h2", &w, &states(&w, &[0, 0, 0], &[0, 0, 0]), &request(1, 100_000_000_000, None), 1),
         vec![2]
     );
 }
@@ -165,7 +147,7 @@ fn cheapest_energy_and_lowest_carbon_pick_different_hubs_within_the_wait_bound()
     ];
     let w = world(&specs);
     let idle = states(&w, &[0, 0, 0], &[0, 0, 0]);
-    let j = job(8, 0, None);
+    let j = request(8, 0, None);
     assert_eq!(decisions("cheapest-energy", &w, &idle, &j, 1), vec![1], "0.32 x 1.20 is the cheapest");
     assert_eq!(decisions("lowest-carbon", &w, &idle, &j, 1), vec![2], "90 % renewable is the cleanest");
     // The cheapest hub has a long queue (wait ~ 3 h > 1 h bound): the next cheapest.

@@ -1,12 +1,11 @@
 //! One test per scheduler showing what makes it different, on small hand-built worlds.
 
 use cnsim::engine::{HubState, PoolState};
-use cnsim::model::{PoolKind, World};
-use cnsim::rng::{Stream, stream};
-use cnsim::scheduler::{self, Decision, JobRequest, View};
-use cnsim::time::{MILLISECOND, SECOND};
+use cnsim::model::World;
+use cnsim::scheduler::Decision;
+use cnsim::time::MILLISECOND;
 
-use crate::helpers::{HubSpec, hub, parse, run, world};
+use crate::helpers::{HubSpec, decide, hub, parse, request, run, world};
 
 /// Hubs on a line east of the region at 0, 500 and 1,500 km, capacities given.
 fn line_world(capacities: &[u32]) -> World {
@@ -28,34 +27,14 @@ fn states(world: &World, busy: &[u32], queued: &[u64]) -> Vec<HubState> {
         .collect()
 }
 
-fn job(units: u32, max_round_trip: Option<u64>) -> JobRequest {
-    JobRequest {
-        class: 0,
-        origin: 0,
-        pool: PoolKind::Intelligent,
-        units,
-        data_bytes: 0,
-        max_round_trip,
-        runtime_estimate: 3600 * SECOND,
-        submit: 0,
-    }
-}
-
-fn decide(name: &str, world: &World, state: &[HubState], job: &JobRequest, times: usize) -> Vec<Decision> {
-    let mut policy = scheduler::build(&name.into(), &world.hubs).unwrap();
-    let mut rng = stream(1, Stream::Scheduler);
-    let view = View { now: 0, hubs: &world.hubs, state, network: &world.network, energy: &world.energy };
-    (0..times).map(|_| policy.decide(job, &view, &mut rng)).collect()
-}
-
 #[test]
 fn nearest_ignores_load_but_respects_size() {
     let world = line_world(&[10, 100, 100]);
     // The nearest hub is full with a long queue; nearest still picks it.
     let state = states(&world, &[10, 0, 0], &[50, 0, 0]);
-    assert_eq!(decide("nearest", &world, &state, &job(1, None), 1), vec![Decision::Run(0)]);
+    assert_eq!(decide("nearest", &world, &state, &request(1, 0, None), 1), vec![Decision::Run(0)]);
     // A job larger than the nearest hub goes to the next nearest that can hold it.
-    assert_eq!(decide("nearest", &world, &state, &job(20, None), 1), vec![Decision::Run(1)]);
+    assert_eq!(decide("nearest", &world, &state, &request(20, 0, None), 1), vec![Decision::Run(1)]);
 }
 
 #[test]
@@ -63,25 +42,25 @@ fn least_loaded_balances_relative_load_and_breaks_ties_by_latency() {
     let world = line_world(&[10, 100, 100]);
     // Loads: 5/10 = 0.5, (30 + 10)/100 = 0.4, 45/100 = 0.45.
     let state = states(&world, &[5, 30, 45], &[0, 10, 0]);
-    assert_eq!(decide("least-loaded", &world, &state, &job(1, None), 1), vec![Decision::Run(1)]);
+    assert_eq!(decide("least-loaded", &world, &state, &request(1, 0, None), 1), vec![Decision::Run(1)]);
     // Equal loads: the nearer hub wins.
     let state = states(&world, &[0, 20, 20], &[0, 0, 0]);
     let world_big = line_world(&[100, 100, 100]);
     let state_big = states(&world_big, &[20, 20, 20], &[0, 0, 0]);
-    assert_eq!(decide("least-loaded", &world_big, &state_big, &job(1, None), 1), vec![Decision::Run(0)]);
-    assert_eq!(decide("least-loaded", &world, &state, &job(1, None), 1), vec![Decision::Run(0)]);
+    assert_eq!(decide("least-loaded", &world_big, &state_big, &request(1, 0, None), 1), vec![Decision::Run(0)]);
+    assert_eq!(decide("least-loaded", &world, &state, &request(1, 0, None), 1), vec![Decision::Run(0)]);
 }
 
 #[test]
 fn round_robin_cycles_through_eligible_hubs_only() {
     let world = line_world(&[100, 100, 100]);
     let state = states(&world, &[0, 0, 0], &[0, 0, 0]);
-    let picks = decide("round-robin", &world, &state, &job(1, None), 6);
+    let picks = decide("round-robin", &world, &state, &request(1, 0, None), 6);
     let expected: Vec<Decision> = [0, 1, 2, 0, 1, 2].iter().map(|&h| Decision::Run(h)).collect();
     assert_eq!(picks, expected);
     // With a 20 ms round-trip limit the farthest hub (1,500 km: 15.5 ms one way) is skipped;
     // the middle one (500 km: 5.5 ms one way, 11 ms round trip) stays.
-    let limited = decide("round-robin", &world, &state, &job(1, Some(20 * MILLISECOND)), 4);
+    let limited = decide("round-robin", &world, &state, &request(1, 0, Some(20 * MILLISECOND)), 4);
     assert_eq!(limited, vec![Decision::Run(0), Decision::Run(1), Decision::Run(0), Decision::Run(1)]);
 }
 
@@ -89,7 +68,7 @@ fn round_robin_cycles_through_eligible_hubs_only() {
 fn random_spreads_uniformly_over_eligible_hubs_from_its_own_stream() {
     let world = line_world(&[100, 100, 5]);
     let state = states(&world, &[0, 0, 0], &[0, 0, 0]);
-    let picks = decide("random", &world, &state, &job(8, None), 3000);
+    let picks = decide("random", &world, &state, &request(8, 0, None), 3000);
     let mut counts = [0usize; 3];
     for d in &picks {
         let Decision::Run(h) = d else { panic!("random rejected an eligible job") };
