@@ -13,7 +13,7 @@ pub use queue::{EventKind, EventQueue};
 use slab::Slab;
 
 use crate::metrics::{Recorder, RejectReason};
-use crate::model::{Job, World};
+use crate::model::{Footprint, Job, World};
 use crate::rng::{SimRng, Stream, stream};
 use crate::scheduler::{Decision, JobRequest, Scheduler, View};
 use crate::time::{SimDuration, SimTime};
@@ -295,7 +295,11 @@ impl<'w> Engine<'w> {
         let (hub, pool) = (job.hub as usize, job.pool.index());
         let estimated_end = job.start + job.runtime_estimate;
         self.state[hub].pools[pool].release(self.now, key as u32, job.units, estimated_end);
-        let footprint = self.world.energy.footprint(&self.world.hubs[hub], job.pool, job.units, job.runtime);
+        let footprint = if job.measured {
+            self.world.energy.footprint(&self.world.hubs[hub], job.pool, job.units, job.runtime)
+        } else {
+            Footprint::default()
+        };
         self.recorder.finished(&job, self.now, footprint);
         self.start_queued(hub, pool);
     }

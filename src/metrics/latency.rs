@@ -97,13 +97,21 @@ impl Default for LatencySet {
 impl LatencySet {
     /// Records one finished job.
     #[inline]
-    pub fn record(&mut self, transfer: SimDuration, wait: SimDuration, run: SimDuration, jct: SimDuration) {
+    /// `slowdown_millis` is [`bounded_slowdown_millis`]`(jct, run)`, computed once by the caller.
+    pub fn record(
+        &mut self,
+        transfer: SimDuration,
+        wait: SimDuration,
+        run: SimDuration,
+        jct: SimDuration,
+        slowdown_millis: u64,
+    ) {
         let [t, w, r, j, s] = &mut self.histograms;
         t.record(recorded(transfer));
         w.record(recorded(wait));
         r.record(recorded(run));
         j.record(recorded(jct));
-        s.record(bounded_slowdown_millis(jct, run));
+        s.record(slowdown_millis);
     }
 
     /// The histogram of one metric, as an HdrHistogram (built on each call: O(buckets)).

@@ -67,8 +67,10 @@ impl LogHistogram {
     #[inline]
     pub fn record(&mut self, value: u64) {
         let index = self.index_for(value);
-        let index = if index < self.counts.len() { index } else { self.highest_index };
-        self.counts[index] += 1;
+        match self.counts.get_mut(index) {
+            Some(count) => *count += 1,
+            None => self.counts[self.highest_index] += 1,
+        }
     }
 
     /// Adds every count of `other`, which must have the same range and digits.

@@ -1,7 +1,7 @@
 //! The recorder: everything the engine reports about jobs, hubs and itself.
 
 use crate::engine::HubState;
-use crate::metrics::latency::{SLOWDOWN_SCALE, bounded_slowdown_millis, recorded};
+use crate::metrics::latency::{bounded_slowdown_millis, recorded};
 use crate::metrics::latency::{hub_histogram_digits, new_histogram_with_digits};
 use crate::metrics::{LatencySet, LogHistogram, Metric, Utilisation};
 use crate::model::{Footprint, Job};
@@ -69,8 +69,8 @@ pub struct HubRecord {
 pub struct RegionRecord {
     /// Measured jobs from the region that finished.
     pub finished: u64,
-    /// Sum of their bounded slowdowns.
-    pub bounded_slowdown_sum: f64,
+    /// Sum of their bounded slowdowns, in thousandths (an exact integer sum).
+    pub bounded_slowdown_millis_sum: u64,
 }
 
 /// Collects every statistic of a run.
@@ -207,13 +207,14 @@ impl Recorder {
         class.footprint.add(footprint);
         let wait = job.start - job.hub_arrival;
         let run = now - job.start;
-        self.class_latency[job.class as usize].record(job.transfer, wait, run, jct);
+        let slowdown = bounded_slowdown_millis(jct, run);
+        self.class_latency[job.class as usize].record(job.transfer, wait, run, jct, slowdown);
         let hub = &mut self.hub_records[job.hub as usize];
         hub.wait.record(recorded(wait));
         hub.jct.record(recorded(jct));
         let region = &mut self.region_records[job.origin as usize];
         region.finished += 1;
-        region.bounded_slowdown_sum += bounded_slowdown_millis(jct, run) as f64 / SLOWDOWN_SCALE;
+        region.bounded_slowdown_millis_sum += slowdown;
     }
 
     /// Closes the statistics at `end`: merges the classes' latency histograms into `all`

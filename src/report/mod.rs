@@ -431,7 +431,9 @@ fn fairness(world: &World, recorder: &Recorder) -> FairnessReport {
         .map(|(region, r)| RegionReport {
             id: region.id.clone(),
             finished: r.finished,
-            mean_bounded_slowdown: (r.finished > 0).then(|| r.bounded_slowdown_sum / r.finished as f64),
+            mean_bounded_slowdown: (r.finished > 0).then(|| {
+                r.bounded_slowdown_millis_sum as f64 / crate::metrics::latency::SLOWDOWN_SCALE / r.finished as f64
+            }),
         })
         .collect();
     let means: Vec<f64> = regions.iter().filter_map(|r| r.mean_bounded_slowdown).collect();
