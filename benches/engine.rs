@@ -36,20 +36,24 @@ fn event_queue(c: &mut Criterion) {
     group.finish();
 }
 
-/// One decision of each policy on the default eight-hub world with some load.
-fn scheduler_decision(c: &mut Criterion) {
-    let world = Scenario::default_scenario().world();
-    let state: Vec<HubState> = world
+/// Hub states whose intelligent pool has `load(hub, capacity) = (busy, queued units)`.
+fn loaded_states(world: &World, load: impl Fn(usize, u32) -> (u32, u64)) -> Vec<HubState> {
+    world
         .hubs
         .iter()
         .enumerate()
         .map(|(i, h)| {
             let mut pools = [PoolState::new(h.capacity[0]), PoolState::new(h.capacity[1])];
-            pools[0].busy = h.capacity[0] / (2 + i as u32);
-            pools[0].queued_units = 100 * i as u64;
+            (pools[0].busy, pools[0].queued_units) = load(i, h.capacity[0]);
             HubState { pools }
         })
-        .collect();
+        .collect()
+}
+
+/// One decision of each policy on the default eight-hub world with some load.
+fn scheduler_decision(c: &mut Criterion) {
+    let world = Scenario::default_scenario().world();
+    let state = loaded_states(&world, |i, capacity| (capacity / (2 + i as u32), 100 * i as u64));
     let job = JobRequest {
         class: 0,
         origin: 1,
@@ -173,17 +177,7 @@ fn whole_run(c: &mut Criterion) {
 fn scheduler_decision_1024(c: &mut Criterion) {
     let scenario = reference_scenario(1024, 1_000, 1);
     let world = scenario.world();
-    let state: Vec<HubState> = world
-        .hubs
-        .iter()
-        .enumerate()
-        .map(|(i, h)| {
-            let mut pools = [PoolState::new(h.capacity[0]), PoolState::new(h.capacity[1])];
-            pools[0].busy = (i % 64) as u32;
-            pools[0].queued_units = (i % 7) as u64;
-            HubState { pools }
-        })
-        .collect();
+    let state = loaded_states(&world, |i, _| ((i % 64) as u32, (i % 7) as u64));
     let job = JobRequest {
         class: 0,
         origin: 17,

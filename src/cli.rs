@@ -403,11 +403,8 @@ fn compare(args: CompareArgs) -> Result<(), CliError> {
 }
 
 fn hubs(preset: &str, format: Format) -> Result<(), CliError> {
-    let source = format!(
-        "[world]\npreset = {preset:?}\n[[classes]]\nname = \"x\"\npool = \"intelligent\"\nrate = \"1/h\"\nunits = 1\nruntime = \"1h\"\n"
-    );
-    let scenario = Scenario::parse(&source, "--preset").map_err(CliError::from)?;
-    let table = report::hubs::table(&scenario.world());
+    let world = Scenario::preset_world(preset).map_err(|e| CliError::Input(format!("--preset: {e}")))?;
+    let table = report::hubs::table(&world);
     match format {
         Format::Text => print!("{}", report::hubs::render_text(&table)),
         Format::Json => println!("{}", serde_json::to_string_pretty(&table).expect("serialisable")),

@@ -68,6 +68,11 @@ impl Scenario {
             .expect("the built-in default scenario is valid")
     }
 
+    /// The world of a built-in preset on its own (no workload), e.g. for `cnsim hubs`.
+    pub fn preset_world(name: &str) -> Result<World, String> {
+        validate::preset_world(name).map_err(|e| e.message)
+    }
+
     /// Builds the world (network matrices, eligibility tables).
     pub fn world(&self) -> World {
         let mut world = World::build(

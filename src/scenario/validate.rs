@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use crate::engine::RunConfig;
 use crate::model::network::LinkOverride;
-use crate::model::{EnergyModel, Hub, NetworkConfig, PoolKind, QueueDiscipline, Region, Side};
+use crate::model::{EnergyModel, Hub, NetworkConfig, PoolKind, QueueDiscipline, Region, Side, World};
 use crate::quantity::{parse_bandwidth, parse_rate};
 use crate::scenario::Scenario;
 use crate::scenario::distribution::{self, Quantity};
@@ -279,6 +279,26 @@ fn scheduler_spec(raw: Option<&toml::Value>) -> FieldResult<SchedulerSpec> {
             Err(FieldError::new("scheduler", format!("bad value {other}: expected a name or a table with `name`")))
         }
     }
+}
+
+/// The world of a built-in preset alone: its hubs, regions, network and energy model.
+pub(super) fn preset_world(name: &str) -> FieldResult<World> {
+    let preset = load_preset(name)?;
+    let hubs = preset
+        .hubs
+        .iter()
+        .enumerate()
+        .map(|(i, h)| hub(h, &format!("<preset {name}>.hubs[{i}]")))
+        .collect::<FieldResult<Vec<Hub>>>()?;
+    let regions = preset
+        .regions
+        .iter()
+        .enumerate()
+        .map(|(i, r)| region(r, &format!("<preset {name}>.regions[{i}]")))
+        .collect::<FieldResult<Vec<Region>>>()?;
+    let network = network(Some(&preset.network), None, &hubs, &regions)?;
+    let energy = EnergyModel { grid_carbon_kg_per_kwh: preset.grid_carbon_kg_per_kwh, ..EnergyModel::default() };
+    Ok(World::build(hubs, regions, &network, Vec::new(), energy))
 }
 
 /// Parses a built-in preset. Its errors point into the preset, which is part of the binary.

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use cnsim::engine::HubState;
+use cnsim::engine::{HubState, PoolState};
 use cnsim::model::{EnergyModel, Hub, NetworkConfig, PoolKind, Region, Side, World};
 use cnsim::report::RunReport;
 use cnsim::rng::{Stream, stream};
@@ -191,4 +191,18 @@ pub fn decide(spec: &str, world: &World, state: &[HubState], job: &JobRequest, t
     let mut rng = stream(5, Stream::Scheduler);
     let view = View { now: 0, hubs: &world.hubs, state, network: &world.network, energy: &world.energy };
     (0..times).map(|_| policy.decide(job, &view, &mut rng)).collect()
+}
+
+/// One `HubState` per hub of `world`, its intelligent pool set up by `configure(hub, pool)`.
+pub fn states(world: &World, configure: impl Fn(usize, &mut PoolState)) -> Vec<HubState> {
+    world
+        .hubs
+        .iter()
+        .enumerate()
+        .map(|(i, h)| {
+            let mut pool = PoolState::new(h.capacity[0]);
+            configure(i, &mut pool);
+            HubState { pools: [pool, PoolState::new(0)] }
+        })
+        .collect()
 }

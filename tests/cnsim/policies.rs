@@ -1,7 +1,7 @@
 //! The comparison policies: what makes each different, on small hand-checked worlds; policy
 //! parameters; common random numbers; the queueing order of routing policies.
 
-use cnsim::engine::{HubState, PoolState};
+use cnsim::engine::HubState;
 use cnsim::metrics::Metric;
 use cnsim::model::{EnergyModel, NetworkConfig, Side, World};
 use cnsim::scheduler::{self, Decision, JobRequest, SchedulerSpec};
@@ -9,23 +9,17 @@ use cnsim::time::{HOUR, MILLISECOND, SECOND};
 
 use crate::helpers::{HubSpec, decide, hub, parse, request, run, shipped, world};
 
-/// Pool states with `busy` units running (estimated to end in `ends` from now) and `queued` work.
+/// Pool states with `busy` units running (estimated to end in an hour) and `queued_work_hours`
+/// of work queued (one single-unit job).
 fn states(world: &World, busy: &[u32], queued_work_hours: &[u64]) -> Vec<HubState> {
-    world
-        .hubs
-        .iter()
-        .enumerate()
-        .map(|(i, h)| {
-            let mut pool = PoolState::new(h.capacity[0]);
-            if busy[i] > 0 {
-                pool.occupy(0, i as u32, busy[i], HOUR);
-            }
-            if queued_work_hours[i] > 0 {
-                pool.enqueue(0, cnsim::engine::Queued { job: 99, units: 1, runtime: queued_work_hours[i] * HOUR });
-            }
-            HubState { pools: [pool, PoolState::new(0)] }
-        })
-        .collect()
+    crate::helpers::states(world, |i, pool| {
+        if busy[i] > 0 {
+            pool.occupy(0, i as u32, busy[i], HOUR);
+        }
+        if queued_work_hours[i] > 0 {
+            pool.enqueue(0, cnsim::engine::Queued { job: 99, units: 1, runtime: queued_work_hours[i] * HOUR });
+        }
+    })
 }
 
 fn decisions(spec: &str, world: &World, state: &[HubState], job: &JobRequest, times: usize) -> Vec<usize> {

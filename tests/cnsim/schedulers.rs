@@ -1,6 +1,6 @@
 //! One test per scheduler showing what makes it different, on small hand-built worlds.
 
-use cnsim::engine::{HubState, PoolState};
+use cnsim::engine::HubState;
 use cnsim::model::World;
 use cnsim::scheduler::Decision;
 use cnsim::time::MILLISECOND;
@@ -13,18 +13,12 @@ fn line_world(capacities: &[u32]) -> World {
     world(&specs)
 }
 
+/// Pool states with `busy` units and `queued` units set directly.
 fn states(world: &World, busy: &[u32], queued: &[u64]) -> Vec<HubState> {
-    world
-        .hubs
-        .iter()
-        .enumerate()
-        .map(|(i, h)| {
-            let mut pool = PoolState::new(h.capacity[0]);
-            pool.busy = busy[i];
-            pool.queued_units = queued[i];
-            HubState { pools: [pool, PoolState::new(0)] }
-        })
-        .collect()
+    crate::helpers::states(world, |i, pool| {
+        pool.busy = busy[i];
+        pool.queued_units = queued[i];
+    })
 }
 
 #[test]
