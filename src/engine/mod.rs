@@ -48,6 +48,12 @@ pub struct Engine<'w> {
     warmup_marked: bool,
     /// The earliest time at which `catch_up` has work: a sample boundary or the warm-up end.
     next_tick: SimTime,
+    /// Whether the scheduler keeps indexes and so wants the changed hubs.
+    track_changes: bool,
+    /// Hubs whose state changed since the previous decision (when tracked), without repeats.
+    changed: Vec<u16>,
+    /// Whether each hub is in `changed`.
+    is_changed: Vec<bool>,
 }
 
 impl<'w> Engine<'w> {
@@ -79,6 +85,9 @@ impl<'w> Engine<'w> {
         }
         Engine {
             world,
+            track_changes: scheduler.tracks_changes(),
+            changed: Vec::with_capacity(world.hubs.len()),
+            is_changed: vec![false; world.hubs.len()],
             scheduler_rng: stream(config.seed, Stream::Scheduler),
             next_sample: config.sample_interval,
             warmup_marked: false,
@@ -227,15 +236,21 @@ impl<'w> Engine<'w> {
             state: &self.state,
             network: &self.world.network,
             energy: &self.world.energy,
+            changed: Some(&self.changed),
         };
-        match self.scheduler.decide(&request, &view, &mut self.scheduler_rng) {
-            Decision::Run(hub) => {
-                assert!(
-                    (hub as usize) < self.world.hubs.len() && view.eligible(&request, hub as usize),
-                    "scheduler placed a job at hub {hub}, which is not eligible for it"
-                );
-                self.place(key, hub);
-            }
+        let decision = self.scheduler.decide(&request, &view, &mut self.scheduler_rng);
+        if let Decision::Run(hub) = decision {
+            assert!(
+                (hub as usize) < self.world.hubs.len() && view.eligible(&request, hub as usize),
+                "scheduler placed a job at hub {hub}, which is not eligible for it"
+            );
+        }
+        for &hub in &self.changed {
+            self.is_changed[hub as usize] = false;
+        }
+        self.changed.clear();
+        match decision {
+            Decision::Run(hub) => self.place(key, hub),
             Decision::Defer(t) => self.queue.push(t.max(self.now + 1), EventKind::Retry(key as u32)),
             Decision::Reject => self.reject(key, RejectReason::Scheduler),
         }
@@ -268,6 +283,7 @@ impl<'w> Engine<'w> {
             self.start(key);
         } else {
             pool.enqueue(self.now, entry);
+            self.touch(hub);
             // FIFO: the head could not start, so neither can this job. Backfilling may start it.
             self.start_queued(hub, pool_index);
         }
@@ -286,8 +302,19 @@ impl<'w> Engine<'w> {
         let job = &mut self.jobs[key];
         job.start = self.now;
         let estimated_end = self.now + job.runtime_estimate;
-        self.state[job.hub as usize].pools[job.pool.index()].occupy(self.now, key as u32, job.units, estimated_end);
+        let hub = job.hub as usize;
+        self.state[hub].pools[job.pool.index()].occupy(self.now, key as u32, job.units, estimated_end);
         self.queue.push(self.now + job.runtime, EventKind::Finish(key as u32));
+        self.touch(hub);
+    }
+
+    /// Notes that `hub`'s state changed, for schedulers that keep indexes.
+    #[inline]
+    fn touch(&mut self, hub: usize) {
+        if self.track_changes && !self.is_changed[hub] {
+            self.is_changed[hub] = true;
+            self.changed.push(hub as u16);
+        }
     }
 
     fn on_finish(&mut self, key: usize) {
@@ -295,6 +322,7 @@ impl<'w> Engine<'w> {
         let (hub, pool) = (job.hub as usize, job.pool.index());
         let estimated_end = job.start + job.runtime_estimate;
         self.state[hub].pools[pool].release(self.now, key as u32, job.units, estimated_end);
+        self.touch(hub);
         let footprint = if job.measured {
             self.world.energy.footprint(&self.world.hubs[hub], job.pool, job.units, job.runtime)
         } else {

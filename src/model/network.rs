@@ -61,6 +61,8 @@ pub struct Network {
     region_hub_bandwidth: Vec<f64>,
     hub_hub_latency: Vec<SimDuration>,
     by_latency: Vec<Vec<u16>>,
+    /// The highest bandwidth from each region to any hub.
+    region_max_bandwidth: Vec<f64>,
 }
 
 impl Network {
@@ -104,7 +106,10 @@ impl Network {
                 order
             })
             .collect();
-        Network { hubs: n, region_hub_latency, region_hub_bandwidth, hub_hub_latency, by_latency }
+        let region_max_bandwidth = (0..regions.len())
+            .map(|r| region_hub_bandwidth[r * n..(r + 1) * n].iter().copied().fold(0.0, f64::max))
+            .collect();
+        Network { hubs: n, region_hub_latency, region_hub_bandwidth, hub_hub_latency, by_latency, region_max_bandwidth }
     }
 
     /// One-way latency from a region to a hub.
@@ -133,6 +138,16 @@ impl Network {
             return latency;
         }
         latency + seconds_to_nanos(bytes as f64 * 8.0 / self.bandwidth_bps(region, hub))
+    }
+
+    /// A lower bound on the time to move `bytes` from a region to any hub, beyond the latency:
+    /// bytes over the region's highest bandwidth. `latency + this <= transfer_time` for every hub.
+    #[inline]
+    pub fn serialisation_floor(&self, region: usize, bytes: u64) -> SimDuration {
+        if bytes == 0 {
+            return 0;
+        }
+        seconds_to_nanos(bytes as f64 * 8.0 / self.region_max_bandwidth[region])
     }
 
     /// One-way latency between two hubs.

@@ -6,10 +6,9 @@
 
 use crate::model::Hub;
 use crate::rng::SimRng;
-use crate::scheduler::cost_bound::cheapest_within_wait;
+use crate::scheduler::cost_bound::CostBound;
 use crate::scheduler::spec::{ParamInfo, Params};
 use crate::scheduler::{Decision, JobRequest, Scheduler, View};
-use crate::time::SimDuration;
 
 /// Parameters.
 pub const PARAMS: &[ParamInfo] = &[ParamInfo {
@@ -19,19 +18,23 @@ pub const PARAMS: &[ParamInfo] = &[ParamInfo {
 }];
 
 /// Builds the policy.
-pub fn make(params: &Params<'_>, _hubs: &[Hub]) -> Result<Box<dyn Scheduler>, String> {
-    Ok(Box::new(CheapestEnergy { max_wait: params.duration("max_wait")? }))
+pub fn make(params: &Params<'_>, hubs: &[Hub]) -> Result<Box<dyn Scheduler>, String> {
+    let coefficient = hubs.iter().map(|h| h.pue * h.price).collect();
+    Ok(Box::new(CheapestEnergy { rule: CostBound::new(params.duration("max_wait")?, coefficient) }))
 }
 
 /// Lowest energy cost among hubs within the wait bound.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct CheapestEnergy {
-    max_wait: SimDuration,
+    rule: CostBound,
 }
 
 impl Scheduler for CheapestEnergy {
     fn decide(&mut self, job: &JobRequest, view: &View<'_>, _rng: &mut SimRng) -> Decision {
-        cheapest_within_wait(job, view, self.max_wait, |f| f.cost_cny)
-            .map_or(Decision::Reject, |h| Decision::Run(h as u16))
+        self.rule.decide(job, view).map_or(Decision::Reject, |h| Decision::Run(h as u16))
+    }
+
+    fn tracks_changes(&self) -> bool {
+        true
     }
 }

@@ -8,6 +8,7 @@ pub mod cheapest_energy;
 pub mod cost_bound;
 pub mod earliest_finish;
 pub mod east_west;
+pub mod index;
 pub mod least_loaded;
 pub mod lowest_carbon;
 pub mod nearest;
@@ -42,4 +43,10 @@ pub trait Scheduler: Send {
     /// (its pool is large enough and the round trip from the job's origin is within limits).
     /// `rng` is the scheduler's own stream, independent of the workload streams.
     fn decide(&mut self, job: &JobRequest, view: &View<'_>, rng: &mut SimRng) -> Decision;
+
+    /// Whether the policy keeps indexes over hub state and so wants [`View::changed`] filled
+    /// in. The engine tracks changed hubs only for policies that say so.
+    fn tracks_changes(&self) -> bool {
+        false
+    }
 }

@@ -46,7 +46,7 @@ pub const POLICIES: &[PolicyInfo] = &[
         name: "least-loaded",
         summary: "lowest (busy + queued units) / capacity of the job's pool (ties: lower latency)",
         params: &[],
-        make: |_, _| Ok(Box::new(least_loaded::LeastLoaded)),
+        make: |_, _| Ok(Box::new(least_loaded::LeastLoaded::default())),
     },
     PolicyInfo {
         name: "capacity-weighted",
@@ -64,7 +64,7 @@ pub const POLICIES: &[PolicyInfo] = &[
         name: "earliest-finish",
         summary: "minimise estimated transfer + queue wait + runtime over eligible hubs",
         params: &[],
-        make: |_, _| Ok(Box::new(earliest_finish::EarliestFinish)),
+        make: |_, _| Ok(Box::new(earliest_finish::EarliestFinish::default())),
     },
     PolicyInfo {
         name: "east-west",

@@ -4,6 +4,8 @@ use crate::engine::HubState;
 #[cfg(doc)]
 use crate::engine::PoolState;
 use crate::model::{EnergyModel, Footprint, Hub, Network, PoolKind};
+#[cfg(doc)]
+use crate::scheduler::Scheduler;
 use crate::time::{SimDuration, SimTime};
 
 /// What a scheduler knows about a job: what it asks for, not how long it will really run.
@@ -43,9 +45,12 @@ pub struct View<'a> {
     pub network: &'a Network,
     /// Power per unit and grid carbon intensity.
     pub energy: &'a EnergyModel,
+    /// Hubs whose state changed since the previous decision, for policies that keep indexes
+    /// (see [`Scheduler::tracks_changes`]); `None` when unknown, meaning any hub may have changed.
+    pub changed: Option<&'a [u16]>,
 }
 
-impl View<'_> {
+impl<'a> View<'a> {
     /// Number of hubs.
     pub fn hub_count(&self) -> usize {
         self.hubs.len()
@@ -56,6 +61,20 @@ impl View<'_> {
     pub fn eligible(&self, job: &JobRequest, hub: usize) -> bool {
         self.hubs[hub].capacity(job.pool) >= job.units
             && job.max_round_trip.is_none_or(|limit| self.network.round_trip(job.origin as usize, hub) <= limit)
+    }
+
+    /// Hubs within the job's round-trip limit (all hubs without one), nearest first (ties by
+    /// index). O(log hubs): a prefix of the origin's latency order.
+    #[inline]
+    pub fn reachable(&self, job: &JobRequest) -> &'a [u16] {
+        let order = self.network.hubs_by_latency(job.origin as usize);
+        match job.max_round_trip {
+            None => order,
+            Some(limit) => {
+                let n = order.partition_point(|&h| self.network.round_trip(job.origin as usize, h as usize) <= limit);
+                &order[..n]
+            }
+        }
     }
 
     /// Eligible hubs in index order.

@@ -189,7 +189,7 @@ pub fn request(units: u32, data_bytes: u64, max_round_trip: Option<u64>) -> JobR
 pub fn decide(spec: &str, world: &World, state: &[HubState], job: &JobRequest, times: usize) -> Vec<Decision> {
     let mut policy = scheduler::build(&spec.into(), &world.hubs).unwrap();
     let mut rng = stream(5, Stream::Scheduler);
-    let view = View { now: 0, hubs: &world.hubs, state, network: &world.network, energy: &world.energy };
+    let view = View { now: 0, hubs: &world.hubs, state, network: &world.network, energy: &world.energy, changed: None };
     (0..times).map(|_| policy.decide(job, &view, &mut rng)).collect()
 }
 

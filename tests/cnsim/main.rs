@@ -5,6 +5,7 @@ mod cli;
 mod conservation;
 mod determinism;
 mod helpers;
+mod indexes;
 mod policies;
 mod presets;
 mod queueing;
