@@ -238,7 +238,6 @@ fn recorder(c: &mut Criterion) {
                 units: 8,
                 submit: 0,
                 runtime: run,
-                runtime_estimate: run,
                 data_bytes: 0,
                 transfer: 80_000_000,
                 hub_arrival: 80_000_000,

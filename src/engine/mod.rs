@@ -206,7 +206,6 @@ impl<'w> Engine<'w> {
             units: draw.units,
             submit: self.now,
             runtime: draw.runtime,
-            runtime_estimate: ((draw.runtime as f64 * self.world.runtime_estimate_factor + 0.5) as u64).max(1),
             data_bytes: draw.data_bytes,
             transfer: 0,
             hub_arrival: 0,
@@ -227,7 +226,7 @@ impl<'w> Engine<'w> {
             units: job.units,
             data_bytes: job.data_bytes,
             max_round_trip: self.world.classes[job.class as usize].max_round_trip,
-            runtime_estimate: job.runtime_estimate,
+            runtime_estimate: self.world.runtime_estimate(job.runtime),
             submit: job.submit,
         };
         let view = View {
@@ -276,7 +275,7 @@ impl<'w> Engine<'w> {
     fn on_transferred(&mut self, key: usize) {
         let job = &mut self.jobs[key];
         job.hub_arrival = self.now;
-        let entry = Queued { job: key as u32, units: job.units, runtime: job.runtime_estimate };
+        let entry = Queued { job: key as u32, units: job.units, runtime: self.world.runtime_estimate(job.runtime) };
         let (hub, pool_index) = (job.hub as usize, job.pool.index());
         let pool = &mut self.state[hub].pools[pool_index];
         if pool.queue.is_empty() && entry.units <= pool.free() {
@@ -301,7 +300,7 @@ impl<'w> Engine<'w> {
     fn start(&mut self, key: usize) {
         let job = &mut self.jobs[key];
         job.start = self.now;
-        let estimated_end = self.now + job.runtime_estimate;
+        let estimated_end = self.now + self.world.runtime_estimate(job.runtime);
         let hub = job.hub as usize;
         self.state[hub].pools[job.pool.index()].occupy(self.now, key as u32, job.units, estimated_end);
         self.queue.push(self.now + job.runtime, EventKind::Finish(key as u32));
@@ -320,11 +319,11 @@ impl<'w> Engine<'w> {
     fn on_finish(&mut self, key: usize) {
         let job = self.jobs.remove(key);
         let (hub, pool) = (job.hub as usize, job.pool.index());
-        let estimated_end = job.start + job.runtime_estimate;
+        let estimated_end = job.start + self.world.runtime_estimate(job.runtime);
         self.state[hub].pools[pool].release(self.now, key as u32, job.units, estimated_end);
         self.touch(hub);
         let footprint = if job.measured {
-            self.world.energy.footprint(&self.world.hubs[hub], job.pool, job.units, job.runtime)
+            self.world.energy.footprint_at(self.world.tariffs[hub], job.pool, job.units, job.runtime)
         } else {
             Footprint::default()
         };

@@ -13,7 +13,10 @@ use hdrhistogram::Histogram;
 /// Counts in HdrHistogram's buckets for values in [0, highest] at `digits` significant digits.
 #[derive(Clone, Debug)]
 pub struct LogHistogram {
+    /// Empty until the first value is counted, so that idle histograms (and clones of an empty
+    /// one) cost no memory; then `slots` long.
     counts: Vec<u64>,
+    slots: usize,
     half_count_magnitude: u32,
     half_count: usize,
     sub_bucket_mask: u64,
@@ -31,7 +34,8 @@ impl LogHistogram {
         let sub_bucket_count_magnitude = f64::from(largest).log2().ceil() as u32;
         let sub_bucket_count = 1u64 << sub_bucket_count_magnitude;
         let mut h = LogHistogram {
-            counts: vec![0; template.distinct_values()],
+            counts: Vec::new(),
+            slots: template.distinct_values(),
             half_count_magnitude: sub_bucket_count_magnitude - 1,
             half_count: (sub_bucket_count / 2) as usize,
             sub_bucket_mask: sub_bucket_count - 1,
@@ -67,15 +71,49 @@ impl LogHistogram {
     #[inline]
     pub fn record(&mut self, value: u64) {
         let index = self.index_for(value);
+        self.allocate();
         match self.counts.get_mut(index) {
             Some(count) => *count += 1,
             None => self.counts[self.highest_index] += 1,
         }
     }
 
+    /// The slot `value` counts in (see [`LogHistogram::count_slot`]): cheap to compute without
+    /// touching the counts, so recording can be split from counting.
+    #[inline]
+    pub fn slot(&self, value: u64) -> u32 {
+        let index = self.index_for(value);
+        if index < self.slots { index as u32 } else { self.highest_index as u32 }
+    }
+
+    /// Counts one value in `slot`, as returned by [`LogHistogram::slot`] of a histogram of the
+    /// same shape.
+    #[inline]
+    pub fn count_slot(&mut self, slot: u32) {
+        self.allocate();
+        self.counts[slot as usize] += 1;
+    }
+
+    #[inline]
+    fn allocate(&mut self) {
+        if self.counts.is_empty() {
+            self.allocate_counts();
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn allocate_counts(&mut self) {
+        self.counts = vec![0; self.slots];
+    }
+
     /// Adds every count of `other`, which must have the same range and digits.
     pub fn add(&mut self, other: &LogHistogram) {
         assert_eq!((self.highest, self.digits), (other.highest, other.digits), "histograms differ in shape");
+        if other.counts.is_empty() {
+            return;
+        }
+        self.allocate();
         for (mine, theirs) in self.counts.iter_mut().zip(&other.counts) {
             *mine += theirs;
         }

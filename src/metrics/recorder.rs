@@ -64,6 +64,51 @@ pub struct HubRecord {
     pub jct: LogHistogram,
 }
 
+/// Per-hub latency counts on their way into the hubs' histograms, applied in batches.
+///
+/// With many hubs the per-hub histograms span far more memory than the caches, so counting
+/// each finished job at once stalls the event loop on a cache miss or two. Slots are computed
+/// at once (from a template of the shared shape, without touching the counts) and the counts
+/// applied a batch at a time, in a loop of independent increments whose misses overlap.
+#[derive(Clone, Debug)]
+struct HubCountBuffer {
+    wait_shape: LogHistogram,
+    jct_shape: LogHistogram,
+    /// (hub, wait slot, JCT slot).
+    pending: Vec<(u16, u32, u32)>,
+}
+
+impl HubCountBuffer {
+    /// Counts held before they are applied.
+    const BATCH: usize = 1024;
+
+    fn new(digits: u8) -> Self {
+        HubCountBuffer {
+            wait_shape: new_histogram_with_digits(Metric::Wait, digits),
+            jct_shape: new_histogram_with_digits(Metric::Jct, digits),
+            pending: Vec::with_capacity(Self::BATCH),
+        }
+    }
+
+    #[inline]
+    fn record(&mut self, hub: u16, wait: u64, jct: u64, records: &mut [HubRecord]) {
+        self.pending.push((hub, self.wait_shape.slot(wait), self.jct_shape.slot(jct)));
+        if self.pending.len() == Self::BATCH {
+            self.flush(records);
+        }
+    }
+
+    #[cold]
+    fn flush(&mut self, records: &mut [HubRecord]) {
+        for &(hub, wait, jct) in &self.pending {
+            let record = &mut records[hub as usize];
+            record.wait.count_slot(wait);
+            record.jct.count_slot(jct);
+        }
+        self.pending.clear();
+    }
+}
+
 /// Per-region sums for fairness.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct RegionRecord {
@@ -90,6 +135,8 @@ pub struct Recorder {
     pub all_latency: LatencySet,
     /// Per-hub statistics.
     pub hub_records: Vec<HubRecord>,
+    /// Counts on their way into `hub_records`' histograms.
+    hub_counts: HubCountBuffer,
     /// All jobs (warm-up included) finished in each hour of the run.
     pub finished_per_hour: Vec<u64>,
     /// Bytes moved from each region to each hub by measured jobs, indexed region x hubs + hub.
@@ -126,13 +173,16 @@ impl Recorder {
             warmup_counters: Counters::default(),
             class_latency: vec![LatencySet::default(); classes],
             all_latency: LatencySet::default(),
-            hub_records: (0..hubs)
-                .map(|_| HubRecord {
+            hub_counts: HubCountBuffer::new(hub_histogram_digits(hubs)),
+            hub_records: {
+                // Clones of an empty histogram allocate nothing until the hub records a job.
+                let shape = HubRecord {
                     placed: 0,
                     wait: new_histogram_with_digits(Metric::Wait, hub_histogram_digits(hubs)),
                     jct: new_histogram_with_digits(Metric::Jct, hub_histogram_digits(hubs)),
-                })
-                .collect(),
+                };
+                vec![shape; hubs]
+            },
             finished_per_hour: vec![0; duration.div_ceil(HOUR) as usize],
             bytes_moved: vec![0; regions * hubs],
             region_records: vec![RegionRecord::default(); regions],
@@ -184,7 +234,9 @@ impl Recorder {
         if job.measured {
             let hub = job.hub as usize;
             self.hub_records[hub].placed += 1;
-            self.bytes_moved[job.origin as usize * self.hubs + hub] += u128::from(job.data_bytes);
+            if job.data_bytes > 0 {
+                self.bytes_moved[job.origin as usize * self.hubs + hub] += u128::from(job.data_bytes);
+            }
         }
     }
 
@@ -209,9 +261,7 @@ impl Recorder {
         let run = now - job.start;
         let slowdown = bounded_slowdown_millis(jct, run);
         self.class_latency[job.class as usize].record(job.transfer, wait, run, jct, slowdown);
-        let hub = &mut self.hub_records[job.hub as usize];
-        hub.wait.record(recorded(wait));
-        hub.jct.record(recorded(jct));
+        self.hub_counts.record(job.hub, recorded(wait), recorded(jct), &mut self.hub_records);
         let region = &mut self.region_records[job.origin as usize];
         region.finished += 1;
         region.bounded_slowdown_millis_sum += slowdown;
@@ -220,6 +270,7 @@ impl Recorder {
     /// Closes the statistics at `end`: merges the classes' latency histograms into `all`
     /// and computes the exact utilisation means.
     pub fn finish(&mut self, end: SimTime, states: &[HubState]) {
+        self.hub_counts.flush(&mut self.hub_records);
         let mut all = LatencySet::default();
         for class in &self.class_latency {
             all.add(class);

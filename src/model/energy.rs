@@ -60,13 +60,39 @@ impl EnergyModel {
     /// The footprint of `units` of `pool` running for `runtime` at `hub`.
     #[inline]
     pub fn footprint(&self, hub: &Hub, pool: PoolKind, units: u32, runtime: SimDuration) -> Footprint {
+        self.footprint_at(Tariff::of(hub), pool, units, runtime)
+    }
+
+    /// [`EnergyModel::footprint`] from a hub's [`Tariff`] alone.
+    #[inline]
+    pub fn footprint_at(&self, tariff: Tariff, pool: PoolKind, units: u32, runtime: SimDuration) -> Footprint {
         let hours = runtime as f64 / HOUR as f64;
-        let energy_kwh = f64::from(units) * self.kw_per_unit[pool.index()] * hours * hub.pue;
+        let energy_kwh = f64::from(units) * self.kw_per_unit[pool.index()] * hours * tariff.pue;
         Footprint {
             energy_kwh,
-            cost_cny: energy_kwh * hub.price,
-            carbon_kg: energy_kwh * (1.0 - hub.renewable) * self.grid_carbon_kg_per_kwh,
+            cost_cny: energy_kwh * tariff.price,
+            carbon_kg: energy_kwh * (1.0 - tariff.renewable) * self.grid_carbon_kg_per_kwh,
         }
+    }
+}
+
+/// What a hub's energy figures depend on: PUE, power price and renewable share. Kept apart
+/// from [`Hub`] so the engine reads 24 bytes per finished job rather than a whole hub record.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Tariff {
+    /// Power usage effectiveness.
+    pub pue: f64,
+    /// Power price, CNY per kWh.
+    pub price: f64,
+    /// Renewable share of the hub's power, 0 to 1.
+    pub renewable: f64,
+}
+
+impl Tariff {
+    /// The tariff of `hub`.
+    #[inline]
+    pub fn of(hub: &Hub) -> Tariff {
+        Tariff { pue: hub.pue, price: hub.price, renewable: hub.renewable }
     }
 }
 

@@ -7,7 +7,7 @@ pub mod network;
 pub mod region;
 pub mod world;
 
-pub use energy::{EnergyModel, Footprint};
+pub use energy::{EnergyModel, Footprint, Tariff};
 pub use hub::{Hub, PoolKind, Side};
 pub use job::Job;
 pub use network::{Network, NetworkConfig};

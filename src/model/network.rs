@@ -60,7 +60,10 @@ pub struct Network {
     region_hub_latency: Vec<SimDuration>,
     region_hub_bandwidth: Vec<f64>,
     hub_hub_latency: Vec<SimDuration>,
-    by_latency: Vec<Vec<u16>>,
+    /// Per region, every hub from the nearest to the farthest (ties by index), row by row.
+    by_latency: Vec<u16>,
+    /// The nearest hub to each region (the first of its row in `by_latency`).
+    nearest: Vec<u16>,
     /// The highest bandwidth from each region to any hub.
     region_max_bandwidth: Vec<f64>,
 }
@@ -99,8 +102,8 @@ impl Network {
                 hub_hub_latency.push(latency);
             }
         }
-        let by_latency = (0..regions.len())
-            .map(|r| {
+        let by_latency: Vec<u16> = (0..regions.len())
+            .flat_map(|r| {
                 let mut order: Vec<u16> = (0..n as u16).collect();
                 order.sort_by_key(|&h| (region_hub_latency[r * n + h as usize], h));
                 order
@@ -109,7 +112,16 @@ impl Network {
         let region_max_bandwidth = (0..regions.len())
             .map(|r| region_hub_bandwidth[r * n..(r + 1) * n].iter().copied().fold(0.0, f64::max))
             .collect();
-        Network { hubs: n, region_hub_latency, region_hub_bandwidth, hub_hub_latency, by_latency, region_max_bandwidth }
+        let nearest = by_latency.iter().step_by(n.max(1)).copied().collect();
+        Network {
+            hubs: n,
+            region_hub_latency,
+            region_hub_bandwidth,
+            hub_hub_latency,
+            by_latency,
+            nearest,
+            region_max_bandwidth,
+        }
     }
 
     /// One-way latency from a region to a hub.
@@ -155,10 +167,17 @@ impl Network {
         self.hub_hub_latency[a * self.hubs + b]
     }
 
+    /// The hub nearest to a region (ties by index): the first of [`Network::hubs_by_latency`],
+    /// from a small table.
+    #[inline]
+    pub fn nearest_hub(&self, region: usize) -> usize {
+        self.nearest[region] as usize
+    }
+
     /// Hub indices ordered by latency from a region (ties by index).
     #[inline]
     pub fn hubs_by_latency(&self, region: usize) -> &[u16] {
-        &self.by_latency[region]
+        &self.by_latency[region * self.hubs..(region + 1) * self.hubs]
     }
 }
 

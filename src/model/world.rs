@@ -1,6 +1,7 @@
 //! The world a run happens in: hubs, regions, network and workload classes, resolved.
 
-use crate::model::{EnergyModel, Hub, Network, NetworkConfig, Region};
+use crate::model::{EnergyModel, Hub, Network, NetworkConfig, Region, Tariff};
+use crate::time::SimDuration;
 use crate::workload::JobClass;
 
 /// How a hub pool picks the next jobs to start from its queue.
@@ -48,6 +49,8 @@ pub struct World {
     pub runtime_estimate_factor: f64,
     /// Per class x region: the largest pool among hubs within the class's round-trip limit.
     largest_reachable_pool: Vec<u32>,
+    /// Per hub, what its energy figures depend on (compact, for the engine's per-job use).
+    pub tariffs: Vec<Tariff>,
 }
 
 impl World {
@@ -72,6 +75,7 @@ impl World {
             }
         }
         World {
+            tariffs: hubs.iter().map(Tariff::of).collect(),
             hubs,
             regions,
             network,
@@ -81,6 +85,17 @@ impl World {
             runtime_estimate_factor: 1.0,
             largest_reachable_pool,
         }
+    }
+
+    /// The runtime a submitter declares for a job whose true runtime is `runtime`: the runtime
+    /// x the estimate factor, rounded, at least 1 ns (equal to the runtime at factor 1).
+    #[inline]
+    pub fn runtime_estimate(&self, runtime: SimDuration) -> SimDuration {
+        if self.runtime_estimate_factor == 1.0 {
+            // Exact without the float round trip (runtimes are at least 1 ns).
+            return runtime.max(1);
+        }
+        ((runtime as f64 * self.runtime_estimate_factor + 0.5) as u64).max(1)
     }
 
     /// The largest pool a job of `class` from `region` can reach (0: none within its limit).

@@ -59,7 +59,8 @@ impl<'a> View<'a> {
     /// Whether `hub` can ever run `job`: its pool is large enough and the round trip fits.
     #[inline]
     pub fn eligible(&self, job: &JobRequest, hub: usize) -> bool {
-        self.hubs[hub].capacity(job.pool) >= job.units
+        // The capacity is read from the dynamic state, whose line the engine touches next.
+        self.state[hub].pools[job.pool.index()].capacity >= job.units
             && job.max_round_trip.is_none_or(|limit| self.network.round_trip(job.origin as usize, hub) <= limit)
     }
 
