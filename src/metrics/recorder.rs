@@ -187,7 +187,7 @@ impl Recorder {
             bytes_moved: vec![0; regions * hubs],
             region_records: vec![RegionRecord::default(); regions],
             workload_digest: 0xcbf2_9ce4_8422_2325,
-            utilisation: Utilisation::new(states, sample_interval, warmup),
+            utilisation: Utilisation::new(states, sample_interval, warmup, duration),
             events: 0,
         }
     }
