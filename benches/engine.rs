@@ -22,7 +22,7 @@ fn event_queue(c: &mut Criterion) {
         group.throughput(Throughput::Elements(1));
         group.bench_with_input(BenchmarkId::from_parameter(size), &size, |b, &size| {
             let mut rng = stream(1, Stream::Scheduler);
-            let mut queue = EventQueue::with_capacity(size);
+            let mut queue = EventQueue::new();
             for i in 0..size {
                 queue.push(rng.random_range(0..1_000_000_000), EventKind::Finish(i as u32));
             }

@@ -5,6 +5,7 @@
 //! finish. At the end every submitted job is finished, rejected, or still in flight.
 
 pub mod hub_state;
+pub mod ladder;
 pub mod queue;
 
 pub use hub_state::{HubState, PoolState, Queued};
@@ -73,7 +74,7 @@ impl<'w> Engine<'w> {
             config.duration,
             config.sample_interval,
         );
-        let mut queue = EventQueue::with_capacity(1024);
+        let mut queue = EventQueue::new();
         let mut sources = Vec::with_capacity(world.classes.len());
         for (i, class) in world.classes.iter().enumerate() {
             let mut source = Source::new(class, stream(config.seed, Stream::Workload(i as u32)));

@@ -1,15 +1,14 @@
-//! The future-event set: a binary min-heap ordered by (time, insertion sequence).
+//! The future-event set, ordered by (time, insertion sequence): a ladder queue (see
+//! [`crate::engine::ladder`]) plus one slot per arrival source.
 //!
 //! Equal times pop in insertion order, so a run is a pure function of (scenario, seed).
-//! `push` and `pop` are O(log n); `peek_time` and `len` are O(1).
+//! `push`, `pop` and `peek_time` are O(1) amortised; `len` is O(sources).
 //!
 //! An entry is 16 bytes: the time, and one word holding the insertion sequence (high 36 bits),
 //! the event kind (2 bits) and its index (26 bits). Ordering compares the two words as one
 //! `u128`, which is both the (time, sequence) order and a single comparison.
 
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
-
+use crate::engine::ladder::LadderQueue;
 use crate::time::SimTime;
 
 /// What happens at an event. Indices point into the engine's sources or job slab.
@@ -60,12 +59,12 @@ impl EventKind {
 
 /// Pending events, earliest first, ties in insertion order.
 ///
-/// Arrivals are kept out of the heap: each source has at most one pending arrival, held in a
-/// small slot array, and `pop` takes the earlier of the slot minimum and the heap top. Half of
-/// all events are arrivals, so this halves the heap traffic without changing the order.
+/// Arrivals are kept out of the ladder: each source has at most one pending arrival, held in a
+/// small slot array, and `pop` takes the earlier of the slot minimum and the ladder's. Half of
+/// all events are arrivals, so this halves the ladder traffic without changing the order.
 #[derive(Debug)]
 pub struct EventQueue {
-    heap: BinaryHeap<Reverse<u128>>,
+    ladder: LadderQueue,
     /// Pending arrival key per source (`EMPTY` when none).
     arrivals: Vec<u128>,
     /// The smallest key in `arrivals` and its source (`EMPTY` when none).
@@ -77,22 +76,17 @@ const EMPTY: u128 = u128::MAX;
 
 impl Default for EventQueue {
     fn default() -> Self {
-        EventQueue::with_capacity(0)
+        EventQueue::new()
     }
 }
 
 impl EventQueue {
-    /// An empty queue with room for `capacity` events.
-    pub fn with_capacity(capacity: usize) -> Self {
-        EventQueue {
-            heap: BinaryHeap::with_capacity(capacity),
-            arrivals: Vec::new(),
-            earliest_arrival: (EMPTY, 0),
-            next_seq: 0,
-        }
+    /// An empty queue.
+    pub fn new() -> Self {
+        EventQueue { ladder: LadderQueue::new(), arrivals: Vec::new(), earliest_arrival: (EMPTY, 0), next_seq: 0 }
     }
 
-    /// Schedules `kind` at `time`. O(log n) (O(1) for a source's next arrival).
+    /// Schedules `kind` at `time`. O(1) amortised.
     #[inline]
     pub fn push(&mut self, time: SimTime, kind: EventKind) {
         let seq = self.next_seq;
@@ -112,35 +106,34 @@ impl EventQueue {
                 return;
             }
         }
-        self.heap.push(Reverse(key));
+        self.ladder.push(key);
     }
 
-    /// Removes and returns the earliest event. O(log n + sources).
+    /// Removes and returns the earliest event. O(sources) (O(1) amortised otherwise).
     #[inline]
     pub fn pop(&mut self) -> Option<(SimTime, EventKind)> {
-        let heap_top = self.heap.peek().map_or(EMPTY, |Reverse(key)| *key);
-        let key = if self.earliest_arrival.0 < heap_top {
+        let ladder_top = self.ladder.peek().unwrap_or(EMPTY);
+        let key = if self.earliest_arrival.0 < ladder_top {
             let (key, source) = self.earliest_arrival;
             self.arrivals[source] = EMPTY;
             self.earliest_arrival = self.arrivals.iter().enumerate().map(|(i, &k)| (k, i)).min().unwrap_or((EMPTY, 0));
             key
         } else {
-            self.heap.pop()?.0
+            self.ladder.pop()?
         };
         Some(((key >> 64) as SimTime, EventKind::unpack(key as u64)))
     }
 
-    /// The time of the earliest event. O(1).
+    /// The time of the earliest event. O(1) amortised.
     #[inline]
-    pub fn peek_time(&self) -> Option<SimTime> {
-        let heap_top = self.heap.peek().map_or(EMPTY, |Reverse(key)| *key);
-        let key = heap_top.min(self.earliest_arrival.0);
+    pub fn peek_time(&mut self) -> Option<SimTime> {
+        let key = self.ladder.peek().unwrap_or(EMPTY).min(self.earliest_arrival.0);
         (key != EMPTY).then_some((key >> 64) as SimTime)
     }
 
     /// Number of pending events. O(sources).
     pub fn len(&self) -> usize {
-        self.heap.len() + self.arrivals.iter().filter(|&&k| k != EMPTY).count()
+        self.ladder.len() + self.arrivals.iter().filter(|&&k| k != EMPTY).count()
     }
 
     /// Whether no event is pending. O(sources).

@@ -137,6 +137,9 @@ pub struct Recorder {
     pub hub_records: Vec<HubRecord>,
     /// Counts on their way into `hub_records`' histograms.
     hub_counts: HubCountBuffer,
+    /// Measured jobs placed per hub, copied into `hub_records` at the end (a compact array
+    /// keeps the per-placement update in cache when hubs are many).
+    placed: Vec<u64>,
     /// All jobs (warm-up included) finished in each hour of the run.
     pub finished_per_hour: Vec<u64>,
     /// Bytes moved from each region to each hub by measured jobs, indexed region x hubs + hub.
@@ -174,6 +177,7 @@ impl Recorder {
             class_latency: vec![LatencySet::default(); classes],
             all_latency: LatencySet::default(),
             hub_counts: HubCountBuffer::new(hub_histogram_digits(hubs)),
+            placed: vec![0; hubs],
             hub_records: {
                 // Clones of an empty histogram allocate nothing until the hub records a job.
                 let shape = HubRecord {
@@ -233,7 +237,7 @@ impl Recorder {
     pub fn placed(&mut self, job: &Job) {
         if job.measured {
             let hub = job.hub as usize;
-            self.hub_records[hub].placed += 1;
+            self.placed[hub] += 1;
             if job.data_bytes > 0 {
                 self.bytes_moved[job.origin as usize * self.hubs + hub] += u128::from(job.data_bytes);
             }
@@ -271,6 +275,9 @@ impl Recorder {
     /// and computes the exact utilisation means.
     pub fn finish(&mut self, end: SimTime, states: &[HubState]) {
         self.hub_counts.flush(&mut self.hub_records);
+        for (record, &placed) in self.hub_records.iter_mut().zip(&self.placed) {
+            record.placed = placed;
+        }
         let mut all = LatencySet::default();
         for class in &self.class_latency {
             all.add(class);
