@@ -32,6 +32,24 @@ fn event_queue(c: &mut Criterion) {
                 black_box(t)
             });
         });
+        // The same model on std's binary heap of (time, sequence) keys, for the ratio.
+        group.bench_with_input(BenchmarkId::new("binary_heap", size), &size, |b, &size| {
+            use std::cmp::Reverse;
+            use std::collections::BinaryHeap;
+            let mut rng = stream(1, Stream::Scheduler);
+            let mut heap = BinaryHeap::with_capacity(size);
+            let mut seq = 0u64;
+            for _ in 0..size {
+                seq += 1;
+                heap.push(Reverse((rng.random_range(0..1_000_000_000u64), seq)));
+            }
+            b.iter(|| {
+                let Reverse((t, _)) = heap.pop().expect("non-empty");
+                seq += 1;
+                heap.push(Reverse((t + rng.random_range(1..2_000_000_000), seq)));
+                black_box(t)
+            });
+        });
     }
     group.finish();
 }

@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::engine::RunConfig;
 use crate::model::{EnergyModel, Hub, NetworkConfig, PoolKind, QueueDiscipline, Region};
 use crate::scenario::Scenario;
-use crate::scheduler::SchedulerSpec;
+use crate::scheduler::{SchedulerError, SchedulerSpec};
 use crate::simulation::simulate;
 use crate::time::SECOND;
 use crate::workload::{Arrival, Distribution, JobClass};
@@ -96,6 +96,8 @@ pub struct BenchRun {
 pub struct BenchSummary {
     /// Hubs in the model.
     pub hubs: usize,
+    /// The placement policy (`nearest` unless asked otherwise).
+    pub scheduler: String,
     /// Jobs asked for per run.
     pub jobs_requested: u64,
     /// Every run, in order.
@@ -108,7 +110,8 @@ pub struct BenchSummary {
     pub median_ns_per_event: f64,
     /// Peak resident memory of the process.
     pub peak_rss_bytes: Option<u64>,
-    /// Exact Wq of the model, for comparison with `runs[].mean_wait`.
+    /// Exact Wq of the model under `nearest` (each hub its own M/M/64 queue), for comparison
+    /// with `runs[].mean_wait`; load-aware policies wait less.
     pub exact_mean_wait: f64,
 }
 
@@ -124,12 +127,13 @@ fn median(mut values: Vec<f64>) -> f64 {
     }
 }
 
-/// Runs the reference model `runs` times (seeds 1..=runs).
-pub fn run(hubs: usize, jobs: u64, runs: usize) -> BenchSummary {
+/// Runs the reference model `runs` times (seeds 1..=runs) under `scheduler`.
+pub fn run(hubs: usize, jobs: u64, runs: usize, scheduler: &SchedulerSpec) -> Result<BenchSummary, SchedulerError> {
     let mut results = Vec::with_capacity(runs);
     for seed in 1..=runs as u64 {
-        let scenario = reference_scenario(hubs, jobs, seed);
-        let output = simulate(&scenario).expect("nearest is a known scheduler");
+        let mut scenario = reference_scenario(hubs, jobs, seed);
+        scenario.scheduler = scheduler.clone();
+        let output = simulate(&scenario)?;
         let total = output.recorder.total();
         let submitted = total.submitted + output.recorder.warmup_counters.submitted;
         let wait = crate::metrics::Metric::Wait
@@ -141,8 +145,9 @@ pub fn run(hubs: usize, jobs: u64, runs: usize) -> BenchSummary {
             mean_wait: wait,
         });
     }
-    BenchSummary {
+    Ok(BenchSummary {
         hubs,
+        scheduler: scheduler.to_string(),
         jobs_requested: jobs,
         median_jobs_per_second: median(results.iter().map(|r| r.jobs as f64 / r.wall_seconds).collect()),
         median_events_per_second: median(results.iter().map(|r| r.events as f64 / r.wall_seconds).collect()),
@@ -150,5 +155,5 @@ pub fn run(hubs: usize, jobs: u64, runs: usize) -> BenchSummary {
         peak_rss_bytes: crate::report::peak_rss_bytes(),
         exact_mean_wait: REFERENCE_WQ,
         runs: results,
-    }
+    })
 }

@@ -69,6 +69,11 @@ enum Command {
         /// Runs (the median is reported).
         #[arg(long, default_value_t = 5)]
         runs: usize,
+        /// Placement policy, `name` or `name:key=value,...`. With `nearest` (the default) every
+        /// hub is its own M/M/64 queue with a known exact mean wait; other policies route jobs
+        /// between hubs, which times their decisions at scale.
+        #[arg(long, default_value = "nearest")]
+        scheduler: String,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
@@ -182,7 +187,7 @@ pub fn main(cli: Cli) -> Result<(), CliError> {
         }
         Command::Compare(args) => compare(args),
         Command::Validate { scenario } => validate(&scenario),
-        Command::Bench { hubs, jobs, runs, format } => bench_command(hubs, jobs, runs, format),
+        Command::Bench { hubs, jobs, runs, scheduler, format } => bench_command(hubs, jobs, runs, &scheduler, format),
     }
 }
 
@@ -436,23 +441,26 @@ fn validate(path: &Path) -> Result<(), CliError> {
     Ok(())
 }
 
-fn bench_command(hubs: usize, jobs: u64, runs: usize, format: Format) -> Result<(), CliError> {
+fn bench_command(hubs: usize, jobs: u64, runs: usize, scheduler: &str, format: Format) -> Result<(), CliError> {
     if hubs == 0 || hubs > u16::MAX as usize {
         return Err(CliError::Input(format!("--hubs {hubs}: must be between 1 and {}", u16::MAX)));
     }
     if jobs == 0 || runs == 0 {
         return Err(CliError::Input("--jobs and --runs must be positive".into()));
     }
-    let summary = bench::run(hubs, jobs, runs);
+    let spec =
+        SchedulerSpec::parse_cli(scheduler).map_err(|e| CliError::Input(format!("--scheduler {scheduler:?}: {e}")))?;
+    let summary = bench::run(hubs, jobs, runs, &spec).map_err(|e| CliError::Input(format!("--scheduler: {e}")))?;
     match format {
         Format::Json => println!("{}", serde_json::to_string_pretty(&summary).expect("serialisable")),
         Format::Text => {
             println!(
-                "reference model: {} hubs x {} units, rho = 0.9, {} jobs a run, {} runs",
+                "reference model: {} hubs x {} units, rho = 0.9, {} jobs a run, {} runs, scheduler {}",
                 hubs,
                 bench::UNITS_PER_HUB,
                 jobs,
-                runs
+                runs,
+                summary.scheduler
             );
             for (i, r) in summary.runs.iter().enumerate() {
                 println!(

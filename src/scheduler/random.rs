@@ -6,15 +6,24 @@
 
 use rand::RngExt;
 
+use crate::model::PoolKind;
 use crate::rng::SimRng;
 use crate::scheduler::{Decision, JobRequest, Scheduler, View};
 
 /// Uniform among eligible hubs, from the scheduler's own random stream.
 #[derive(Clone, Copy, Debug, Default)]
-pub struct Random;
+pub struct Random {
+    /// The smallest capacity of each pool over all hubs, once known.
+    smallest_pool: Option<[u32; 2]>,
+}
 
 impl Scheduler for Random {
     fn decide(&mut self, job: &JobRequest, view: &View<'_>, rng: &mut SimRng) -> Decision {
+        let smallest = *self.smallest_pool.get_or_insert_with(|| PoolKind::ALL.map(|p| view.smallest_pool(p)));
+        if view.all_eligible(job, smallest[job.pool.index()]) {
+            // Every hub is eligible: the same draw picks the hub directly, without a scan.
+            return Decision::Run(rng.random_range(0..view.hub_count()) as u16);
+        }
         let count = view.eligible_hubs(job).count();
         if count == 0 {
             return Decision::Reject;

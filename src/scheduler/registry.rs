@@ -34,7 +34,7 @@ pub const POLICIES: &[PolicyInfo] = &[
         name: "random",
         summary: "uniformly random eligible hub, from the scheduler's own random stream",
         params: &[],
-        make: |_, _| Ok(Box::new(random::Random)),
+        make: |_, _| Ok(Box::new(random::Random::default())),
     },
     PolicyInfo {
         name: "round-robin",

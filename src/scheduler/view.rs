@@ -78,6 +78,19 @@ impl<'a> View<'a> {
         }
     }
 
+    /// Whether every hub is eligible for `job`: no round-trip limit keeps any hub out and
+    /// `smallest_pool` (the smallest capacity of the job's pool over all hubs, which the
+    /// caller keeps) fits it. O(log hubs).
+    #[inline]
+    pub fn all_eligible(&self, job: &JobRequest, smallest_pool: u32) -> bool {
+        job.units <= smallest_pool && self.reachable(job).len() == self.hubs.len()
+    }
+
+    /// The smallest capacity of `pool` over all hubs. O(hubs): policies compute it once.
+    pub fn smallest_pool(&self, pool: PoolKind) -> u32 {
+        self.state.iter().map(|s| s.pools[pool.index()].capacity).min().unwrap_or(0)
+    }
+
     /// Eligible hubs in index order.
     pub fn eligible_hubs<'v>(&'v self, job: &'v JobRequest) -> impl Iterator<Item = usize> + 'v {
         (0..self.hubs.len()).filter(move |&h| self.eligible(job, h))

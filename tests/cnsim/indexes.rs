@@ -199,3 +199,58 @@ fn indexed_policies_run_the_same_simulation_as_a_scan() {
         assert!(a.total().finished > 20_000, "{name}: {}", a.total().finished);
     }
 }
+
+#[test]
+fn random_and_power_of_d_skip_the_scan_with_the_same_draws() {
+    // When every hub is eligible, both pick without listing the hubs; the draws and the picks
+    // must be those of the listing rule, written out here.
+    let mut rng = stream(8, Stream::Scheduler);
+    let world = random_world(&mut rng);
+    let states: Vec<HubState> = world
+        .hubs
+        .iter()
+        .enumerate()
+        .map(|(i, h)| {
+            let mut pools = h.capacity.map(PoolState::new);
+            pools[0].busy = (i as u32 * 7) % (pools[0].capacity + 1);
+            HubState { pools }
+        })
+        .collect();
+    let view = View {
+        now: 0,
+        hubs: &world.hubs,
+        state: &states,
+        network: &world.network,
+        energy: &world.energy,
+        changed: None,
+    };
+    let job = JobRequest {
+        class: 0,
+        origin: 1,
+        pool: PoolKind::Intelligent,
+        units: 1,
+        data_bytes: 0,
+        max_round_trip: None,
+        runtime_estimate: SECOND,
+        submit: 0,
+    };
+    let n = world.hubs.len();
+    for (spec, d) in [("random", 0), ("power-of-d:d=2", 2), ("power-of-d:d=5", 5)] {
+        let mut policy = scheduler::build(&spec.into(), &world.hubs).unwrap();
+        let (mut fast, mut listed) = (stream(11, Stream::Scheduler), stream(11, Stream::Scheduler));
+        for _ in 0..2_000 {
+            let got = policy.decide(&job, &view, &mut fast);
+            let expected = if d == 0 {
+                listed.random_range(0..n)
+            } else {
+                let mut all: Vec<usize> = (0..n).collect();
+                for i in 0..d {
+                    let j = listed.random_range(i..n);
+                    all.swap(i, j);
+                }
+                *all[..d].iter().min_by(|&&a, &&b| view.load(a, job.pool).total_cmp(&view.load(b, job.pool))).unwrap()
+            };
+            assert_eq!(got, Decision::Run(expected as u16), "{spec}");
+        }
+    }
+}
