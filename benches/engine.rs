@@ -205,14 +205,21 @@ fn whole_run(c: &mut Criterion) {
     );
 }
 
-/// One decision of each policy on a 1,024-hub world (the reference model's grid of hubs).
-fn scheduler_decision_1024(c: &mut Criterion) {
-    let scenario = reference_scenario(1024, 1_000, 1);
+/// One decision of each policy on worlds of 64, 256 and 1,024 hubs (the reference model's grid
+/// of hubs), to show how decision cost grows with the number of hubs.
+fn scheduler_decision_many(c: &mut Criterion) {
+    for n in [64, 256, 1024] {
+        decisions_on_grid(c, n);
+    }
+}
+
+fn decisions_on_grid(c: &mut Criterion, n: usize) {
+    let scenario = reference_scenario(n, 1_000, 1);
     let world = scenario.world();
     let state = loaded_states(&world, |i, _| ((i % 64) as u32, (i % 7) as u64));
     let job = JobRequest {
         class: 0,
-        origin: 17,
+        origin: (17 % n) as u16,
         pool: PoolKind::Intelligent,
         units: 1,
         data_bytes: 1_000_000_000,
@@ -231,7 +238,7 @@ fn scheduler_decision_1024(c: &mut Criterion) {
             h
         })
         .collect();
-    decisions(c, "scheduler_decision_1024_hubs", &hubs, &state, &world, &job);
+    decisions(c, &format!("scheduler_decision_{n}_hubs"), &hubs, &state, &world, &job);
 }
 
 /// Recording one finished job (class and hub histograms, counters, energy, fairness sums).
@@ -267,5 +274,5 @@ fn recorder(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, event_queue, scheduler_decision, scheduler_decision_1024, recorder, whole_run);
+criterion_group!(benches, event_queue, scheduler_decision, scheduler_decision_many, recorder, whole_run);
 criterion_main!(benches);

@@ -6,15 +6,39 @@
 
 use rand::RngExt;
 
+use crate::model::PoolKind;
 use crate::rng::SimRng;
 use crate::scheduler::{Decision, JobRequest, Scheduler, View};
 
 /// Random, with probability proportional to capacity in the job's pool.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct CapacityWeighted;
+#[derive(Clone, Debug, Default)]
+pub struct CapacityWeighted {
+    /// Per pool, running sums of every hub's capacity in hub order and the smallest capacity,
+    /// once known (capacities are fixed for a run).
+    pools: Option<[(Vec<u64>, u32); 2]>,
+}
 
 impl Scheduler for CapacityWeighted {
     fn decide(&mut self, job: &JobRequest, view: &View<'_>, rng: &mut SimRng) -> Decision {
+        let pools = self.pools.get_or_insert_with(|| {
+            PoolKind::ALL.map(|pool| {
+                let mut sum = 0;
+                let sums = view.hubs.iter().map(|h| {
+                    sum += u64::from(h.capacity(pool));
+                    sum
+                });
+                (sums.collect(), view.smallest_pool(pool))
+            })
+        });
+        let (sums, smallest) = &pools[job.pool.index()];
+        if let Some(&total) = sums.last()
+            && total > 0
+            && view.all_eligible(job, *smallest)
+        {
+            // Every hub is eligible: the same draw, found by binary search in the running sums.
+            let pick = rng.random_range(0..total);
+            return Decision::Run(sums.partition_point(|&sum| sum <= pick) as u16);
+        }
         let total: u64 = view.eligible_hubs(job).map(|h| u64::from(view.hubs[h].capacity(job.pool))).sum();
         if total == 0 {
             return Decision::Reject;

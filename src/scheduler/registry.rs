@@ -52,7 +52,7 @@ pub const POLICIES: &[PolicyInfo] = &[
         name: "capacity-weighted",
         summary: "random eligible hub, weighted by its capacity in the job's pool",
         params: &[],
-        make: |_, _| Ok(Box::new(capacity_weighted::CapacityWeighted)),
+        make: |_, _| Ok(Box::new(capacity_weighted::CapacityWeighted::default())),
     },
     PolicyInfo {
         name: "power-of-d",

@@ -201,7 +201,7 @@ fn indexed_policies_run_the_same_simulation_as_a_scan() {
 }
 
 #[test]
-fn random_and_power_of_d_skip_the_scan_with_the_same_draws() {
+fn random_power_of_d_and_capacity_weighted_skip_the_scan_with_the_same_draws() {
     // When every hub is eligible, both pick without listing the hubs; the draws and the picks
     // must be those of the listing rule, written out here.
     let mut rng = stream(8, Stream::Scheduler);
@@ -235,13 +235,24 @@ fn random_and_power_of_d_skip_the_scan_with_the_same_draws() {
         submit: 0,
     };
     let n = world.hubs.len();
-    for (spec, d) in [("random", 0), ("power-of-d:d=2", 2), ("power-of-d:d=5", 5)] {
+    let capacities: Vec<u64> = world.hubs.iter().map(|h| u64::from(h.capacity[0])).collect();
+    for (spec, d) in [("random", 0), ("power-of-d:d=2", 2), ("power-of-d:d=5", 5), ("capacity-weighted", usize::MAX)] {
         let mut policy = scheduler::build(&spec.into(), &world.hubs).unwrap();
         let (mut fast, mut listed) = (stream(11, Stream::Scheduler), stream(11, Stream::Scheduler));
         for _ in 0..2_000 {
             let got = policy.decide(&job, &view, &mut fast);
             let expected = if d == 0 {
                 listed.random_range(0..n)
+            } else if d == usize::MAX {
+                let mut pick = listed.random_range(0..capacities.iter().sum::<u64>());
+                capacities
+                    .iter()
+                    .position(|&c| {
+                        let here = pick < c;
+                        pick = pick.saturating_sub(c);
+                        here
+                    })
+                    .unwrap()
             } else {
                 let mut all: Vec<usize> = (0..n).collect();
                 for i in 0..d {
