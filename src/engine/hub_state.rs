@@ -9,10 +9,10 @@ use crate::model::QueueDiscipline;
 
 use crate::time::{SimDuration, SimTime};
 
-/// A queued job: its slab key, units and runtime estimate.
+/// A queued job: its key in the job table, units and runtime estimate.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Queued {
-    /// Slab key of the job.
+    /// Key of the job in the engine's job table.
     pub job: u32,
     /// Units it needs.
     pub units: u32,

@@ -95,6 +95,12 @@ impl LadderQueue {
         self.near.peek().map(|Reverse(key)| *key)
     }
 
+    /// The smallest key if `near` holds it (no refill), else `None`.
+    #[inline]
+    pub fn peek_near(&self) -> Option<u128> {
+        self.near.peek().map(|Reverse(key)| *key)
+    }
+
     /// Removes and returns the smallest key.
     #[inline]
     pub fn pop(&mut self) -> Option<u128> {

@@ -5,13 +5,13 @@
 //! finish. At the end every submitted job is finished, rejected, or still in flight.
 
 pub mod hub_state;
+pub mod jobs;
 pub mod ladder;
 pub mod queue;
 
 pub use hub_state::{HubState, PoolState, Queued};
+pub use jobs::JobTable;
 pub use queue::{EventKind, EventQueue};
-
-use slab::Slab;
 
 use crate::metrics::{Recorder, RejectReason};
 use crate::model::{Footprint, Job, World};
@@ -41,7 +41,7 @@ pub struct Engine<'w> {
     scheduler_rng: SimRng,
     sources: Vec<Source>,
     queue: EventQueue,
-    jobs: Slab<Job>,
+    jobs: JobTable,
     state: Vec<HubState>,
     recorder: Recorder,
     now: SimTime,
@@ -97,7 +97,7 @@ impl<'w> Engine<'w> {
             scheduler,
             sources,
             queue,
-            jobs: Slab::with_capacity(1024),
+            jobs: JobTable::with_capacity(1024),
             state,
             recorder,
             now: 0,
@@ -132,6 +132,10 @@ impl<'w> Engine<'w> {
                 break;
             }
             let (time, kind) = self.queue.pop().expect("peeked");
+            // The next event's job was last touched long ago: ask for its line now.
+            if let Some(next) = self.queue.next_job() {
+                self.jobs.prefetch(next as usize);
+            }
             self.catch_up(time);
             self.now = time;
             self.recorder.events += 1;

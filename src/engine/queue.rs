@@ -11,7 +11,7 @@
 use crate::engine::ladder::LadderQueue;
 use crate::time::SimTime;
 
-/// What happens at an event. Indices point into the engine's sources or job slab.
+/// What happens at an event. Indices point into the engine's sources or job table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum EventKind {
     /// The next job of source (class) `0` arrives.
@@ -122,6 +122,15 @@ impl EventQueue {
             self.ladder.pop()?
         };
         Some(((key >> 64) as SimTime, EventKind::unpack(key as u64)))
+    }
+
+    /// The job index of the earliest non-arrival event, if it is at hand without reordering
+    /// anything (a hint for prefetching; it may not be the next event to pop).
+    #[inline]
+    pub fn next_job(&self) -> Option<u32> {
+        self.ladder.peek_near().map(|key| match EventKind::unpack(key as u64) {
+            EventKind::Arrival(i) | EventKind::Transferred(i) | EventKind::Finish(i) | EventKind::Retry(i) => i,
+        })
     }
 
     /// The time of the earliest event. O(1) amortised.
