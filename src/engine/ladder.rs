@@ -24,6 +24,8 @@ use std::collections::BinaryHeap;
 
 /// Keys a rung bucket holds on average when the rung is built.
 pub const PER_BUCKET: usize = 16;
+/// Largest allocation (in keys) an emptied bucket keeps for reuse.
+const KEEP_CAPACITY: usize = 16 * PER_BUCKET;
 /// The most buckets one rung has.
 const MAX_BUCKETS: usize = 1 << 16;
 
@@ -124,9 +126,12 @@ impl LadderQueue {
         }
         let bucket = std::mem::take(&mut self.buckets[self.cur]);
         self.in_rung -= bucket.len();
-        // The emptied heap's allocation becomes the bucket's, for the next rung.
+        // The emptied heap's allocation becomes the bucket's, for the next rung, unless it is
+        // large: buckets that once overflowed would otherwise keep their peak sizes for good.
         let spare = std::mem::replace(&mut self.near, BinaryHeap::from(bucket)).into_vec();
-        self.buckets[self.cur] = spare;
+        if spare.capacity() <= KEEP_CAPACITY {
+            self.buckets[self.cur] = spare;
+        }
         self.cur += 1;
         let end = u128::from(self.rung_start) + self.cur as u128 * u128::from(self.width);
         self.horizon = u64::try_from(end).unwrap_or(u64::MAX).min(self.rung_end);
