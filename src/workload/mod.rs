@@ -2,8 +2,10 @@
 
 pub mod class;
 pub mod distribution;
+pub mod origin;
 pub mod synthetic;
 
 pub use class::{Arrival, Diurnal, JobClass};
 pub use distribution::{Distribution, Shape};
+pub use origin::OriginSampler;
 pub use synthetic::{JobDraw, Source};

@@ -1,12 +1,11 @@
 //! A synthetic job source: one per class, generating its next arrival only when one fires.
 
 use rand::RngExt;
-use rand::distr::weighted::WeightedIndex;
 use rand_distr::{Distribution as _, Exp1};
 
 use crate::rng::SimRng;
 use crate::time::{SimDuration, SimTime, seconds_to_nanos};
-use crate::workload::JobClass;
+use crate::workload::{JobClass, OriginSampler};
 
 /// The attributes of one job, drawn from its class's stream.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -29,14 +28,14 @@ pub struct JobDraw {
 #[derive(Clone, Debug)]
 pub struct Source {
     rng: SimRng,
-    origins: WeightedIndex<f64>,
+    origins: OriginSampler,
     peak_rate_per_ns: f64,
 }
 
 impl Source {
     /// A source for `class` drawing from `rng`. The class must be validated (positive weights).
     pub fn new(class: &JobClass, rng: SimRng) -> Source {
-        let origins = WeightedIndex::new(class.origin_weights.iter().copied()).expect("validated origin weights");
+        let origins = OriginSampler::new(&class.origin_weights).expect("validated origin weights");
         Source { rng, origins, peak_rate_per_ns: class.arrival.peak_rate_per_second() / 1e9 }
     }
 
