@@ -31,7 +31,7 @@ impl OriginSampler {
     /// `None` if they are not.
     pub fn new(weights: &[f64]) -> Option<Self> {
         let (&first, rest) = weights.split_first()?;
-        if weights.iter().any(|w| !(*w >= 0.0)) {
+        if weights.iter().any(|w| w.is_nan() || *w < 0.0) {
             return None;
         }
         // The same sums, in the same order, as `WeightedIndex::new`.
@@ -41,7 +41,7 @@ impl OriginSampler {
             cumulative.push(total);
             total += w;
         }
-        if !(total > 0.0) || !total.is_finite() {
+        if total.is_nan() || total <= 0.0 || total.is_infinite() {
             return None;
         }
         let draw = Uniform::new(0.0, total).ok()?;
