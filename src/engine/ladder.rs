@@ -41,9 +41,10 @@ pub struct LadderQueue {
     /// Every key in `near` is earlier than this; every other key is at or after it.
     horizon: u64,
     buckets: Vec<Vec<Reverse<u128>>>,
-    /// Bucket `i` covers `[rung_start + i * width, rung_start + (i + 1) * width)`.
+    /// Bucket `i` covers `[rung_start + (i << shift), rung_start + ((i + 1) << shift))`: widths
+    /// are powers of two, so finding a key's bucket is a shift, not a division.
     rung_start: u64,
-    width: u64,
+    shift: u32,
     /// The next bucket to move into `near`; buckets before it are empty.
     cur: usize,
     /// Keys in the rung's buckets.
@@ -78,7 +79,7 @@ impl LadderQueue {
         if t < self.horizon {
             self.near.push(Reverse(key));
         } else if t < self.rung_end {
-            let bucket = ((t - self.rung_start) / self.width) as usize;
+            let bucket = ((t - self.rung_start) >> self.shift) as usize;
             self.buckets[bucket].push(Reverse(key));
             self.in_rung += 1;
         } else {
@@ -133,7 +134,7 @@ impl LadderQueue {
             self.buckets[self.cur] = spare;
         }
         self.cur += 1;
-        let end = u128::from(self.rung_start) + self.cur as u128 * u128::from(self.width);
+        let end = u128::from(self.rung_start) + ((self.cur as u128) << self.shift);
         self.horizon = u64::try_from(end).unwrap_or(u64::MAX).min(self.rung_end);
         if self.in_rung == 0 {
             // Nothing is left between this bucket and `top`.
@@ -146,17 +147,19 @@ impl LadderQueue {
         let (lo, hi) = (self.top_min, self.top_max);
         let count = (self.top.len() / PER_BUCKET).clamp(1, MAX_BUCKETS);
         let span = u128::from(hi - lo) + 1;
-        self.width = u64::try_from(span.div_ceil(count as u128)).unwrap_or(u64::MAX).max(1);
-        let count = usize::try_from(span.div_ceil(u128::from(self.width))).expect("at most MAX_BUCKETS");
+        // The smallest power-of-two width that covers the span in `count` buckets or fewer.
+        self.shift = span.div_ceil(count as u128).next_power_of_two().trailing_zeros().min(63);
+        let width = 1u128 << self.shift;
+        let count = usize::try_from(span.div_ceil(width)).expect("at most MAX_BUCKETS");
         if self.buckets.len() < count {
             self.buckets.resize_with(count, Vec::new);
         }
         self.rung_start = lo;
-        self.rung_end = u64::try_from(u128::from(lo) + u128::from(self.width) * count as u128).unwrap_or(u64::MAX);
+        self.rung_end = u64::try_from(u128::from(lo) + width * count as u128).unwrap_or(u64::MAX);
         self.horizon = lo;
         self.cur = 0;
         for key in self.top.drain(..) {
-            let bucket = ((time(key) - lo) / self.width) as usize;
+            let bucket = ((time(key) - lo) >> self.shift) as usize;
             self.buckets[bucket].push(Reverse(key));
         }
         self.in_rung = self.buckets[..count].iter().map(Vec::len).sum();
