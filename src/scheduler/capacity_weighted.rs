@@ -21,13 +21,14 @@ pub struct CapacityWeighted {
 impl Scheduler for CapacityWeighted {
     fn decide(&mut self, job: &JobRequest, view: &View<'_>, rng: &mut SimRng) -> Decision {
         let pools = self.pools.get_or_insert_with(|| {
+            let smallest = view.smallest_pools();
             PoolKind::ALL.map(|pool| {
                 let mut sum = 0;
                 let sums = view.hubs.iter().map(|h| {
                     sum += u64::from(h.capacity(pool));
                     sum
                 });
-                (sums.collect(), view.smallest_pool(pool))
+                (sums.collect(), smallest[pool.index()])
             })
         });
         let (sums, smallest) = &pools[job.pool.index()];

@@ -7,7 +7,7 @@
 
 use rand::RngExt;
 
-use crate::model::{Hub, PoolKind};
+use crate::model::Hub;
 use crate::rng::SimRng;
 use crate::scheduler::spec::{ParamInfo, Params};
 use crate::scheduler::{Decision, JobRequest, Scheduler, View};
@@ -31,7 +31,7 @@ pub struct PowerOfD {
 
 impl Scheduler for PowerOfD {
     fn decide(&mut self, job: &JobRequest, view: &View<'_>, rng: &mut SimRng) -> Decision {
-        let smallest = *self.smallest_pool.get_or_insert_with(|| PoolKind::ALL.map(|p| view.smallest_pool(p)));
+        let smallest = *self.smallest_pool.get_or_insert_with(|| view.smallest_pools());
         if view.all_eligible(job, smallest[job.pool.index()]) {
             // Every hub is eligible: run the same partial shuffle over the identity list,
             // keeping only the d positions it touches (the same draws, without a scan).

@@ -6,7 +6,6 @@
 
 use rand::RngExt;
 
-use crate::model::PoolKind;
 use crate::rng::SimRng;
 use crate::scheduler::{Decision, JobRequest, Scheduler, View};
 
@@ -19,7 +18,7 @@ pub struct Random {
 
 impl Scheduler for Random {
     fn decide(&mut self, job: &JobRequest, view: &View<'_>, rng: &mut SimRng) -> Decision {
-        let smallest = *self.smallest_pool.get_or_insert_with(|| PoolKind::ALL.map(|p| view.smallest_pool(p)));
+        let smallest = *self.smallest_pool.get_or_insert_with(|| view.smallest_pools());
         if view.all_eligible(job, smallest[job.pool.index()]) {
             // Every hub is eligible: the same draw picks the hub directly, without a scan.
             return Decision::Run(rng.random_range(0..view.hub_count()) as u16);

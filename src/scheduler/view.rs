@@ -86,9 +86,10 @@ impl<'a> View<'a> {
         job.units <= smallest_pool && self.reachable(job).len() == self.hubs.len()
     }
 
-    /// The smallest capacity of `pool` over all hubs. O(hubs): policies compute it once.
-    pub fn smallest_pool(&self, pool: PoolKind) -> u32 {
-        self.state.iter().map(|s| s.pools[pool.index()].capacity).min().unwrap_or(0)
+    /// The smallest capacity of each pool over all hubs, by `PoolKind::index`. O(hubs):
+    /// capacities are fixed for a run, so policies compute it once.
+    pub fn smallest_pools(&self) -> [u32; 2] {
+        PoolKind::ALL.map(|pool| self.state.iter().map(|s| s.pools[pool.index()].capacity).min().unwrap_or(0))
     }
 
     /// Eligible hubs in index order.
