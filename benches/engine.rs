@@ -81,6 +81,8 @@ fn scheduler_decision(c: &mut Criterion) {
         max_round_trip: None,
         runtime_estimate: 3_600_000_000_000,
         submit: 0,
+        input: cnsim::workload::InputAt::Origin,
+        output_bytes: 0,
     };
     decisions(c, "scheduler_decision_8_hubs", &world.hubs, &state, &world, &job);
 }
@@ -113,6 +115,7 @@ fn decisions(
                     network: &world.network,
                     energy: &world.energy,
                     changed: Some(&changed),
+                    flows: None,
                 };
                 black_box(policy.decide(black_box(job), &view, &mut rng))
             });
@@ -226,6 +229,8 @@ fn decisions_on_grid(c: &mut Criterion, n: usize) {
         max_round_trip: None,
         runtime_estimate: 1_000_000_000,
         submit: 0,
+        input: cnsim::workload::InputAt::Origin,
+        output_bytes: 0,
     };
     // Alternate sides so `east-west` has a western half.
     let hubs: Vec<cnsim::model::Hub> = world

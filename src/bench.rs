@@ -61,6 +61,8 @@ pub fn reference_scenario(hubs: usize, jobs: u64, seed: u64) -> Scenario {
         max_round_trip: None,
         deadline: None,
         origin_weights: vec![1.0; hubs],
+        input_at: crate::workload::InputAt::Origin,
+        output: None,
     };
     Scenario {
         name: format!("reference-{hubs}x64"),

@@ -2,13 +2,23 @@
 //!
 //! Lifecycle: submit at an origin -> scheduler decides (hub, defer, or reject) -> data
 //! transfer to the hub -> the hub pool's FIFO queue -> start when the pool has the units ->
-//! finish. At the end every submitted job is finished, rejected, or still in flight.
+//! finish -> (for classes with output) the output's transfer back to the origin. At the end
+//! every submitted job is finished, rejected, or still in flight.
+//!
+//! Transfers follow the world's network model. Under `delay`, a transfer is one event at
+//! latency + bytes / bandwidth. Under `flow`, the bytes are a flow in [`FlowNetwork`], sharing
+//! links max-min fairly, and the data arrives one route latency after its last byte left.
+//! Flow completions are not queued as events: before each event the loop compares the next
+//! completion with the queue's next event, and a completion at the same time as a queued
+//! event comes after it.
 
+pub mod flows;
 pub mod hub_state;
 pub mod jobs;
 pub mod ladder;
 pub mod queue;
 
+pub use flows::{FlowKind, FlowNetwork, LinkRecord};
 pub use hub_state::{HubState, PoolState, Queued};
 pub use jobs::JobTable;
 pub use queue::{EventKind, EventQueue};
@@ -18,6 +28,7 @@ use crate::model::{Footprint, Job, World};
 use crate::rng::{SimRng, Stream, stream};
 use crate::scheduler::{Decision, JobRequest, Scheduler, View};
 use crate::time::{SimDuration, SimTime};
+use crate::workload::InputAt;
 use crate::workload::Source;
 
 /// How long to run and how to measure.
@@ -55,6 +66,10 @@ pub struct Engine<'w> {
     changed: Vec<u16>,
     /// Whether each hub is in `changed`.
     is_changed: Vec<bool>,
+    /// Flows in progress, under the flow network model.
+    flows: Option<FlowNetwork>,
+    /// Output bytes of each job in flight, by job key (used only when some class has output).
+    outputs: Vec<u64>,
 }
 
 impl<'w> Engine<'w> {
@@ -74,6 +89,7 @@ impl<'w> Engine<'w> {
             config.duration,
             config.sample_interval,
         );
+        let config_warmup = config.warmup;
         let mut queue = EventQueue::new();
         let mut sources = Vec::with_capacity(world.classes.len());
         for (i, class) in world.classes.iter().enumerate() {
@@ -101,7 +117,14 @@ impl<'w> Engine<'w> {
             state,
             recorder,
             now: 0,
+            flows: world.network.topology().map(|t| FlowNetwork::new(t, config_warmup)),
+            outputs: Vec::new(),
         }
+    }
+
+    /// The flows in progress and the links' statistics (flow network model only).
+    pub fn flows(&self) -> Option<&FlowNetwork> {
+        self.flows.as_ref()
     }
 
     /// Current simulated time.
@@ -127,7 +150,20 @@ impl<'w> Engine<'w> {
     /// Processes every event before `until` (capped at the run's end).
     pub fn run_until(&mut self, until: SimTime) {
         let until = until.min(self.config.duration);
-        while let Some(t) = self.queue.peek_time() {
+        loop {
+            let t = self.queue.peek_time().unwrap_or(SimTime::MAX);
+            if let Some(done) = self.flows.as_ref().and_then(FlowNetwork::next_completion)
+                && done < t
+                && done < until
+            {
+                self.catch_up(done);
+                self.now = done;
+                self.recorder.events += 1;
+                self.on_flow_done();
+                #[cfg(debug_assertions)]
+                self.check_invariants();
+                continue;
+            }
             if t >= until {
                 break;
             }
@@ -144,6 +180,7 @@ impl<'w> Engine<'w> {
                 EventKind::Transferred(job) => self.on_transferred(job as usize),
                 EventKind::Finish(job) => self.on_finish(job as usize),
                 EventKind::Retry(job) => self.decide(job as usize),
+                EventKind::Returned(job) => self.complete(job as usize),
             }
             #[cfg(debug_assertions)]
             self.check_invariants();
@@ -163,6 +200,11 @@ impl<'w> Engine<'w> {
         let end = self.config.duration;
         self.catch_up(end);
         self.recorder.finish(end, &self.state);
+        if let Some(flows) = &mut self.flows {
+            flows.finish(end);
+            self.recorder.links = Some(flows.link_records(end - self.config.warmup.min(end)));
+            self.recorder.flow_reallocations = flows.reallocations;
+        }
         self.recorder
     }
 
@@ -179,18 +221,28 @@ impl<'w> Engine<'w> {
         if !self.warmup_marked && self.config.warmup <= t {
             // Samples ending at or before the warm-up come first.
             while self.next_sample <= self.config.warmup {
-                self.recorder.utilisation.sample(self.next_sample, &self.state);
-                self.next_sample += self.config.sample_interval;
+                self.sample();
             }
             self.recorder.utilisation.mark_warmup(self.config.warmup, &self.state);
+            if let Some(flows) = &mut self.flows {
+                flows.mark_warmup(self.config.warmup);
+            }
             self.warmup_marked = true;
         }
         while self.next_sample <= t && self.next_sample <= self.config.duration {
-            self.recorder.utilisation.sample(self.next_sample, &self.state);
-            self.next_sample += self.config.sample_interval;
+            self.sample();
         }
         let sample = if self.next_sample <= self.config.duration { self.next_sample } else { SimTime::MAX };
         self.next_tick = if self.warmup_marked { sample } else { sample.min(self.config.warmup) };
+    }
+
+    /// Closes the utilisation sample interval ending at `next_sample`.
+    fn sample(&mut self) {
+        self.recorder.utilisation.sample(self.next_sample, &self.state);
+        if let Some(flows) = &mut self.flows {
+            flows.sample(self.next_sample);
+        }
+        self.next_sample += self.config.sample_interval;
     }
 
     fn on_arrival(&mut self, source: usize) {
@@ -216,6 +268,12 @@ impl<'w> Engine<'w> {
             hub_arrival: 0,
             start: 0,
         });
+        if class.output.is_some() {
+            if self.outputs.len() <= key {
+                self.outputs.resize(key + 1, 0);
+            }
+            self.outputs[key] = draw.output_bytes;
+        }
         self.decide(key);
     }
 
@@ -233,6 +291,8 @@ impl<'w> Engine<'w> {
             max_round_trip: self.world.classes[job.class as usize].max_round_trip,
             runtime_estimate: self.world.runtime_estimate(job.runtime),
             submit: job.submit,
+            input: self.world.classes[job.class as usize].input_at,
+            output_bytes: self.output_bytes(key),
         };
         let view = View {
             now: self.now,
@@ -241,6 +301,7 @@ impl<'w> Engine<'w> {
             network: &self.world.network,
             energy: &self.world.energy,
             changed: Some(&self.changed),
+            flows: self.flows.as_ref(),
         };
         let decision = self.scheduler.decide(&request, &view, &mut self.scheduler_rng);
         if let Decision::Run(hub) = decision {
@@ -265,19 +326,96 @@ impl<'w> Engine<'w> {
         self.recorder.rejected(job.class, job.measured, reason);
     }
 
-    fn place(&mut self, key: usize, hub: u16) {
-        let job = &mut self.jobs[key];
-        job.hub = hub;
-        job.transfer = self.world.network.transfer_time(job.origin as usize, hub as usize, job.data_bytes);
-        self.recorder.placed(job);
-        if job.transfer == 0 {
-            self.on_transferred(key);
-        } else {
-            self.queue.push(self.now + job.transfer, EventKind::Transferred(key as u32));
+    /// Output bytes of the job at `key` (0 when its class returns none).
+    #[inline]
+    fn output_bytes(&self, key: usize) -> u64 {
+        if self.world.classes[self.jobs[key].class as usize].output.is_some() { self.outputs[key] } else { 0 }
+    }
+
+    /// The input's source for a job of `class` from `origin` placed at `hub`: `None` when the
+    /// data already sits at the hub, else a region (`Ok`) or another hub (`Err`).
+    #[inline]
+    fn input_source(&self, class: usize, origin: usize, hub: usize) -> Option<Result<usize, usize>> {
+        match self.world.classes[class].input_at {
+            InputAt::Origin => Some(Ok(origin)),
+            InputAt::Region(r) => Some(Ok(r as usize)),
+            InputAt::Hub(h) if h as usize == hub => None,
+            InputAt::Hub(h) => Some(Err(h as usize)),
         }
     }
 
+    fn place(&mut self, key: usize, hub: u16) {
+        let job = &self.jobs[key];
+        let source = self.input_source(job.class as usize, job.origin as usize, hub as usize);
+        let moved = if source.is_some() { job.data_bytes } else { 0 };
+        let job = &mut self.jobs[key];
+        job.hub = hub;
+        // The placement time, until the data arrives (see `on_transferred`).
+        job.hub_arrival = self.now;
+        self.recorder.placed(job, moved);
+        let Some(source) = source else { return self.on_transferred(key) };
+        let bytes = job.data_bytes;
+        let network = &self.world.network;
+        let Some(topology) = network.topology() else {
+            let transfer = match source {
+                Ok(region) => network.transfer_time(region, hub as usize, bytes),
+                Err(from) => network.hub_transfer_time(from, hub as usize, bytes),
+            };
+            return self.arrive_after(transfer, EventKind::Transferred(key as u32), key);
+        };
+        let site = match source {
+            Ok(region) => region,
+            Err(from) => topology.hub_site(from),
+        };
+        let route = topology.route_to_hub(site, hub as usize);
+        if bytes == 0 || topology.route_links(route).is_empty() {
+            let latency = topology.route(route).latency;
+            return self.arrive_after(latency, EventKind::Transferred(key as u32), key);
+        }
+        let flows = self.flows.as_mut().expect("flows exist under the flow model");
+        flows.start(self.now, route, bytes as f64, key as u32, FlowKind::Input);
+    }
+
+    /// Schedules `event` for job `key` after `delay`, or handles it now when there is none.
+    #[inline]
+    fn arrive_after(&mut self, delay: SimDuration, event: EventKind, key: usize) {
+        if delay > 0 {
+            self.queue.push(self.now + delay, event);
+        } else if let EventKind::Transferred(_) = event {
+            self.on_transferred(key);
+        } else {
+            self.complete(key);
+        }
+    }
+
+    /// A flow's last byte left: its data arrives one route latency later.
+    fn on_flow_done(&mut self) {
+        let flows = self.flows.as_mut().expect("flow completions only under the flow model");
+        let done = flows.complete(self.now);
+        let topology = self.world.network.topology().expect("flow model");
+        let latency = topology.route(done.route).latency;
+        let event = match done.kind {
+            FlowKind::Input => EventKind::Transferred(done.job),
+            FlowKind::Output => EventKind::Returned(done.job),
+        };
+        self.arrive_after(latency, event, done.job as usize);
+    }
+
     fn on_transferred(&mut self, key: usize) {
+        let job = &mut self.jobs[key];
+        job.transfer = self.now - job.hub_arrival;
+        if job.measured
+            && let Some(topology) = self.world.network.topology()
+        {
+            let class = job.class as usize;
+            let (origin, hub, bytes) = (job.origin as usize, job.hub as usize, job.data_bytes);
+            if let Some(source) = self.input_source(class, origin, hub) {
+                let site = source.unwrap_or_else(|from| topology.hub_site(from));
+                let route = topology.route(topology.route_to_hub(site, hub));
+                let alone = route.latency as f64 + bytes as f64 * 8e9 / route.uncontended_bps;
+                self.recorder.transfer_slowdown(class, self.jobs[key].transfer as f64, alone);
+            }
+        }
         let job = &mut self.jobs[key];
         job.hub_arrival = self.now;
         let entry = Queued { job: key as u32, units: job.units, runtime: self.world.runtime_estimate(job.runtime) };
@@ -322,18 +460,66 @@ impl<'w> Engine<'w> {
     }
 
     fn on_finish(&mut self, key: usize) {
-        let job = self.jobs.remove(key);
+        let job = &self.jobs[key];
         let (hub, pool) = (job.hub as usize, job.pool.index());
         let estimated_end = job.start + self.world.runtime_estimate(job.runtime);
         self.state[hub].pools[pool].release(self.now, key as u32, job.units, estimated_end);
         self.touch(hub);
+        let output = self.output_bytes(key);
+        if output == 0 {
+            self.complete(key);
+        } else {
+            self.send_output(key, output);
+        }
+        self.start_queued(hub, pool);
+    }
+
+    /// Sends a finished job's output back to its origin.
+    fn send_output(&mut self, key: usize, bytes: u64) {
+        let job = &self.jobs[key];
+        let (hub, origin) = (job.hub as usize, job.origin as usize);
+        if job.measured {
+            self.recorder.returned(bytes);
+        }
+        let network = &self.world.network;
+        let Some(topology) = network.topology() else {
+            let delay = network.transfer_time(origin, hub, bytes);
+            return self.arrive_after(delay, EventKind::Returned(key as u32), key);
+        };
+        let route = topology.route_to_region(hub, origin);
+        if topology.route_links(route).is_empty() {
+            return self.arrive_after(topology.route(route).latency, EventKind::Returned(key as u32), key);
+        }
+        let flows = self.flows.as_mut().expect("flows exist under the flow model");
+        flows.start(self.now, route, bytes as f64, key as u32, FlowKind::Output);
+    }
+
+    /// The job is done (its output, if any, is home): it leaves the system.
+    fn complete(&mut self, key: usize) {
+        let output = self.output_bytes(key);
+        let job = self.jobs.remove(key);
+        let hub = job.hub as usize;
         let footprint = if job.measured {
-            self.world.energy.footprint_at(self.world.tariffs[hub], job.pool, job.units, job.runtime)
+            let mut footprint =
+                self.world.energy.footprint_at(self.world.tariffs[hub], job.pool, job.units, job.runtime);
+            footprint.add_transfer_cost(self.transfer_cost(&job, output));
+            footprint
         } else {
             Footprint::default()
         };
         self.recorder.finished(&job, self.now, footprint);
-        self.start_queued(hub, pool);
+    }
+
+    /// What moving a job's input and output cost, CNY (links' prices, flow model only).
+    fn transfer_cost(&self, job: &Job, output: u64) -> f64 {
+        let Some(topology) = self.world.network.topology() else { return 0.0 };
+        let (hub, origin) = (job.hub as usize, job.origin as usize);
+        let input = self.input_source(job.class as usize, origin, hub).map_or(0.0, |source| {
+            let site = source.unwrap_or_else(|from| topology.hub_site(from));
+            topology.route(topology.route_to_hub(site, hub)).price_per_gb * job.data_bytes as f64
+        });
+        let back = topology.route(topology.route_to_region(hub, origin)).price_per_gb * output as f64;
+        (input + back) / 1e9
     }
 
     /// Capacity is never exceeded and jobs are conserved (debug builds, after every event).
@@ -349,5 +535,10 @@ impl<'w> Engine<'w> {
         let submitted = measured.submitted + warm.submitted;
         let ended = measured.finished + measured.rejected() + warm.finished + warm.rejected();
         assert_eq!(submitted, ended + self.jobs.len() as u64, "jobs not conserved");
+        if let Some(flows) = &self.flows
+            && let Err(e) = flows.check_conservation(self.now)
+        {
+            panic!("flow network at {}: {e}", self.now);
+        }
     }
 }

@@ -4,8 +4,8 @@
 //! Equal times pop in insertion order, so a run is a pure function of (scenario, seed).
 //! `push`, `pop` and `peek_time` are O(1) amortised; `len` is O(sources).
 //!
-//! An entry is 16 bytes: the time, and one word holding the insertion sequence (high 36 bits),
-//! the event kind (2 bits) and its index (26 bits). Ordering compares the two words as one
+//! An entry is 16 bytes: the time, and one word holding the insertion sequence (high 35 bits),
+//! the event kind (3 bits) and its index (26 bits). Ordering compares the two words as one
 //! `u128`, which is both the (time, sequence) order and a single comparison.
 
 use crate::engine::ladder::LadderQueue;
@@ -22,14 +22,16 @@ pub enum EventKind {
     Finish(u32),
     /// Job `0`, deferred earlier, is offered to the scheduler again.
     Retry(u32),
+    /// Job `0`'s output has reached its origin: the job completes.
+    Returned(u32),
 }
 
 const INDEX_BITS: u32 = 26;
-const KIND_BITS: u32 = 2;
+const KIND_BITS: u32 = 3;
 const SEQ_SHIFT: u32 = INDEX_BITS + KIND_BITS;
 /// Largest index an event can carry (jobs in flight, sources): about 67 million.
 pub const MAX_INDEX: u32 = (1 << INDEX_BITS) - 1;
-/// Largest number of events one run can schedule: about 68.7 billion.
+/// Largest number of events one run can schedule: about 34.4 billion.
 pub const MAX_EVENTS: u64 = (1 << (64 - SEQ_SHIFT)) - 1;
 
 impl EventKind {
@@ -40,6 +42,7 @@ impl EventKind {
             EventKind::Transferred(i) => (1, i),
             EventKind::Finish(i) => (2, i),
             EventKind::Retry(i) => (3, i),
+            EventKind::Returned(i) => (4, i),
         };
         assert!(index <= MAX_INDEX, "event index {index} exceeds {MAX_INDEX}");
         (seq << SEQ_SHIFT) | (kind << INDEX_BITS) | u64::from(index)
@@ -48,11 +51,12 @@ impl EventKind {
     #[inline]
     fn unpack(word: u64) -> EventKind {
         let index = (word & u64::from(MAX_INDEX)) as u32;
-        match (word >> INDEX_BITS) & 0b11 {
+        match (word >> INDEX_BITS) & 0b111 {
             0 => EventKind::Arrival(index),
             1 => EventKind::Transferred(index),
             2 => EventKind::Finish(index),
-            _ => EventKind::Retry(index),
+            3 => EventKind::Retry(index),
+            _ => EventKind::Returned(index),
         }
     }
 }
@@ -129,7 +133,11 @@ impl EventQueue {
     #[inline]
     pub fn next_job(&self) -> Option<u32> {
         self.ladder.peek_near().map(|key| match EventKind::unpack(key as u64) {
-            EventKind::Arrival(i) | EventKind::Transferred(i) | EventKind::Finish(i) | EventKind::Retry(i) => i,
+            EventKind::Arrival(i)
+            | EventKind::Transferred(i)
+            | EventKind::Finish(i)
+            | EventKind::Retry(i)
+            | EventKind::Returned(i) => i,
         })
     }
 
@@ -185,9 +193,13 @@ mod tests {
     #[test]
     fn kinds_and_indices_survive_packing() {
         let mut q = EventQueue::default();
-        for kind in
-            [EventKind::Arrival(MAX_INDEX), EventKind::Transferred(0), EventKind::Finish(12345), EventKind::Retry(7)]
-        {
+        for kind in [
+            EventKind::Arrival(MAX_INDEX),
+            EventKind::Transferred(0),
+            EventKind::Finish(12345),
+            EventKind::Retry(7),
+            EventKind::Returned(3),
+        ] {
             q.push(u64::MAX, kind);
             assert_eq!(q.pop(), Some((u64::MAX, kind)));
         }

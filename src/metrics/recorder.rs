@@ -1,6 +1,6 @@
 //! The recorder: everything the engine reports about jobs, hubs and itself.
 
-use crate::engine::HubState;
+use crate::engine::{HubState, LinkRecord};
 use crate::metrics::latency::{bounded_slowdown_millis, recorded};
 use crate::metrics::latency::{hub_histogram_digits, new_histogram_with_digits};
 use crate::metrics::{LatencySet, LogHistogram, Metric, Utilisation};
@@ -109,6 +109,25 @@ impl HubCountBuffer {
     }
 }
 
+/// Transfer slowdowns of one class: actual transfer time / the time alone on the route.
+#[derive(Clone, Debug)]
+pub struct SlowdownRecord {
+    /// Measured transfers.
+    pub count: u64,
+    /// Sum of their slowdowns.
+    pub sum: f64,
+    /// The largest.
+    pub max: f64,
+    /// Slowdowns in thousandths.
+    pub histogram: LogHistogram,
+}
+
+impl Default for SlowdownRecord {
+    fn default() -> Self {
+        SlowdownRecord { count: 0, sum: 0.0, max: 0.0, histogram: LogHistogram::new(1_000_000_000, 3) }
+    }
+}
+
 /// Per-region sums for fairness.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct RegionRecord {
@@ -146,6 +165,14 @@ pub struct Recorder {
     pub bytes_moved: Vec<u128>,
     /// Per demand region: finished measured jobs and their slowdowns.
     pub region_records: Vec<RegionRecord>,
+    /// Output bytes measured jobs sent back to their origins.
+    pub bytes_returned: u128,
+    /// Per class: transfer slowdowns (flow model).
+    pub transfer_slowdowns: Vec<SlowdownRecord>,
+    /// Per directed link, under the flow model (filled in when the run finishes).
+    pub links: Option<Vec<LinkRecord>>,
+    /// Rate re-allocations of the flow model.
+    pub flow_reallocations: u64,
     /// A digest of every submitted job's attributes (time, class, origin, units, runtime,
     /// data): equal digests mean identical workloads (common random numbers).
     pub workload_digest: u64,
@@ -190,6 +217,10 @@ impl Recorder {
             finished_per_hour: vec![0; duration.div_ceil(HOUR) as usize],
             bytes_moved: vec![0; regions * hubs],
             region_records: vec![RegionRecord::default(); regions],
+            bytes_returned: 0,
+            transfer_slowdowns: vec![SlowdownRecord::default(); classes],
+            links: None,
+            flow_reallocations: 0,
             workload_digest: 0xcbf2_9ce4_8422_2325,
             utilisation: Utilisation::new(states, sample_interval, warmup, duration),
             events: 0,
@@ -232,16 +263,34 @@ impl Recorder {
         self.counters(class, measured).reject(reason);
     }
 
-    /// A job was placed at a hub and its data starts moving.
+    /// A job was placed at a hub and `moved` bytes of its input start moving there.
     #[inline]
-    pub fn placed(&mut self, job: &Job) {
+    pub fn placed(&mut self, job: &Job, moved: u64) {
         if job.measured {
             let hub = job.hub as usize;
             self.placed[hub] += 1;
-            if job.data_bytes > 0 {
-                self.bytes_moved[job.origin as usize * self.hubs + hub] += u128::from(job.data_bytes);
+            if moved > 0 {
+                self.bytes_moved[job.origin as usize * self.hubs + hub] += u128::from(moved);
             }
         }
+    }
+
+    /// A measured job's output of `bytes` starts back to its origin.
+    #[inline]
+    pub fn returned(&mut self, bytes: u64) {
+        self.bytes_returned += u128::from(bytes);
+    }
+
+    /// A measured job's input took `actual` ns to arrive where it alone would have taken
+    /// `alone` ns (flow model).
+    #[inline]
+    pub fn transfer_slowdown(&mut self, class: usize, actual: f64, alone: f64) {
+        let record = &mut self.transfer_slowdowns[class];
+        let slowdown = if alone > 0.0 { (actual / alone).max(1.0) } else { 1.0 };
+        record.count += 1;
+        record.sum += slowdown;
+        record.max = record.max.max(slowdown);
+        record.histogram.record((slowdown * 1000.0).round() as u64);
     }
 
     /// A job finished at `now`, having used `footprint`.
@@ -262,7 +311,7 @@ impl Recorder {
         }
         class.footprint.add(footprint);
         let wait = job.start - job.hub_arrival;
-        let run = now - job.start;
+        let run = job.runtime;
         let slowdown = bounded_slowdown_millis(jct, run);
         self.class_latency[job.class as usize].record(job.transfer, wait, run, jct, slowdown);
         self.hub_counts.record(job.hub, recorded(wait), recorded(jct), &mut self.hub_records);

@@ -36,6 +36,13 @@ pub struct Footprint {
     pub cost_cny: f64,
     /// Emissions, kg CO2.
     pub carbon_kg: f64,
+    /// The part of `cost_cny` paid for carrying data over priced links (omitted when zero).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub transfer_cost_cny: f64,
+}
+
+fn is_zero(value: &f64) -> bool {
+    *value == 0.0
 }
 
 impl Footprint {
@@ -45,6 +52,7 @@ impl Footprint {
             energy_kwh: self.energy_kwh * factor,
             cost_cny: self.cost_cny * factor,
             carbon_kg: self.carbon_kg * factor,
+            transfer_cost_cny: self.transfer_cost_cny * factor,
         }
     }
 
@@ -53,6 +61,16 @@ impl Footprint {
         self.energy_kwh += other.energy_kwh;
         self.cost_cny += other.cost_cny;
         self.carbon_kg += other.carbon_kg;
+        self.transfer_cost_cny += other.transfer_cost_cny;
+    }
+
+    /// Adds the cost of moving data, CNY (nothing changes for zero).
+    #[inline]
+    pub fn add_transfer_cost(&mut self, cny: f64) {
+        if cny != 0.0 {
+            self.cost_cny += cny;
+            self.transfer_cost_cny += cny;
+        }
     }
 }
 
@@ -72,6 +90,7 @@ impl EnergyModel {
             energy_kwh,
             cost_cny: energy_kwh * tariff.price,
             carbon_kg: energy_kwh * (1.0 - tariff.renewable) * self.grid_carbon_kg_per_kwh,
+            transfer_cost_cny: 0.0,
         }
     }
 }

@@ -5,11 +5,12 @@ pub mod hub;
 pub mod job;
 pub mod network;
 pub mod region;
+pub mod topology;
 pub mod world;
 
 pub use energy::{EnergyModel, Footprint, Tariff};
 pub use hub::{Hub, PoolKind, Side};
 pub use job::Job;
-pub use network::{Network, NetworkConfig};
+pub use network::{Network, NetworkConfig, NetworkModel};
 pub use region::Region;
 pub use world::{QueueDiscipline, World};

@@ -1,9 +1,16 @@
-//! The wide-area network: great-circle latency model, bandwidth, per-pair overrides.
+//! The wide-area network: latency and bandwidth between regions and hubs, under one of two
+//! models.
 //!
-//! One-way latency = great-circle km x 5 us/km x route factor + fixed delay. Round trip is
-//! twice the one-way latency. Transfer time = one-way latency + bytes / bandwidth (no
-//! contention between transfers in this model).
+//! - `delay`: one-way latency = great-circle km x 5 us/km x route factor + fixed delay, with
+//!   per-pair overrides; transfer time = one-way latency + bytes / bandwidth, with no contention
+//!   between transfers.
+//! - `flow`: a [`Topology`] of links; a pair's latency is its route's, and transfers are flows
+//!   that share links max-min fairly (see [`crate::engine::flows`]). The matrices here then
+//!   hold each route's latency and its uncontended rate.
+//!
+//! Round trip is twice the one-way latency in both models.
 
+use crate::model::topology::{Sites, Topology, TopologyError, TopologySpec};
 use crate::model::{Hub, Region};
 use crate::time::{MICROSECOND, SimDuration, seconds_to_nanos};
 
@@ -25,9 +32,38 @@ pub struct LinkOverride {
     pub bandwidth_bps: Option<f64>,
 }
 
+/// How transfers use the network.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum NetworkModel {
+    /// Latency + bytes / bandwidth, every transfer alone on its own pipe.
+    #[default]
+    Delay,
+    /// Flows over a topology of links, sharing them max-min fairly.
+    Flow,
+}
+
+impl NetworkModel {
+    /// The name used in scenarios.
+    pub fn name(self) -> &'static str {
+        match self {
+            NetworkModel::Delay => "delay",
+            NetworkModel::Flow => "flow",
+        }
+    }
+
+    /// Parses a scenario name.
+    pub fn parse(text: &str) -> Option<Self> {
+        [NetworkModel::Delay, NetworkModel::Flow].into_iter().find(|m| m.name() == text)
+    }
+}
+
 /// Parameters of the latency and bandwidth model.
 #[derive(Clone, Debug, PartialEq)]
 pub struct NetworkConfig {
+    /// Which model transfers follow.
+    pub model: NetworkModel,
+    /// Links, nodes and pinned routes (used by the flow model).
+    pub topology: TopologySpec,
     /// Ratio of fibre route length to great-circle distance.
     pub route_factor: f64,
     /// Fixed equipment delay added to every one-way latency.
@@ -40,7 +76,14 @@ pub struct NetworkConfig {
 
 impl Default for NetworkConfig {
     fn default() -> Self {
-        NetworkConfig { route_factor: 2.0, fixed_delay: 500 * MICROSECOND, bandwidth_bps: 1e12, links: Vec::new() }
+        NetworkConfig {
+            model: NetworkModel::Delay,
+            topology: TopologySpec { max_flow_rate_bps: f64::INFINITY, ..TopologySpec::default() },
+            route_factor: 2.0,
+            fixed_delay: 500 * MICROSECOND,
+            bandwidth_bps: 1e12,
+            links: Vec::new(),
+        }
     }
 }
 
@@ -66,11 +109,26 @@ pub struct Network {
     nearest: Vec<u16>,
     /// The highest bandwidth from each region to any hub.
     region_max_bandwidth: Vec<f64>,
+    /// The links and routes, under the flow model.
+    topology: Option<Topology>,
+    /// Bandwidth of pairs without an override (hub to hub), bits per second.
+    default_bandwidth_bps: f64,
 }
 
 impl Network {
-    /// Builds the matrices. Override ids must already be validated against `regions`/`hubs`.
-    pub fn build(config: &NetworkConfig, hubs: &[Hub], regions: &[Region]) -> Network {
+    /// Builds the matrices. Override ids must already be validated against `regions`/`hubs`;
+    /// under the flow model, fails when two sites have no route.
+    pub fn build(config: &NetworkConfig, hubs: &[Hub], regions: &[Region]) -> Result<Network, TopologyError> {
+        let topology = match config.model {
+            NetworkModel::Delay => None,
+            NetworkModel::Flow => {
+                let sites = Sites {
+                    regions: regions.iter().map(|r| (r.id.as_str(), r.lat, r.lon)).collect(),
+                    hubs: hubs.iter().map(|h| (h.id.as_str(), h.lat, h.lon)).collect(),
+                };
+                Some(Topology::build(&config.topology, &sites, config.route_factor, config.fixed_delay)?)
+            }
+        };
         let model = |lat1, lon1, lat2, lon2| {
             let km = great_circle_km(lat1, lon1, lat2, lon2);
             seconds_to_nanos(km * FIBRE_NS_PER_KM * config.route_factor / 1e9) + config.fixed_delay
@@ -78,8 +136,14 @@ impl Network {
         let n = hubs.len();
         let mut region_hub_latency = Vec::with_capacity(regions.len() * n);
         let mut region_hub_bandwidth = Vec::with_capacity(regions.len() * n);
-        for region in regions {
-            for hub in hubs {
+        for (r, region) in regions.iter().enumerate() {
+            for (h, hub) in hubs.iter().enumerate() {
+                if let Some(t) = &topology {
+                    let route = t.route(t.route_to_hub(r, h));
+                    region_hub_latency.push(route.latency);
+                    region_hub_bandwidth.push(route.uncontended_bps);
+                    continue;
+                }
                 let mut latency = model(region.lat, region.lon, hub.lat, hub.lon);
                 let mut bandwidth = config.bandwidth_bps;
                 for link in config.links.iter().filter(|l| l.from == region.id && l.to == hub.id) {
@@ -90,9 +154,15 @@ impl Network {
                 region_hub_bandwidth.push(bandwidth);
             }
         }
-        let mut hub_hub_latency = Vec::with_capacity(n * n);
-        for a in hubs {
-            for b in hubs {
+        // Hub-to-hub latencies are needed only when some class keeps its input at a hub.
+        let hub_pairs = topology.as_ref().is_none_or(|_| config.topology.hub_sources);
+        let mut hub_hub_latency = Vec::with_capacity(if hub_pairs { n * n } else { 0 });
+        for (i, a) in hubs.iter().enumerate().take(if hub_pairs { n } else { 0 }) {
+            for (j, b) in hubs.iter().enumerate() {
+                if let Some(t) = &topology {
+                    hub_hub_latency.push(t.route(t.route_to_hub(t.hub_site(i), j)).latency);
+                    continue;
+                }
                 let mut latency = if a.id == b.id { 0 } else { model(a.lat, a.lon, b.lat, b.lon) };
                 for link in
                     config.links.iter().filter(|l| (l.from == a.id && l.to == b.id) || (l.from == b.id && l.to == a.id))
@@ -113,7 +183,7 @@ impl Network {
             .map(|r| region_hub_bandwidth[r * n..(r + 1) * n].iter().copied().fold(0.0, f64::max))
             .collect();
         let nearest = by_latency.iter().step_by(n.max(1)).copied().collect();
-        Network {
+        Ok(Network {
             hubs: n,
             region_hub_latency,
             region_hub_bandwidth,
@@ -121,7 +191,15 @@ impl Network {
             by_latency,
             nearest,
             region_max_bandwidth,
-        }
+            topology,
+            default_bandwidth_bps: config.bandwidth_bps,
+        })
+    }
+
+    /// The links and routes, under the flow model (`None` under the delay model).
+    #[inline]
+    pub fn topology(&self) -> Option<&Topology> {
+        self.topology.as_ref()
     }
 
     /// One-way latency from a region to a hub.
@@ -150,6 +228,20 @@ impl Network {
             return latency;
         }
         latency + seconds_to_nanos(bytes as f64 * 8.0 / self.bandwidth_bps(region, hub))
+    }
+
+    /// Time to move `bytes` from hub `from` to hub `to` (delay model): one-way latency +
+    /// bytes / the default bandwidth; nothing when they are the same hub.
+    #[inline]
+    pub fn hub_transfer_time(&self, from: usize, to: usize, bytes: u64) -> SimDuration {
+        if from == to {
+            return 0;
+        }
+        let latency = self.hub_latency(from, to);
+        if bytes == 0 {
+            return latency;
+        }
+        latency + seconds_to_nanos(bytes as f64 * 8.0 / self.default_bandwidth_bps)
     }
 
     /// A lower bound on the time to move `bytes` from a region to any hub, beyond the latency:

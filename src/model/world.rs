@@ -1,5 +1,6 @@
 //! The world a run happens in: hubs, regions, network and workload classes, resolved.
 
+use crate::model::topology::TopologyError;
 use crate::model::{EnergyModel, Hub, Network, NetworkConfig, Region, Tariff};
 use crate::time::SimDuration;
 use crate::workload::JobClass;
@@ -61,8 +62,8 @@ impl World {
         network: &NetworkConfig,
         classes: Vec<JobClass>,
         energy: EnergyModel,
-    ) -> World {
-        let network = Network::build(network, &hubs, &regions);
+    ) -> Result<World, TopologyError> {
+        let network = Network::build(network, &hubs, &regions)?;
         let mut largest_reachable_pool = Vec::with_capacity(classes.len() * regions.len());
         for class in &classes {
             for r in 0..regions.len() {
@@ -74,7 +75,7 @@ impl World {
                 largest_reachable_pool.push(largest);
             }
         }
-        World {
+        Ok(World {
             tariffs: hubs.iter().map(Tariff::of).collect(),
             hubs,
             regions,
@@ -84,7 +85,7 @@ impl World {
             discipline: QueueDiscipline::Fifo,
             runtime_estimate_factor: 1.0,
             largest_reachable_pool,
-        }
+        })
     }
 
     /// The runtime a submitter declares for a job whose true runtime is `runtime`: the runtime

@@ -5,6 +5,7 @@
 pub mod hdr_log;
 pub mod hubs;
 pub mod json;
+pub mod links;
 pub mod text;
 pub mod timeseries;
 
@@ -219,6 +220,13 @@ pub struct NetworkReport {
     pub bytes_remote: f64,
     /// Non-zero region-to-hub flows, in region then hub order.
     pub flows: Vec<Flow>,
+    /// Output bytes measured jobs sent back to their origins (omitted when none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bytes_returned: Option<f64>,
+    /// Per class and `all`: transfer slowdown = actual transfer time / the time alone on the
+    /// route (flow model only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transfer_slowdown: Option<BTreeMap<String, links::SlowdownStats>>,
 }
 
 /// Run-time figures (the wall-clock ones differ between identical runs).
@@ -264,6 +272,9 @@ pub struct RunReport {
     pub sample_interval_seconds: f64,
     /// Data movement.
     pub network: NetworkReport,
+    /// Per direction of every link (flow model only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub links: Option<Vec<links::LinkReport>>,
     /// Energy, cost and carbon consumed by all hubs over the measured window.
     pub footprint: Footprint,
     /// Energy, cost and carbon per finished job (whole runtimes of measured jobs).
@@ -375,11 +386,20 @@ impl RunReport {
                     .map(|(_, &b)| b)
                     .sum::<u128>() as f64,
                 flows,
+                bytes_returned: (recorder.bytes_returned > 0).then_some(recorder.bytes_returned as f64),
+                transfer_slowdown: links::slowdowns(world, recorder),
             },
-            footprint: (0..world.hubs.len()).fold(Footprint::default(), |mut acc, h| {
-                acc.add(window_footprint(world, recorder, h));
-                acc
-            }),
+            links: links::links(world, recorder),
+            footprint: {
+                let mut total = (0..world.hubs.len()).fold(Footprint::default(), |mut acc, h| {
+                    acc.add(window_footprint(world, recorder, h));
+                    acc
+                });
+                // Energy comes from the window's busy integrals; data carried over priced
+                // links is billed per finished job.
+                total.add_transfer_cost(total_transfer_cost(recorder));
+                total
+            },
             footprint_per_job: per_job(total.footprint, total.finished),
             fairness: fairness(world, recorder),
             workload_digest: format!("{:016x}", recorder.workload_digest),
@@ -417,6 +437,10 @@ fn window_footprint(world: &World, recorder: &Recorder, h: usize) -> Footprint {
         total.add(world.energy.footprint(&world.hubs[h], pool, 1, hour).scaled(unit_hours));
     }
     total
+}
+
+fn total_transfer_cost(recorder: &Recorder) -> f64 {
+    recorder.class_counters.iter().map(|c| c.footprint.transfer_cost_cny).sum()
 }
 
 fn per_job(total: Footprint, jobs: u64) -> Footprint {

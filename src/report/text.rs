@@ -66,7 +66,7 @@ impl Table {
     }
 }
 
-fn thousands(n: u64) -> String {
+pub(super) fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
@@ -78,7 +78,7 @@ fn thousands(n: u64) -> String {
     out
 }
 
-fn percent(share: Option<f64>) -> String {
+pub(super) fn percent(share: Option<f64>) -> String {
     share.map_or("-".into(), |s| format!("{:.1}%", s * 100.0))
 }
 
@@ -344,6 +344,10 @@ pub fn render(report: &RunReport) -> String {
     table.render(&mut out);
     out.push('\n');
 
+    if let Some(links) = &report.links {
+        super::links::render_text(&mut out, links, report.network.transfer_slowdown.as_ref());
+    }
+
     let per_hour = &report.finished_per_hour;
     let max = per_hour.iter().copied().max().unwrap_or(0).max(1) as f64;
     let spark: String = per_hour.iter().map(|&n| BARS[((n as f64 / max) * 8.0).round() as usize]).collect();
@@ -367,7 +371,7 @@ fn ordered_latency(report: &RunReport) -> Vec<(String, Vec<(&'static str, &Stats
         .collect()
 }
 
-fn si(value: f64) -> String {
+pub(super) fn si(value: f64) -> String {
     if value >= 1e6 {
         format!("{} M", three_significant(value / 1e6))
     } else if value >= 1e3 {

@@ -70,3 +70,13 @@ impl FieldError {
 
 /// Shorthand for validation results.
 pub type FieldResult<T> = Result<T, FieldError>;
+
+/// Names joined with ", ", at most 20 of them, then how many more there are.
+pub fn shorten_list(names: &[&str]) -> String {
+    const SHOWN: usize = 20;
+    let mut text = names.iter().take(SHOWN).copied().collect::<Vec<_>>().join(", ");
+    if names.len() > SHOWN {
+        text.push_str(&format!(" and {} more", names.len() - SHOWN));
+    }
+    text
+}

@@ -6,6 +6,7 @@
 pub mod distribution;
 pub mod error;
 pub mod location;
+mod network;
 pub mod raw;
 mod validate;
 
@@ -81,7 +82,8 @@ impl Scenario {
             &self.network,
             self.classes.clone(),
             self.energy.clone(),
-        );
+        )
+        .expect("validation built the topology once");
         world.discipline = self.discipline;
         world.runtime_estimate_factor = self.runtime_estimate_factor;
         world

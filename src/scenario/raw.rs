@@ -96,25 +96,68 @@ pub struct RawRegion {
     pub weight: Option<f64>,
 }
 
-/// `[network]`: the latency and bandwidth model.
+/// `[network]`: the network model, its latency parameters, and the links of the flow model.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawNetwork {
+    pub model: Option<String>,
     pub route_factor: Option<f64>,
     pub fixed_delay: Option<String>,
     pub bandwidth: Option<String>,
+    pub background: Option<f64>,
+    pub max_flow_rate: Option<String>,
+    #[serde(default)]
+    pub pairs: Vec<RawPair>,
+    #[serde(default)]
+    pub nodes: Vec<RawNode>,
     #[serde(default)]
     pub links: Vec<RawLink>,
+    #[serde(default)]
+    pub routes: Vec<RawRoute>,
 }
 
-/// `[[network.links]]`: a per-pair override.
+/// `[[network.pairs]]`: a per-pair override of the delay model.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawLink {
+pub struct RawPair {
     pub from: String,
     pub to: String,
     pub latency: Option<String>,
     pub bandwidth: Option<String>,
+}
+
+/// `[[network.nodes]]`: a backbone node (exchange point) that links may join.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawNode {
+    pub id: String,
+    pub lat: f64,
+    pub lon: f64,
+}
+
+/// `[[network.links]]`: a full-duplex link of the flow model.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawLink {
+    pub id: Option<String>,
+    pub from: String,
+    pub to: String,
+    pub capacity: Option<String>,
+    pub latency: Option<String>,
+    pub background: Option<f64>,
+    pub price_per_gb: Option<f64>,
+    /// Accepted only to say where per-pair overrides went (`[[network.pairs]]`).
+    pub bandwidth: Option<String>,
+}
+
+/// `[[network.routes]]`: a pinned route.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRoute {
+    pub from: String,
+    pub to: String,
+    #[serde(default)]
+    pub via: Vec<String>,
 }
 
 /// `[[classes]]`: a workload class.
@@ -131,6 +174,8 @@ pub struct RawClass {
     pub max_round_trip: Option<String>,
     pub deadline: Option<String>,
     pub origins: Option<BTreeMap<String, f64>>,
+    pub input_at: Option<String>,
+    pub output: Option<toml::Value>,
 }
 
 /// `diurnal = { ... }`: daily modulation of a class's rate.

@@ -3,18 +3,18 @@
 use std::collections::BTreeSet;
 
 use crate::engine::RunConfig;
-use crate::model::network::LinkOverride;
-use crate::model::{EnergyModel, Hub, NetworkConfig, PoolKind, QueueDiscipline, Region, Side, World};
-use crate::quantity::{parse_bandwidth, parse_rate};
+use crate::model::{EnergyModel, Hub, PoolKind, QueueDiscipline, Region, Side, World};
+use crate::quantity::parse_rate;
 use crate::scenario::Scenario;
 use crate::scenario::distribution::{self, Quantity};
 use crate::scenario::error::{FieldError, FieldResult};
-use crate::scenario::raw::{RawClass, RawHub, RawNetwork, RawPreset, RawRegion, RawScenario};
+use crate::scenario::network::network;
+use crate::scenario::raw::{RawClass, RawHub, RawPreset, RawRegion, RawScenario};
 use crate::scheduler::registry;
 use crate::scheduler::spec::{ParamValue, SchedulerSpec};
 use crate::seeds;
 use crate::time::{DAY, SimDuration, WEEK, parse_duration};
-use crate::workload::{Arrival, Diurnal, JobClass};
+use crate::workload::{Arrival, Diurnal, InputAt, JobClass};
 
 /// At most this many utilisation samples per pool.
 const MAX_SAMPLES: u64 = 1_000_000;
@@ -189,7 +189,6 @@ pub(super) fn scenario(raw: RawScenario, stem: &str) -> FieldResult<Scenario> {
     };
     unique_ids(regions.iter().map(|r| r.id.as_str()), "regions")?;
 
-    let network = network(network_base, raw.network.as_ref(), &hubs, &regions)?;
     if let Err(e) = registry::build(&scheduler, &hubs) {
         return Err(FieldError::new("scheduler", e.to_string()));
     }
@@ -214,8 +213,10 @@ pub(super) fn scenario(raw: RawScenario, stem: &str) -> FieldResult<Scenario> {
         .classes
         .iter()
         .enumerate()
-        .map(|(i, c)| class(c, &format!("classes[{i}]"), &regions))
+        .map(|(i, c)| class(c, &format!("classes[{i}]"), &regions, &hubs))
         .collect::<FieldResult<Vec<_>>>()?;
+    let hub_sources = classes.iter().any(|c| matches!(c.input_at, InputAt::Hub(_)));
+    let network = network(network_base, raw.network.as_ref(), &hubs, &regions, hub_sources)?;
     let mut names = BTreeSet::new();
     for (i, c) in classes.iter().enumerate() {
         if c.name.is_empty() || c.name == "all" || !names.insert(c.name.as_str()) {
@@ -296,9 +297,10 @@ pub(super) fn preset_world(name: &str) -> FieldResult<World> {
         .enumerate()
         .map(|(i, r)| region(r, &format!("<preset {name}>.regions[{i}]")))
         .collect::<FieldResult<Vec<Region>>>()?;
-    let network = network(Some(&preset.network), None, &hubs, &regions)?;
+    let network = network(Some(&preset.network), None, &hubs, &regions, false)?;
     let energy = EnergyModel { grid_carbon_kg_per_kwh: preset.grid_carbon_kg_per_kwh, ..EnergyModel::default() };
-    Ok(World::build(hubs, regions, &network, Vec::new(), energy))
+    World::build(hubs, regions, &network, Vec::new(), energy)
+        .map_err(|e| FieldError::new("world.preset", format!("built-in preset {name:?} is invalid: {e}")))
 }
 
 /// Parses a built-in preset. Its errors point into the preset, which is part of the binary.
@@ -370,61 +372,40 @@ fn region(raw: &RawRegion, path: &str) -> FieldResult<Region> {
     })
 }
 
-fn network(
-    base: Option<&RawNetwork>,
-    raw: Option<&RawNetwork>,
-    hubs: &[Hub],
-    regions: &[Region],
-) -> FieldResult<NetworkConfig> {
-    let mut config = NetworkConfig::default();
-    for (layer, prefix) in [(base, "<preset>.network"), (raw, "network")] {
-        let Some(layer) = layer else { continue };
-        if let Some(f) = layer.route_factor {
-            config.route_factor = in_range(f, 0.0, 100.0, &format!("{prefix}.route_factor"), "the route factor")?;
-        }
-        if let Some(d) = &layer.fixed_delay {
-            config.fixed_delay = parse_field(d, &format!("{prefix}.fixed_delay"))?;
-        }
-        if let Some(b) = &layer.bandwidth {
-            config.bandwidth_bps = parse_bandwidth(b)
-                .map_err(|e| FieldError::new(format!("{prefix}.bandwidth"), format!("bad value {b:?}: {e}")))?;
-        }
-        for (i, link) in layer.links.iter().enumerate() {
-            let path = format!("{prefix}.links[{i}]");
-            let site_known = regions.iter().any(|r| r.id == link.from) || hubs.iter().any(|h| h.id == link.from);
-            if !site_known {
-                return Err(FieldError::new(
-                    format!("{path}.from"),
-                    format!("unknown region or hub id {:?}; known: {}", link.from, known_sites(hubs, regions)),
-                ));
-            }
-            if !hubs.iter().any(|h| h.id == link.to) {
-                let known: Vec<&str> = hubs.iter().map(|h| h.id.as_str()).collect();
-                return Err(FieldError::new(
-                    format!("{path}.to"),
-                    format!("unknown hub id {:?}; known hubs: {}", link.to, known.join(", ")),
-                ));
-            }
-            let latency = link.latency.as_deref().map(|l| parse_field(l, &format!("{path}.latency"))).transpose()?;
-            let bandwidth_bps = link
-                .bandwidth
-                .as_deref()
-                .map(|b| {
-                    parse_bandwidth(b)
-                        .map_err(|e| FieldError::new(format!("{path}.bandwidth"), format!("bad value {b:?}: {e}")))
-                })
-                .transpose()?;
-            config.links.push(LinkOverride { from: link.from.clone(), to: link.to.clone(), latency, bandwidth_bps });
+/// `input_at = "origin"`, a hub id or a region id (`hub:` or `region:` when an id is both).
+fn input_at(raw: Option<&str>, path: &str, regions: &[Region], hubs: &[Hub]) -> FieldResult<InputAt> {
+    let Some(text) = raw else { return Ok(InputAt::Origin) };
+    if text == "origin" {
+        return Ok(InputAt::Origin);
+    }
+    let (kind, id) = match text.split_once(':') {
+        Some((kind @ ("hub" | "region"), id)) => (Some(kind), id),
+        _ => (None, text),
+    };
+    let hub = hubs.iter().position(|h| h.id == id).filter(|_| kind != Some("region"));
+    let region = regions.iter().position(|r| r.id == id).filter(|_| kind != Some("hub"));
+    match (hub, region) {
+        (Some(h), None) => Ok(InputAt::Hub(h as u16)),
+        (None, Some(r)) => Ok(InputAt::Region(r as u16)),
+        (Some(_), Some(_)) => Err(FieldError::new(
+            path,
+            format!("{text:?} names both a hub and a region: write \"hub:{id}\" or \"region:{id}\""),
+        )),
+        (None, None) => {
+            let known: Vec<&str> =
+                hubs.iter().map(|h| h.id.as_str()).chain(regions.iter().map(|r| r.id.as_str())).collect();
+            Err(FieldError::new(
+                path,
+                format!(
+                    "unknown site {text:?}: expected \"origin\", a hub id or a region id ({})",
+                    crate::scenario::error::shorten_list(&known)
+                ),
+            ))
         }
     }
-    Ok(config)
 }
 
-fn known_sites(hubs: &[Hub], regions: &[Region]) -> String {
-    regions.iter().map(|r| r.id.as_str()).chain(hubs.iter().map(|h| h.id.as_str())).collect::<Vec<_>>().join(", ")
-}
-
-fn class(raw: &RawClass, path: &str, regions: &[Region]) -> FieldResult<JobClass> {
+fn class(raw: &RawClass, path: &str, regions: &[Region], hubs: &[Hub]) -> FieldResult<JobClass> {
     let pool = PoolKind::parse(&raw.pool).ok_or_else(|| {
         FieldError::new(
             format!("{path}.pool"),
@@ -506,5 +487,11 @@ fn class(raw: &RawClass, path: &str, regions: &[Region]) -> FieldResult<JobClass
         max_round_trip,
         deadline,
         origin_weights,
+        input_at: input_at(raw.input_at.as_deref(), &format!("{path}.input_at"), regions, hubs)?,
+        output: raw
+            .output
+            .as_ref()
+            .map(|v| distribution::read(v, Quantity::Bytes, &format!("{path}.output")))
+            .transpose()?,
     })
 }

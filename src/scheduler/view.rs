@@ -1,12 +1,13 @@
 //! The read-only view a scheduler decides from, and the request it decides about.
 
-use crate::engine::HubState;
 #[cfg(doc)]
 use crate::engine::PoolState;
+use crate::engine::{FlowNetwork, HubState};
 use crate::model::{EnergyModel, Footprint, Hub, Network, PoolKind};
 #[cfg(doc)]
 use crate::scheduler::Scheduler;
-use crate::time::{SimDuration, SimTime};
+use crate::time::{SimDuration, SimTime, seconds_to_nanos};
+use crate::workload::InputAt;
 
 /// What a scheduler knows about a job: what it asks for, not how long it will really run.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -27,6 +28,10 @@ pub struct JobRequest {
     pub runtime_estimate: SimDuration,
     /// Submission time.
     pub submit: SimTime,
+    /// Where the job's input data lives.
+    pub input: InputAt,
+    /// Bytes of output to send back to the origin when the job finishes.
+    pub output_bytes: u64,
 }
 
 /// A read-only view of the hubs and network at the time of a decision.
@@ -48,6 +53,8 @@ pub struct View<'a> {
     /// Hubs whose state changed since the previous decision, for policies that keep indexes
     /// (see [`Scheduler::tracks_changes`]); `None` when unknown, meaning any hub may have changed.
     pub changed: Option<&'a [u16]>,
+    /// Flows in progress (flow network model), for contended transfer estimates.
+    pub flows: Option<&'a FlowNetwork>,
 }
 
 impl<'a> View<'a> {
@@ -131,10 +138,63 @@ impl<'a> View<'a> {
         self.state[hub].pools[job.pool.index()].wait_estimate(self.now, job.units)
     }
 
-    /// Time to move the job's data to `hub` (latency + bytes / bandwidth).
+    /// Time to move the job's input to `hub`: latency + bytes / bandwidth under the delay
+    /// model; under the flow model the route's latency + bytes / the rate a new flow would get
+    /// now (see [`FlowNetwork::share_estimate`]). Zero when the input already sits at `hub`.
+    /// O(route length).
     #[inline]
     pub fn transfer_time(&self, job: &JobRequest, hub: usize) -> SimDuration {
-        self.network.transfer_time(job.origin as usize, hub, job.data_bytes)
+        let source = match job.input {
+            InputAt::Origin => Ok(job.origin as usize),
+            InputAt::Region(r) => Ok(r as usize),
+            InputAt::Hub(h) if h as usize == hub => return 0,
+            InputAt::Hub(h) => Err(h as usize),
+        };
+        match (self.network.topology(), self.flows) {
+            (Some(topology), Some(flows)) => {
+                let site = source.unwrap_or_else(|h| topology.hub_site(h));
+                let route = topology.route_to_hub(site, hub);
+                estimate(topology.route(route).latency, job.data_bytes, || flows.share_estimate(route))
+            }
+            _ => match source {
+                Ok(region) => self.network.transfer_time(region, hub, job.data_bytes),
+                Err(from) => self.network.hub_transfer_time(from, hub, job.data_bytes),
+            },
+        }
+    }
+
+    /// Time to send the job's output from `hub` back to its origin, estimated like
+    /// [`View::transfer_time`]. O(route length).
+    #[inline]
+    pub fn return_time(&self, job: &JobRequest, hub: usize) -> SimDuration {
+        if job.output_bytes == 0 {
+            return 0;
+        }
+        match (self.network.topology(), self.flows) {
+            (Some(topology), Some(flows)) => {
+                let route = topology.route_to_region(hub, job.origin as usize);
+                estimate(topology.route(route).latency, job.output_bytes, || flows.share_estimate(route))
+            }
+            _ => self.network.transfer_time(job.origin as usize, hub, job.output_bytes),
+        }
+    }
+
+    /// What carrying the job's input to `hub` and its output back costs on priced links, CNY
+    /// (zero under the delay model).
+    #[inline]
+    pub fn transfer_cost(&self, job: &JobRequest, hub: usize) -> f64 {
+        let Some(topology) = self.network.topology() else { return 0.0 };
+        let input = match job.input {
+            InputAt::Origin => Some(job.origin as usize),
+            InputAt::Region(r) => Some(r as usize),
+            InputAt::Hub(h) if h as usize == hub => None,
+            InputAt::Hub(h) => Some(topology.hub_site(h as usize)),
+        };
+        let input = input
+            .map_or(0.0, |site| topology.route(topology.route_to_hub(site, hub)).price_per_gb * job.data_bytes as f64);
+        let output =
+            topology.route(topology.route_to_region(hub, job.origin as usize)).price_per_gb * job.output_bytes as f64;
+        (input + output) / 1e9
     }
 
     /// Estimated completion time from now: transfer + wait + runtime estimate.
@@ -143,9 +203,21 @@ impl<'a> View<'a> {
         self.transfer_time(job, hub).saturating_add(self.wait_estimate(job, hub)).saturating_add(job.runtime_estimate)
     }
 
-    /// Energy, cost and carbon of running `job` (by its runtime estimate) at `hub`.
+    /// Energy, cost and carbon of running `job` (by its runtime estimate) at `hub`, with the
+    /// cost of moving its data over priced links.
     #[inline]
     pub fn footprint(&self, job: &JobRequest, hub: usize) -> Footprint {
-        self.energy.footprint(&self.hubs[hub], job.pool, job.units, job.runtime_estimate)
+        let mut footprint = self.energy.footprint(&self.hubs[hub], job.pool, job.units, job.runtime_estimate);
+        footprint.add_transfer_cost(self.transfer_cost(job, hub));
+        footprint
     }
+}
+
+/// latency + bytes / rate, with the rate (bytes per ns) asked for only when bytes move.
+#[inline]
+fn estimate(latency: SimDuration, bytes: u64, rate: impl FnOnce() -> f64) -> SimDuration {
+    if bytes == 0 {
+        return latency;
+    }
+    latency.saturating_add(seconds_to_nanos(bytes as f64 / rate() / 1e9))
 }

@@ -60,6 +60,18 @@ impl Arrival {
     }
 }
 
+/// Where a class's input data lives before a job runs.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum InputAt {
+    /// At the job's origin region (the data moves with the job).
+    #[default]
+    Origin,
+    /// At a hub (by index): a job placed there moves nothing.
+    Hub(u16),
+    /// At a region (by index) other than, possibly, the origin.
+    Region(u16),
+}
+
 /// A class of jobs with common shape, validated.
 #[derive(Clone, Debug)]
 pub struct JobClass {
@@ -81,4 +93,8 @@ pub struct JobClass {
     pub deadline: Option<SimDuration>,
     /// Weight of each demand region (by index) as the origin of this class's jobs.
     pub origin_weights: Vec<f64>,
+    /// Where the input data lives.
+    pub input_at: InputAt,
+    /// Bytes of output each job sends back to its origin when it finishes (`None`: nothing).
+    pub output: Option<Distribution>,
 }

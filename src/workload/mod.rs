@@ -5,7 +5,7 @@ pub mod distribution;
 pub mod origin;
 pub mod synthetic;
 
-pub use class::{Arrival, Diurnal, JobClass};
+pub use class::{Arrival, Diurnal, InputAt, JobClass};
 pub use distribution::{Distribution, Shape};
 pub use origin::OriginSampler;
 pub use synthetic::{JobDraw, Source};

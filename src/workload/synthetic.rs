@@ -18,6 +18,8 @@ pub struct JobDraw {
     pub runtime: SimDuration,
     /// Bytes to move.
     pub data_bytes: u64,
+    /// Bytes of output to send back to the origin (0 for classes without output).
+    pub output_bytes: u64,
 }
 
 /// Generates the jobs of one class from the class's own random stream.
@@ -67,6 +69,8 @@ impl Source {
         let units = (class.units.sample(&mut self.rng) + 0.5).clamp(1.0, u32::MAX as f64) as u32;
         let runtime = seconds_to_nanos(class.runtime.sample(&mut self.rng)).max(1);
         let data_bytes = (class.data.sample(&mut self.rng).max(0.0) + 0.5) as u64;
-        JobDraw { origin, units, runtime, data_bytes }
+        // Drawn last, and only for classes with output, so other classes' draws are unchanged.
+        let output_bytes = class.output.as_ref().map_or(0, |d| (d.sample(&mut self.rng).max(0.0) + 0.5) as u64);
+        JobDraw { origin, units, runtime, data_bytes, output_bytes }
     }
 }

@@ -168,7 +168,7 @@ pub fn world(specs: &[HubSpec]) -> World {
         })
         .collect();
     let regions = vec![Region { id: "r".into(), lat: 0.0, lon: 0.0, weight: 1.0 }];
-    World::build(hubs, regions, &NetworkConfig::default(), Vec::new(), EnergyModel::default())
+    World::build(hubs, regions, &NetworkConfig::default(), Vec::new(), EnergyModel::default()).expect("no topology")
 }
 
 /// A request from region 0 for the intelligent pool, with a one-hour runtime estimate.
@@ -182,6 +182,8 @@ pub fn request(units: u32, data_bytes: u64, max_round_trip: Option<u64>) -> JobR
         max_round_trip,
         runtime_estimate: HOUR,
         submit: 0,
+        input: cnsim::workload::InputAt::Origin,
+        output_bytes: 0,
     }
 }
 
@@ -189,7 +191,15 @@ pub fn request(units: u32, data_bytes: u64, max_round_trip: Option<u64>) -> JobR
 pub fn decide(spec: &str, world: &World, state: &[HubState], job: &JobRequest, times: usize) -> Vec<Decision> {
     let mut policy = scheduler::build(&spec.into(), &world.hubs).unwrap();
     let mut rng = stream(5, Stream::Scheduler);
-    let view = View { now: 0, hubs: &world.hubs, state, network: &world.network, energy: &world.energy, changed: None };
+    let view = View {
+        now: 0,
+        hubs: &world.hubs,
+        state,
+        network: &world.network,
+        energy: &world.energy,
+        changed: None,
+        flows: None,
+    };
     (0..times).map(|_| policy.decide(job, &view, &mut rng)).collect()
 }
 

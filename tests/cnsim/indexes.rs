@@ -36,7 +36,7 @@ fn random_world(rng: &mut SimRng) -> World {
     let regions = (0..3)
         .map(|r| Region { id: format!("r{r}"), lat: 22.0 + 2.0 * f64::from(r), lon: 95.0, weight: 1.0 })
         .collect();
-    World::build(hubs, regions, &NetworkConfig::default(), Vec::new(), EnergyModel::default())
+    World::build(hubs, regions, &NetworkConfig::default(), Vec::new(), EnergyModel::default()).expect("no topology")
 }
 
 fn eligible(view: &View<'_>, job: &JobRequest) -> Vec<usize> {
@@ -142,6 +142,7 @@ fn indexed_policies_match_a_scan_through_thousands_of_state_changes() {
             network: &world.network,
             energy: &world.energy,
             changed: Some(&changed),
+            flows: None,
         };
         let limits: [Option<SimDuration>; 4] = [None, None, Some(8 * MILLISECOND), Some(30 * MILLISECOND)];
         let job = JobRequest {
@@ -153,6 +154,8 @@ fn indexed_policies_match_a_scan_through_thousands_of_state_changes() {
             max_round_trip: limits[rng.random_range(0..4)],
             runtime_estimate: rng.random_range(1..10 * SECOND),
             submit: now,
+            input: cnsim::workload::InputAt::Origin,
+            output_bytes: 0,
         };
         for (name, policy) in policies.iter().zip(&mut built) {
             let expected = scan(name, &job, &view);
@@ -223,6 +226,7 @@ fn random_power_of_d_and_capacity_weighted_skip_the_scan_with_the_same_draws() {
         network: &world.network,
         energy: &world.energy,
         changed: None,
+        flows: None,
     };
     let job = JobRequest {
         class: 0,
@@ -233,6 +237,8 @@ fn random_power_of_d_and_capacity_weighted_skip_the_scan_with_the_same_draws() {
         max_round_trip: None,
         runtime_estimate: SECOND,
         submit: 0,
+        input: cnsim::workload::InputAt::Origin,
+        output_bytes: 0,
     };
     let n = world.hubs.len();
     let capacities: Vec<u64> = world.hubs.iter().map(|h| u64::from(h.capacity[0])).collect();

@@ -92,7 +92,8 @@ fn earliest_finish_trades_queue_wait_against_data_transfer() {
         },
         Vec::new(),
         EnergyModel::default(),
-    );
+    )
+    .expect("no topology");
     let s = states(&near_data, &[10, 0], &[16, 0]);
     assert_eq!(
         decisions("earliest-finish", &near_data, &s, &request(1, 1_500_000_000_000_000, None), 1),
