@@ -64,6 +64,9 @@ pub fn extract(report: &RunReport, has_slo: &[bool]) -> Vec<f64> {
     values.push(report.footprint_per_job.cost_cny);
     values.push(report.footprint_per_job.carbon_kg);
     values.push(report.fairness.jain_mean_slowdown.unwrap_or(f64::NAN));
+    values.push((report.network.bytes_total + report.network.bytes_returned.unwrap_or(0.0)) / 1e12);
+    let slowdown = report.network.transfer_slowdown.as_ref().and_then(|s| s.get("all")).and_then(|s| s.mean);
+    values.push(slowdown.unwrap_or(f64::NAN));
     values
 }
 
@@ -88,10 +91,12 @@ pub fn metric_infos(classes: &[(String, bool)]) -> Vec<MetricInfo> {
     }
     infos.push(info("rejected".into(), "rejected jobs".into(), Unit::Count));
     infos.push(info("moved_remote_tb".into(), "data moved out of region (TB)".into(), Unit::Terabytes));
-    infos.push(info("energy_cost_mcny".into(), "energy cost in window (M CNY)".into(), Unit::MillionCny));
+    infos.push(info("energy_cost_mcny".into(), "cost in window, energy + transfer (M CNY)".into(), Unit::MillionCny));
     infos.push(info("carbon_t".into(), "carbon in window (t CO2)".into(), Unit::Tonnes));
-    infos.push(info("energy_cost_per_job_cny".into(), "energy cost per job (CNY)".into(), Unit::Cny));
+    infos.push(info("energy_cost_per_job_cny".into(), "cost per job, energy + transfer (CNY)".into(), Unit::Cny));
     infos.push(info("carbon_per_job_kg".into(), "carbon per job (kg CO2)".into(), Unit::Kilograms));
     infos.push(info("jain_slowdown".into(), "Jain index of regions' slowdown".into(), Unit::Index));
+    infos.push(info("moved_total_tb".into(), "data moved, input + output (TB)".into(), Unit::Terabytes));
+    infos.push(info("transfer_slowdown".into(), "mean transfer slowdown (flow model)".into(), Unit::Index));
     infos
 }

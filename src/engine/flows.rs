@@ -181,6 +181,8 @@ pub struct LinkRecord {
 /// A finished flow.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Delivered {
+    /// The flow's key.
+    pub key: u32,
     /// The job the flow belonged to.
     pub job: u32,
     /// What it carried.
@@ -230,17 +232,43 @@ impl FlowNetwork {
     /// No flows yet over `topology`'s links; statistics count from `warmup`.
     pub fn new(topology: &Topology, warmup: SimTime) -> Self {
         let (route_links, routes) = topology.route_table();
+        let links: Vec<(f64, f64)> = topology.links.iter().map(|l| (l.capacity_bps, l.background)).collect();
+        Self::build(&links, route_links.to_vec(), routes, topology.max_flow_rate_bps, warmup)
+    }
+
+    /// Flows over bare links (for tests and benchmarks): link `i` has `capacity_bps[i]`, route
+    /// `r` is the list of link indices `routes[r]`; no background traffic.
+    pub fn with_routes(capacity_bps: &[f64], routes: &[Vec<u32>], max_flow_rate_bps: f64) -> Self {
+        let links: Vec<(f64, f64)> = capacity_bps.iter().map(|&c| (c, 0.0)).collect();
+        let mut route_links = Vec::new();
+        let mut table = Vec::new();
+        for route in routes {
+            table.push((route_links.len() as u32, route.len() as u32));
+            route_links.extend_from_slice(route);
+        }
+        Self::build(&links, route_links, table, max_flow_rate_bps, 0)
+    }
+
+    fn build(
+        links: &[(f64, f64)],
+        route_links: Vec<u32>,
+        routes: Vec<(u32, u32)>,
+        max_flow_rate_bps: f64,
+        warmup: SimTime,
+    ) -> Self {
         FlowNetwork {
-            links: topology
-                .links
+            links: links
                 .iter()
-                .map(|l| LinkLive { capacity: bytes_per_ns(l.available_bps), ..LinkLive::default() })
+                .map(|&(capacity, background)| LinkLive {
+                    capacity: bytes_per_ns(capacity * (1.0 - background)),
+                    ..LinkLive::default()
+                })
                 .collect(),
-            full_capacity: topology.links.iter().map(|l| bytes_per_ns(l.capacity_bps)).collect(),
-            background: topology.links.iter().map(|l| l.background).collect(),
-            route_links: route_links.to_vec(),
+            full_capacity: links.iter().map(|&(c, _)| bytes_per_ns(c)).collect(),
+            background: links.iter().map(|&(_, b)| b).collect(),
+            route_links,
             routes,
-            max_rate: bytes_per_ns(topology.max_flow_rate_bps),
+            max_rate: bytes_per_ns(max_flow_rate_bps),
             flows: Vec::new(),
             free: Vec::new(),
             active: 0,
@@ -249,12 +277,17 @@ impl FlowNetwork {
             component_links: Vec::new(),
             component_flows: Vec::new(),
             warmup,
-            samples: vec![Vec::new(); topology.links.len()],
+            samples: vec![Vec::new(); links.len()],
             measured_samples_from: 0,
             last_sample: 0,
             reallocations: 0,
             moved: 0,
         }
+    }
+
+    /// The current rate of flow `key`, bits per second.
+    pub fn rate_bps(&self, key: u32) -> f64 {
+        self.flows[key as usize].rate * 8e9
     }
 
     fn route(&self, route: u32) -> &[u32] {
@@ -267,8 +300,9 @@ impl FlowNetwork {
         self.active
     }
 
-    /// Starts moving `bytes` (> 0) along `route` (not empty) for `job`.
-    pub fn start(&mut self, now: SimTime, route: u32, bytes: f64, job: u32, kind: FlowKind) {
+    /// Starts moving `bytes` (> 0) along `route` (not empty) for `job`; returns the flow's key
+    /// (valid until it completes).
+    pub fn start(&mut self, now: SimTime, route: u32, bytes: f64, job: u32, kind: FlowKind) -> u32 {
         debug_assert!(bytes > 0.0 && !self.route(route).is_empty());
         let flow = Flow {
             route,
@@ -306,6 +340,7 @@ impl FlowNetwork {
             }
         }
         self.reallocate(now, route);
+        key
     }
 
     /// When the next flow completes (`None` when no flow is active).
@@ -320,7 +355,7 @@ impl FlowNetwork {
         debug_assert_eq!(time, now);
         self.heap.remove(key);
         let flow = &self.flows[key as usize];
-        let done = Delivered { job: flow.job, kind: flow.kind, route: flow.route, bytes: flow.bytes };
+        let done = Delivered { key, job: flow.job, kind: flow.kind, route: flow.route, bytes: flow.bytes };
         let overshoot = flow.rate * (now - flow.updated) as f64 - flow.left + flow.overshoot;
         let (start, len) = self.routes[flow.route as usize];
         for i in start..start + len {

@@ -18,7 +18,7 @@ pub mod jobs;
 pub mod ladder;
 pub mod queue;
 
-pub use flows::{FlowKind, FlowNetwork, LinkRecord};
+pub use flows::{Delivered, FlowKind, FlowNetwork, LinkRecord};
 pub use hub_state::{HubState, PoolState, Queued};
 pub use jobs::JobTable;
 pub use queue::{EventKind, EventQueue};

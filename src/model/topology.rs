@@ -155,6 +155,7 @@ pub struct Topology {
     to_region: Vec<u32>,
     /// One flow's largest rate, bits per second.
     pub max_flow_rate_bps: f64,
+    has_prices: bool,
 }
 
 /// Sites and coordinates a topology is built over.
@@ -220,6 +221,7 @@ impl Topology {
             to_hub: Vec::with_capacity((regions + if spec.hub_sources { hubs } else { 0 }) * hubs),
             to_region: vec![0; hubs * regions],
             max_flow_rate_bps: spec.max_flow_rate_bps,
+            has_prices: spec.links.iter().any(|l| l.price_per_gb > 0.0),
         };
         let adjacency = topology.adjacency();
         // Pinned paths as directed link lists, by (source, destination).
@@ -298,6 +300,12 @@ impl Topology {
         self.route_links.extend_from_slice(path);
         self.routes.push(route);
         (self.routes.len() - 1) as u32
+    }
+
+    /// Whether any link charges for the bytes it carries.
+    #[inline]
+    pub fn has_prices(&self) -> bool {
+        self.has_prices
     }
 
     /// Number of sites (regions, hubs and nodes).

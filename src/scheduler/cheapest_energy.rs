@@ -1,8 +1,10 @@
 //! `cheapest-energy`: the lowest energy cost for the job, within a bound on estimated wait.
 //!
-//! Cost at a hub = units x power per unit x runtime estimate x PUE x power price. Needs: the
-//! hubs' prices and PUE, the energy model, wait estimates. Weakness: piles work onto the
-//! cheapest hubs until their waits reach the bound, and ignores data movement.
+//! Cost at a hub = units x power per unit x runtime estimate x PUE x power price, plus, under
+//! the flow model with priced links, the bill for carrying the job's input there and its
+//! output back (bytes x the route's price per GB). Needs: the hubs' prices and PUE, the energy
+//! model, wait estimates, link prices. Weakness: piles work onto the cheapest hubs until their
+//! waits reach the bound, and ignores transfer time.
 
 use crate::model::Hub;
 use crate::rng::SimRng;
@@ -20,7 +22,7 @@ pub const PARAMS: &[ParamInfo] = &[ParamInfo {
 /// Builds the policy.
 pub fn make(params: &Params<'_>, hubs: &[Hub]) -> Result<Box<dyn Scheduler>, String> {
     let coefficient = hubs.iter().map(|h| h.pue * h.price).collect();
-    Ok(Box::new(CheapestEnergy { rule: CostBound::new(params.duration("max_wait")?, coefficient) }))
+    Ok(Box::new(CheapestEnergy { rule: CostBound::new(params.duration("max_wait")?, coefficient).counting_transfer() }))
 }
 
 /// Lowest energy cost among hubs within the wait bound.

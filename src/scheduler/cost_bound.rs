@@ -27,6 +27,8 @@ pub struct CostBound {
     group_end: Vec<u32>,
     drains: PoolIndex,
     scratch: Scratch,
+    /// Whether the cost includes moving data over priced links (`cheapest-energy`).
+    counts_transfer: bool,
 }
 
 impl CostBound {
@@ -50,7 +52,16 @@ impl CostBound {
             group_end,
             drains: PoolIndex::with_order(IndexKey::Drain, order),
             scratch: Scratch::default(),
+            counts_transfer: false,
         }
+    }
+
+    /// The same rule, with the bill for carrying the job's data over priced links added to
+    /// each hub's cost. Hubs no longer rank the same for every job, so a job that moves data
+    /// over a priced network is decided by a scan.
+    pub fn counting_transfer(mut self) -> Self {
+        self.counts_transfer = true;
+        self
     }
 
     /// The eligible hub with the lowest coefficient among those whose estimated wait is at most
@@ -59,6 +70,12 @@ impl CostBound {
     pub fn decide(&mut self, job: &JobRequest, view: &View<'_>) -> Option<usize> {
         self.drains.sync(view);
         let reachable = view.reachable(job);
+        let priced = self.counts_transfer
+            && (job.data_bytes > 0 || job.output_bytes > 0)
+            && view.network.topology().is_some_and(|t| t.has_prices());
+        if priced {
+            return scan_by(job, view, reachable, self.max_wait, |h| view.footprint(job, h).cost_cny);
+        }
         if reachable.len() <= index::SCAN_AT_MOST {
             return self.scan(job, view, reachable);
         }
@@ -93,13 +110,25 @@ impl CostBound {
 
     /// The same rule by a scan of `hubs`.
     fn scan(&self, job: &JobRequest, view: &View<'_>, hubs: &[u16]) -> Option<usize> {
-        let eligible = || hubs.iter().map(|&h| h as usize).filter(|&h| view.eligible(job, h));
-        let within = eligible()
-            .filter(|&h| view.wait_estimate(job, h) <= self.max_wait)
-            .map(|h| (self.coefficient[h], view.latency(job, h), h))
-            .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
-        within.map(|(_, _, h)| h).or_else(|| {
-            eligible().map(|h| (view.wait_estimate(job, h), view.latency(job, h), h)).min().map(|(_, _, h)| h)
-        })
+        scan_by(job, view, hubs, self.max_wait, |h| self.coefficient[h])
     }
+}
+
+/// The eligible hub among `hubs` with the lowest `cost` among those whose estimated wait is at
+/// most `max_wait`, else the one with the shortest estimated wait; ties: latency, index.
+fn scan_by(
+    job: &JobRequest,
+    view: &View<'_>,
+    hubs: &[u16],
+    max_wait: SimDuration,
+    cost: impl Fn(usize) -> f64,
+) -> Option<usize> {
+    let eligible = || hubs.iter().map(|&h| h as usize).filter(|&h| view.eligible(job, h));
+    let within = eligible()
+        .filter(|&h| view.wait_estimate(job, h) <= max_wait)
+        .map(|h| (cost(h), view.latency(job, h), h))
+        .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+    within
+        .map(|(_, _, h)| h)
+        .or_else(|| eligible().map(|h| (view.wait_estimate(job, h), view.latency(job, h), h)).min().map(|(_, _, h)| h))
 }

@@ -1,5 +1,8 @@
 //! `earliest-finish`: minimise estimated transfer + queue wait + runtime over eligible hubs.
 //!
+//! Under the flow model the transfer estimate is contended: the route's latency + bytes / the
+//! rate a new flow would get now (see `View::transfer_time`).
+//!
 //! The wait estimate is O(1) per hub from aggregates the engine keeps (see
 //! `PoolState::wait_estimate`): zero if the queue is empty and the units are free, else the
 //! remaining work of running jobs plus all queued work (by runtime estimates) divided by the
@@ -20,6 +23,7 @@ use crate::rng::SimRng;
 use crate::scheduler::index::{self, IndexKey, PoolIndex, Scratch};
 use crate::scheduler::{Decision, JobRequest, Scheduler, View};
 use crate::time::SimDuration;
+use crate::workload::InputAt;
 
 /// Lowest estimated transfer + wait + runtime.
 #[derive(Clone, Debug)]
@@ -38,7 +42,9 @@ impl Scheduler for EarliestFinish {
     fn decide(&mut self, job: &JobRequest, view: &View<'_>, _rng: &mut SimRng) -> Decision {
         self.drains.sync(view);
         let reachable = view.reachable(job);
-        let pick = if reachable.len() <= index::SCAN_AT_MOST {
+        // The indexed search bounds transfers by the origin's links: jobs whose input lives
+        // elsewhere are scanned.
+        let pick = if reachable.len() <= index::SCAN_AT_MOST || job.input != InputAt::Origin {
             earliest_finish_among(job, view, reachable.iter().map(|&h| h as usize))
         } else {
             self.indexed(job, view, reachable)

@@ -12,6 +12,7 @@ pub mod index;
 pub mod least_loaded;
 pub mod lowest_carbon;
 pub mod nearest;
+pub mod network_aware;
 pub mod power_of_d;
 pub mod random;
 pub mod registry;

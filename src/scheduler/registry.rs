@@ -4,7 +4,7 @@ use crate::model::Hub;
 use crate::scheduler::spec::{ParamInfo, Params, SchedulerSpec};
 use crate::scheduler::{
     Scheduler, capacity_weighted, cheapest_energy, earliest_finish, east_west, least_loaded, lowest_carbon, nearest,
-    power_of_d, random, round_robin,
+    network_aware, power_of_d, random, round_robin,
 };
 
 /// Builds a policy from its validated parameters and the world's hubs.
@@ -65,6 +65,12 @@ pub const POLICIES: &[PolicyInfo] = &[
         summary: "minimise estimated transfer + queue wait + runtime over eligible hubs",
         params: &[],
         make: |_, _| Ok(Box::new(earliest_finish::EarliestFinish::default())),
+    },
+    PolicyInfo {
+        name: "network-aware",
+        summary: "minimise contended input transfer + queue wait + runtime + output return over eligible hubs",
+        params: &[],
+        make: |_, _| Ok(Box::new(network_aware::NetworkAware)),
     },
     PolicyInfo {
         name: "east-west",
