@@ -32,7 +32,7 @@ pub enum Format {
     /// Aligned tables and bar charts.
     #[default]
     Text,
-    /// Stable keys, documented in the README.
+    /// Stable keys, documented in docs/metrics.md (run) and docs/comparing-policies.md (compare).
     Json,
 }
 

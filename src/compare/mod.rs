@@ -72,7 +72,7 @@ pub struct MetricRow {
     pub policies: Vec<Cell>,
 }
 
-/// The whole comparison. JSON keys are stable; see the README.
+/// The whole comparison. JSON keys are stable; see docs/comparing-policies.md.
 #[derive(Clone, Debug, Serialize)]
 pub struct ComparisonReport {
     /// Scenario name.

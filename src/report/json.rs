@@ -1,4 +1,4 @@
-//! JSON rendering of a run report (stable keys, documented in the README).
+//! JSON rendering of a run report (stable keys, documented in docs/metrics.md).
 
 use crate::report::RunReport;
 

@@ -244,7 +244,7 @@ pub struct Performance {
     pub peak_rss_bytes: Option<u64>,
 }
 
-/// Everything a run reports. JSON keys are stable; see the README.
+/// Everything a run reports. JSON keys are stable; see docs/metrics.md.
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct RunReport {
     /// Scenario name.

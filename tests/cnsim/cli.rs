@@ -1,4 +1,4 @@
-//! The README's commands, end to end through the binary.
+//! The commands of the README and of docs/*.md, end to end through the binary.
 
 use std::collections::BTreeSet;
 
@@ -166,40 +166,77 @@ fn bench_reports_throughput_and_checks_its_model() {
 }
 
 #[test]
-fn every_cnsim_command_in_the_readme_works() {
-    // Each `cnsim ...` line of the README's shell blocks runs in a scratch copy of the
-    // repository's scenarios and exits 0. `bench` is shortened (it is timed elsewhere).
-    let readme = std::fs::read_to_string(crate::helpers::root().join("README.md")).unwrap();
+fn every_cnsim_command_in_the_readme_and_docs_works() {
+    // Each `cnsim ...` line of the shell blocks of the README and of every docs/*.md page
+    // runs in a scratch copy of the repository's scenarios and exits 0. A TOML block whose
+    // preceding line ends "as `FILE`:" is written to FILE first, so the commands after it can
+    // use it. `bench` is shortened (it is timed elsewhere).
+    let root = crate::helpers::root();
+    let mut pages = vec![root.join("README.md")];
+    let mut docs: Vec<_> = std::fs::read_dir(root.join("docs"))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "md"))
+        .collect();
+    docs.sort();
+    assert!(docs.len() >= 6, "expected the docs pages, found {docs:?}");
+    pages.extend(docs);
     let dir = scratch("readme");
     std::fs::create_dir_all(dir.join("scenarios")).unwrap();
-    for entry in std::fs::read_dir(crate::helpers::root().join("scenarios")).unwrap() {
+    for entry in std::fs::read_dir(root.join("scenarios")).unwrap() {
         let path = entry.unwrap().path();
         std::fs::copy(&path, dir.join("scenarios").join(path.file_name().unwrap())).unwrap();
     }
-    let mut in_shell = false;
-    let mut ran = 0;
-    for line in readme.lines() {
-        if line.starts_with("```") {
-            in_shell = line == "```sh";
-            continue;
-        }
-        let Some(command) = line.strip_prefix("cnsim ").filter(|_| in_shell) else { continue };
-        let command = command.split('#').next().unwrap().trim();
-        let mut args: Vec<&str> = command.split_whitespace().collect();
-        if args[0] == "bench" {
-            // Whatever size the README asks for, the test runs a short one.
-            while let Some(at) = args.iter().position(|&a| a == "--jobs" || a == "--runs") {
-                args.drain(at..at + 2);
+    let mut total = 0;
+    for page in &pages {
+        let name = page.strip_prefix(&root).unwrap().display().to_string();
+        let text = std::fs::read_to_string(page).unwrap();
+        let mut in_shell = false;
+        let mut toml_file: Option<(String, String)> = None;
+        let mut previous = "";
+        let mut ran = 0;
+        for line in text.lines() {
+            if line.starts_with("```") {
+                if let Some((file, contents)) = toml_file.take() {
+                    std::fs::write(dir.join(file), contents).unwrap();
+                } else if line == "```toml" {
+                    let file = previous.strip_suffix("`:").and_then(|p| p.rsplit_once("as `")).map(|(_, f)| f);
+                    toml_file = file.map(|f| (f.to_string(), String::new()));
+                }
+                in_shell = line == "```sh";
+                continue;
             }
-            args.extend(["--jobs", "20000", "--runs", "1"]);
+            if let Some((_, contents)) = toml_file.as_mut() {
+                contents.push_str(line);
+                contents.push('\n');
+                continue;
+            }
+            if !line.trim().is_empty() {
+                previous = line;
+            }
+            let Some(command) = line.strip_prefix("cnsim ").filter(|_| in_shell) else { continue };
+            let command = command.split('#').next().unwrap().trim();
+            let mut args: Vec<&str> = command.split_whitespace().collect();
+            if args[0] == "bench" {
+                // Whatever size the page asks for, the test runs a short one.
+                while let Some(at) = args.iter().position(|&a| a == "--jobs" || a == "--runs") {
+                    args.drain(at..at + 2);
+                }
+                args.extend(["--jobs", "20000", "--runs", "1"]);
+            }
+            let output =
+                std::process::Command::new(env!("CARGO_BIN_EXE_cnsim")).args(&args).current_dir(&dir).output().unwrap();
+            assert!(output.status.success(), "{name} command `cnsim {command}` failed: {}", stderr(&output));
+            ran += 1;
         }
-        let output =
-            std::process::Command::new(env!("CARGO_BIN_EXE_cnsim")).args(&args).current_dir(&dir).output().unwrap();
-        assert!(output.status.success(), "README command `cnsim {command}` failed: {}", stderr(&output));
-        ran += 1;
+        if name == "README.md" {
+            assert!(ran >= 5, "found only {ran} commands in {name}");
+        }
+        total += ran;
     }
-    assert!(ran >= 8, "found only {ran} README commands");
+    assert!(total >= 15, "found only {total} commands in the README and docs");
     assert!(dir.join("report.txt").exists() && dir.join("util.csv").exists() && dir.join("latency.hlog").exists());
+    assert!(dir.join("my-study.toml").exists());
 }
 
 #[test]
