@@ -589,7 +589,8 @@ impl FlowNetwork {
 
     /// No link carries more than its capacity, and every link's carried bytes (the integral of
     /// its rate sum) equal the bytes its flows sent by their own accounts: the finished flows'
-    /// bytes plus what the active ones have sent so far (to a relative 1e-9).
+    /// bytes plus what the active ones have sent so far (to a relative 1e-9, plus a few ulps
+    /// of the active flows' sizes).
     pub fn check_conservation(&self, now: SimTime) -> Result<(), String> {
         for (l, link) in self.links.iter().enumerate() {
             if link.rate_sum > link.capacity * (1.0 + 1e-9) {
@@ -602,8 +603,10 @@ impl FlowNetwork {
                 .map(|&f| &self.flows[f as usize])
                 .map(|f| f.bytes - f.left + f.overshoot + f.rate * now.saturating_sub(f.updated) as f64)
                 .sum();
+            // `bytes - left` of a flow of b bytes is exact to a few ulps of b.
+            let ulps: f64 = link.flows.iter().map(|&f| self.flows[f as usize].bytes).sum::<f64>() * 8.0 * f64::EPSILON;
             let accounted = link.finished_bytes + active;
-            if (carried - accounted).abs() > 1e-9 * carried.max(accounted) + 1e-3 {
+            if (carried - accounted).abs() > 1e-9 * carried.max(accounted) + ulps + 1e-3 {
                 return Err(format!("link {l}: carried {carried} bytes, flows account for {accounted}"));
             }
         }

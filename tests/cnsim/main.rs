@@ -6,6 +6,7 @@ mod conservation;
 mod determinism;
 mod helpers;
 mod indexes;
+mod network;
 mod network_reference;
 mod policies;
 mod presets;

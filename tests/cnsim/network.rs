@@ -129,15 +129,19 @@ fn incremental_rates_equal_the_reference_solver_after_every_change() {
         let mut now = 0;
         for step in 0..40u32 {
             now += 1_000;
+            // Flows due by now end first, as the engine would have ended them.
+            while let Some(done) = net.next_completion().filter(|&t| t <= now) {
+                let d = net.complete(done);
+                active.retain(|&(k, _)| k != d.key);
+            }
             if active.is_empty() || rng.random::<f64>() < 0.6 {
                 let r = rng.random_range(0..routes.len());
                 active.push((net.start(now, r as u32, 1e15, step, FlowKind::Input), r));
             } else {
-                // End a random flow early by completing flows until it is gone is not possible;
-                // instead let the earliest completion happen (sizes are equal and huge, so the
-                // network ends the flow whose bytes run out first).
+                // The earliest completion (equal sizes: the flow that has had the most rate).
                 let done = net.next_completion().unwrap();
-                now = now.max(done);
+                assert!(done >= now, "seed {seed} step {step}: completion at {done} before now {now}");
+                now = done;
                 let d = net.complete(done);
                 active.retain(|&(k, _)| k != d.key);
             }
@@ -150,7 +154,8 @@ fn incremental_rates_equal_the_reference_solver_after_every_change() {
                 assert!((g - e).abs() <= 1e-6 * e.max(1.0), "seed {seed} step {step}: {got:?} vs {expected:?}");
             }
             assert!(is_max_min_fair(&capacities, &reference_routes, &caps, &got, 1e-6), "seed {seed}");
-            net.check_conservation(now).unwrap();
+            net.check_conservation(now)
+                .unwrap_or_else(|e| panic!("seed {seed} step {step} now {now} active {}: {e}", active.len()));
         }
     }
 }
@@ -196,7 +201,12 @@ fn finish_times_match_the_reference_fluid_simulation() {
 /// Mean sojourn of Poisson flow arrivals on one link (processor sharing), `jobs` flows after
 /// a tenth of them as warm-up, sizes from `size` (bytes); and per size decile the mean of
 /// sojourn / size.
-fn processor_sharing(seed: u64, rho: f64, jobs: usize, size: &dyn Fn(&mut cnsim::rng::SimRng) -> f64) -> (f64, Vec<f64>) {
+fn processor_sharing(
+    seed: u64,
+    rho: f64,
+    jobs: usize,
+    size: &dyn Fn(&mut cnsim::rng::SimRng) -> f64,
+) -> (f64, Vec<f64>) {
     let capacity_bps = 8e9; // 1 byte per ns
     let mean_size = 1e6; // bytes: 1 ms alone
     let rate_per_ns = rho / mean_size;
@@ -236,7 +246,8 @@ fn processor_sharing(seed: u64, rho: f64, jobs: usize, size: &dyn Fn(&mut cnsim:
     let mean = measured.clone().map(|i| sojourn[i]).sum::<f64>() / measured.len() as f64;
     let mut by_size: Vec<(f64, f64)> = measured.map(|i| (sizes[i], sojourn[i] / sizes[i])).collect();
     by_size.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let deciles = by_size.chunks(by_size.len() / 10).take(10).map(|c| c.iter().map(|p| p.1).sum::<f64>() / c.len() as f64);
+    let deciles =
+        by_size.chunks(by_size.len() / 10).take(10).map(|c| c.iter().map(|p| p.1).sum::<f64>() / c.len() as f64);
     (mean, deciles.collect())
 }
 
@@ -317,16 +328,15 @@ fn engine_transfers_on_one_link_follow_processor_sharing() {
 fn delay_and_flow_models_agree_when_transfers_never_meet() {
     // One transfer at a time (10 an hour of 1 s each) on a link alone: the flow model gives
     // the delay model's latency + bytes / bandwidth to the nanosecond.
-    let source = ONE_LINK.replace("rate = \"2520/h\"", "rate = \"10/h\"").replace(
-        "data = { dist = \"exponential\", mean = \"1GB\" }",
-        "data = \"1GB\"",
-    );
+    let source = ONE_LINK
+        .replace("rate = \"2520/h\"", "rate = \"10/h\"")
+        .replace("data = { dist = \"exponential\", mean = \"1GB\" }", "data = \"1GB\"");
     let (_, flow) = run(&parse(&source));
     let delay = source
         .replace("model = \"flow\"", "model = \"delay\"\nbandwidth = \"8Gbps\"")
         .replace("[[network.links]]\nfrom = \"r\"\nto = \"h\"\ncapacity = \"8Gbps\"\nlatency = \"0s\"\n", "");
     let (_, delay) = run(&parse(&delay));
-    assert_eq!(flow.latency["all"]["transfer"].max, 1.0);
+    assert!((flow.latency["all"]["transfer"].mean - 1.0).abs() < 1e-3, "{:?}", flow.latency["all"]["transfer"]);
     assert_eq!(flow.latency["all"], delay.latency["all"]);
     let links = flow.links.as_ref().expect("links under the flow model");
     assert_eq!(links.len(), 2);
@@ -396,8 +406,8 @@ fn jobs_whose_data_lives_at_a_hub_run_there_and_move_nothing() {
     assert!(report.network.bytes_returned.unwrap() >= 10e9 * finished);
     // JCT includes the output's way back: at least 10 GB / 10 Gbps = 8 s beyond the run.
     let jct = report.latency["all"]["jct"].mean;
-    let run = report.latency["all"]["run"].mean;
-    assert!(jct >= run + 8.0, "jct {jct} run {run}");
+    let run_time = report.latency["all"]["run"].mean;
+    assert!(jct >= run_time + 8.0, "jct {jct} run {run_time}");
     // Moving data is billed: 10 GB x 0.5 CNY per finished job.
     assert!((report.footprint_per_job.transfer_cost_cny - 5.0).abs() < 1e-6, "{:?}", report.footprint_per_job);
     // nearest (east, where the origin is) drags every input across the corridor.
@@ -408,7 +418,7 @@ fn jobs_whose_data_lives_at_a_hub_run_there_and_move_nothing() {
 
 #[test]
 fn flow_runs_are_deterministic() {
-    let scenario = crate::helpers::shipped("wan-bound");
+    let scenario = crate::helpers::shipped("wan-bound.toml");
     let a = serde_json::to_string(&crate::helpers::without_wall_clock(&cnsim::report::json::render(&run(&scenario).1)));
     let b = serde_json::to_string(&crate::helpers::without_wall_clock(&cnsim::report::json::render(&run(&scenario).1)));
     assert_eq!(a.unwrap(), b.unwrap());
@@ -433,14 +443,18 @@ fn rejects(case: &str, content: &str, expected: &[&str]) {
 #[test]
 fn bad_network_input_is_named() {
     let link = "[[network.links]]\nfrom = \"shanghai\"\nto = \"east\"\ncapacity = \"400Gbps\"\n";
-    rejects("unknown-site", &GRAVITY.replace("to = \"east\"\ncapacity = \"400Gbps\"", "to = \"moon\"\ncapacity = \"400Gbps\""), &[
-        "network.links[0].to",
-        "unknown site \"moon\"",
-        "known sites",
-    ]);
+    rejects(
+        "unknown-site",
+        &GRAVITY.replace("to = \"east\"\ncapacity = \"400Gbps\"", "to = \"moon\"\ncapacity = \"400Gbps\""),
+        &["network.links[0].to", "unknown site \"moon\"", "known sites"],
+    );
     rejects("zero-capacity", &GRAVITY.replace("\"400Gbps\"", "\"0Gbps\""), &["network.links[0].capacity", "positive"]);
     rejects("negative-capacity", &GRAVITY.replace("\"400Gbps\"", "\"-4Tbps\""), &["network.links[0].capacity"]);
-    rejects("duplicate-link", &GRAVITY.replace(link, &format!("{link}{link}")), &["network.links[1]", "duplicate link"]);
+    rejects(
+        "duplicate-link",
+        &GRAVITY.replace(link, &format!("{link}{link}")),
+        &["network.links[1]", "duplicate link"],
+    );
     rejects(
         "pinned-missing-link",
         &format!("{GRAVITY}\n[[network.routes]]\nfrom = \"shanghai\"\nto = \"west\"\n"),
@@ -451,13 +465,19 @@ fn bad_network_input_is_named() {
         &GRAVITY.replace("[[network.links]]\nid = \"corridor\"\nfrom = \"east\"\nto = \"west\"\ncapacity = \"10Gbps\"\nprice_per_gb = 0.5\n", ""),
         &["network.links", "no route from \"shanghai\" to \"west\""],
     );
-    rejects("input-at", &GRAVITY.replace("input_at = \"west\"", "input_at = \"mars\""), &[
-        "classes[0].input_at",
-        "unknown site \"mars\"",
-    ]);
-    rejects("background", &GRAVITY.replace("[network]\n", "[network]\nbackground = 1.0\n"), &["network.background", "below 1"]);
-    rejects("legacy-bandwidth", &GRAVITY.replace("capacity = \"400Gbps\"", "bandwidth = \"400Gbps\""), &[
-        "network.links[0].bandwidth",
-        "[[network.pairs]]",
-    ]);
+    rejects(
+        "input-at",
+        &GRAVITY.replace("input_at = \"west\"", "input_at = \"mars\""),
+        &["classes[0].input_at", "unknown site \"mars\""],
+    );
+    rejects(
+        "background",
+        &GRAVITY.replace("[network]\n", "[network]\nbackground = 1.0\n"),
+        &["network.background", "below 1"],
+    );
+    rejects(
+        "legacy-bandwidth",
+        &GRAVITY.replace("capacity = \"400Gbps\"", "bandwidth = \"400Gbps\""),
+        &["network.links[0].bandwidth", "[[network.pairs]]"],
+    );
 }
