@@ -49,6 +49,15 @@ enum Command {
         #[arg(long, default_value = seeds::DEFAULT_PRESET)]
         preset: String,
     },
+    /// Print a world's links and the route of every region-hub pair (the built-in default
+    /// scenario's when none is given).
+    Network {
+        /// The scenario file.
+        scenario: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
     /// List the schedulers with one line each, and their parameters.
     Schedulers,
     /// Compare schedulers on the same seeds, with 95 % confidence intervals.
@@ -174,6 +183,7 @@ pub fn main(cli: Cli) -> Result<(), CliError> {
     match cli.command.unwrap_or(Command::Run(RunArgs::default())) {
         Command::Run(args) => run(args),
         Command::Hubs { format, preset } => hubs(&preset, format),
+        Command::Network { scenario, format } => network(scenario.as_deref(), format),
         Command::Schedulers => {
             let width = registry::POLICIES.iter().map(|p| p.name.len()).max().unwrap_or(0);
             for p in registry::POLICIES {
@@ -413,6 +423,19 @@ fn hubs(preset: &str, format: Format) -> Result<(), CliError> {
     match format {
         Format::Text => print!("{}", report::hubs::render_text(&table)),
         Format::Json => println!("{}", serde_json::to_string_pretty(&table).expect("serialisable")),
+    }
+    Ok(())
+}
+
+fn network(path: Option<&Path>, format: Format) -> Result<(), CliError> {
+    let scenario = match path {
+        Some(path) => Scenario::load(path)?,
+        None => Scenario::default_scenario(),
+    };
+    let map = report::network_map::map(&scenario.world());
+    match format {
+        Format::Text => print!("{}", report::network_map::render_text(&map)),
+        Format::Json => println!("{}", serde_json::to_string_pretty(&map).expect("serialisable")),
     }
     Ok(())
 }

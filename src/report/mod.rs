@@ -6,6 +6,7 @@ pub mod hdr_log;
 pub mod hubs;
 pub mod json;
 pub mod links;
+pub mod network_map;
 pub mod text;
 pub mod timeseries;
 

@@ -1,4 +1,6 @@
-//! The utilisation time series as CSV: one row per sample interval, hub and pool.
+//! The utilisation time series as CSV: one row per sample interval, hub and pool, and under
+//! the flow model one per sample interval and link direction (`pool` = `link`, `hub` = the
+//! link's id and direction, `id:from>to`; utilisation includes background traffic).
 
 use std::io::Write;
 
@@ -24,6 +26,16 @@ pub fn write_csv<W: Write>(out: W, world: &World, recorder: &Recorder) -> Result
                         pool.name(),
                         &format!("{:.6}", p.samples[i]),
                     ])?;
+                }
+            }
+            if let (Some(topology), Some(links)) = (world.network.topology(), &recorder.links) {
+                for (link, record) in topology.links.iter().zip(links) {
+                    let Some(sample) = record.samples.get(i) else { continue };
+                    let name = format!(
+                        "{}:{}>{}",
+                        topology.link_ids[link.link], topology.site_names[link.from], topology.site_names[link.to]
+                    );
+                    writer.write_record([time.as_str(), name.as_str(), "link", &format!("{sample:.6}")])?;
                 }
             }
         }
