@@ -279,5 +279,88 @@ fn recorder(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, event_queue, scheduler_decision, scheduler_decision_many, recorder, whole_run);
+/// Flow model: one transfer started and finished among `n` long-running flows, on the
+/// national backbone (the default world's routes) and on a 1,024-hub topology (8 core nodes in
+/// a full mesh, regions and hubs attached round-robin).
+fn flows(c: &mut Criterion) {
+    use cnsim::engine::{FlowKind, FlowNetwork};
+    use cnsim::model::topology::{LinkSpec, Sites, Topology, TopologySpec};
+    let national = Scenario::default_scenario().world();
+    let national = national.network.topology().expect("the preset has a backbone").clone();
+    let big = {
+        let regions: Vec<(String, f64, f64)> = (0..6).map(|i| (format!("r{i}"), 30.0, 100.0 + i as f64)).collect();
+        let hubs: Vec<(String, f64, f64)> =
+            (0..1024).map(|i| (format!("h{i}"), 35.0, 100.0 + i as f64 / 100.0)).collect();
+        let (r, h) = (regions.len(), hubs.len());
+        let core = r + h;
+        let link = |from: usize, to: usize, capacity_bps: f64| LinkSpec {
+            id: format!("{from}--{to}"),
+            from,
+            to,
+            capacity_bps,
+            latency: Some(1_000_000),
+            background: 0.0,
+            price_per_gb: 0.0,
+        };
+        let mut links = Vec::new();
+        for a in 0..8 {
+            for b in a + 1..8 {
+                links.push(link(core + a, core + b, 40e12));
+            }
+        }
+        links.extend((0..r).map(|i| link(i, core + i % 8, 40e12)));
+        links.extend((0..h).map(|i| link(r + i, core + i % 8, 1e12)));
+        let nodes = (0..8)
+            .map(|i| cnsim::model::topology::Node { id: format!("c{i}"), lat: 32.0, lon: 100.0 + i as f64 })
+            .collect();
+        let spec = TopologySpec { nodes, links, max_flow_rate_bps: f64::INFINITY, ..TopologySpec::default() };
+        let sites = Sites {
+            regions: regions.iter().map(|(n, a, b)| (n.as_str(), *a, *b)).collect(),
+            hubs: hubs.iter().map(|(n, a, b)| (n.as_str(), *a, *b)).collect(),
+        };
+        Topology::build(&spec, &sites, 2.0, 0).expect("connected")
+    };
+    let mut group = c.benchmark_group("flow_start_finish");
+    for (name, topology, hubs) in [("national", &national, 8usize), ("1024_hubs", &big, 1024)] {
+        for n in [10usize, 1_000, 10_000] {
+            group.throughput(Throughput::Elements(1));
+            group.bench_with_input(BenchmarkId::new(name, n), &n, |b, &n| {
+                let mut rng = stream(3, Stream::Scheduler);
+                let mut net = FlowNetwork::new(topology, 0);
+                let route = |rng: &mut cnsim::rng::SimRng| {
+                    topology.route_to_hub(rng.random_range(0..6), rng.random_range(0..hubs))
+                };
+                for i in 0..n {
+                    let r = route(&mut rng);
+                    if !topology.route_links(r).is_empty() {
+                        net.start(0, r, 1e18, i as u32, FlowKind::Input);
+                    }
+                }
+                let mut now = 1;
+                b.iter(|| {
+                    let r = loop {
+                        let r = route(&mut rng);
+                        if !topology.route_links(r).is_empty() {
+                            break r;
+                        }
+                    };
+                    net.start(now, r, 1.0, 0, FlowKind::Input);
+                    let done = net.next_completion().expect("a flow");
+                    now = done + 1;
+                    black_box(net.complete(done))
+                });
+            });
+        }
+    }
+    group.finish();
+    let mut group = c.benchmark_group("flow_star");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(200_000));
+    group.bench_function("6_regions_8_hubs_rho0.79_200k_transfers", |b| {
+        b.iter(|| black_box(cnsim::bench::star_transfers(200_000, 1)))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, event_queue, scheduler_decision, scheduler_decision_many, recorder, whole_run, flows);
 criterion_main!(benches);

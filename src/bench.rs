@@ -159,3 +159,47 @@ pub fn run(hubs: usize, jobs: u64, runs: usize, scheduler: &SchedulerSpec) -> Re
         runs: results,
     })
 }
+
+/// The star of the flow-model throughput target: 6 regions and 8 hubs, an access link per
+/// region (8 Gbps) and an ingress link per hub (6 Gbps), so that transfers between uniformly
+/// random region-hub pairs load every link alike; Poisson arrivals with lognormal sizes
+/// (mean 10 MB, sigma 1) at 79 % load on every link. Runs `transfers` transfers to completion
+/// and returns how many finished (all of them) and the flows' final count (0).
+pub fn star_transfers(transfers: u64, seed: u64) -> (u64, usize) {
+    use crate::engine::{FlowKind, FlowNetwork};
+    use rand::RngExt;
+    use rand_distr::{Distribution as _, Exp1, LogNormal};
+    let (regions, hubs) = (6u32, 8u32);
+    let mut capacity = vec![8e9; regions as usize];
+    capacity.extend(std::iter::repeat_n(6e9, hubs as usize));
+    let routes: Vec<Vec<u32>> = (0..regions).flat_map(|r| (0..hubs).map(move |h| vec![r, regions + h])).collect();
+    let mut net = FlowNetwork::with_routes(&capacity, &routes, f64::INFINITY);
+    let mean_bytes: f64 = 10e6;
+    let sigma: f64 = 1.0;
+    let sizes = LogNormal::new(mean_bytes.ln() - sigma * sigma / 2.0, sigma).expect("valid lognormal");
+    // An access link carries 1/6 of the transfers: rate / 6 x mean x 8 bits / 8 Gbps = 0.79;
+    // an ingress link 1/8: rate / 8 x mean x 8 / 6 Gbps, the same.
+    let rate_per_ns = 0.79 * 6.0 * 8e9 / (8.0 * mean_bytes) / 1e9;
+    let mut rng = crate::rng::stream(seed, crate::rng::Stream::Workload(0));
+    let (mut started, mut finished) = (0u64, 0u64);
+    let mut clock = 0.0f64;
+    let mut next_arrival = 0u64;
+    while finished < transfers {
+        match net.next_completion() {
+            Some(done) if done <= next_arrival || started >= transfers => {
+                net.complete(done);
+                finished += 1;
+            }
+            _ => {
+                let route = rng.random_range(0..routes.len() as u32);
+                let bytes: f64 = sizes.sample(&mut rng);
+                net.start(next_arrival, route, bytes.max(1.0), started as u32, FlowKind::Input);
+                started += 1;
+                let gap: f64 = Exp1.sample(&mut rng);
+                clock += gap / rate_per_ns;
+                next_arrival = if started < transfers { clock as u64 } else { u64::MAX };
+            }
+        }
+    }
+    (finished, net.active())
+}
