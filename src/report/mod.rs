@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 use hdrhistogram::Histogram;
 use serde::Serialize;
 
+use crate::load_check::LoadCheck;
 use crate::metrics::{Counters, LatencySet, Metric, Recorder};
 use crate::model::{Footprint, PoolKind, World};
 use crate::scenario::Scenario;
@@ -275,6 +276,9 @@ pub struct RunReport {
     pub workload_digest: String,
     /// All jobs finished in each hour of the run (warm-up included).
     pub finished_per_hour: Vec<u64>,
+    /// Offered load of each class and pool against capacity, with warnings (see
+    /// docs/overload-and-slos.md).
+    pub load_check: LoadCheck,
     /// Run-time figures.
     pub performance: Performance,
 }
@@ -384,6 +388,7 @@ impl RunReport {
             fairness: fairness(world, recorder),
             workload_digest: format!("{:016x}", recorder.workload_digest),
             finished_per_hour: recorder.finished_per_hour.clone(),
+            load_check: LoadCheck::of(world),
             performance: Performance {
                 events: recorder.events,
                 wall_seconds: wall.seconds,

@@ -151,6 +151,7 @@ pub fn render(report: &RunReport) -> String {
         si(p.jobs_per_second),
     );
     out.push('\n');
+    render_load_check(&mut out, &report.load_check);
 
     let _ = writeln!(out, "Jobs submitted after the warm-up");
     let mut table =
@@ -375,4 +376,45 @@ fn si(value: f64) -> String {
     } else {
         three_significant(value)
     }
+}
+
+/// The offered-load table and its warnings (shared by the run report and `cnsim validate`).
+pub fn render_load_check(out: &mut String, check: &crate::load_check::LoadCheck) {
+    let _ = writeln!(out, "Offered load (weekly mean rate x E[units x runtime]) against capacity");
+    let mut table = Table::new(&[
+        "class / pool",
+        "pool",
+        "offered units",
+        "capacity",
+        "load",
+        "reachable cap.",
+        "load on reachable",
+        "never placed",
+    ]);
+    for c in &check.classes {
+        table.row(vec![
+            c.name.clone(),
+            c.pool.name().into(),
+            three_significant(c.offered_units),
+            String::new(),
+            percent(c.load_national),
+            thousands(c.reachable_capacity),
+            percent(c.load_reachable),
+            if c.never_placed_share > 0.0 { format!("{:.2}%", c.never_placed_share * 100.0) } else { "-".into() },
+        ]);
+    }
+    for p in check.pools.iter().filter(|p| p.offered_units > 0.0 || p.capacity > 0) {
+        table.row(vec![
+            format!("{} pool", p.pool.name()),
+            p.pool.name().into(),
+            three_significant(p.offered_units),
+            thousands(p.capacity),
+            percent(p.load),
+        ]);
+    }
+    table.render(out);
+    for w in &check.warnings {
+        let _ = writeln!(out, "  WARNING: {w}");
+    }
+    out.push('\n');
 }
