@@ -13,7 +13,7 @@ pub use hub_state::{HubState, PoolState, Queued};
 pub use jobs::JobTable;
 pub use queue::{EventKind, EventQueue};
 
-use crate::metrics::{Recorder, RejectReason};
+use crate::metrics::{Recorder, RejectReason, Unfinished};
 use crate::model::{Footprint, Job, World};
 use crate::rng::{SimRng, Stream, stream};
 use crate::scheduler::{Decision, JobRequest, Scheduler, View};
@@ -74,6 +74,8 @@ impl<'w> Engine<'w> {
             config.duration,
             config.sample_interval,
         );
+        let mut recorder = recorder;
+        recorder.set_objectives(world.classes.iter().map(|c| c.slo).collect());
         let mut queue = EventQueue::new();
         let mut sources = Vec::with_capacity(world.classes.len());
         for (i, class) in world.classes.iter().enumerate() {
@@ -162,8 +164,31 @@ impl<'w> Engine<'w> {
     pub fn finish(mut self) -> Recorder {
         let end = self.config.duration;
         self.catch_up(end);
+        self.record_unfinished(end);
         self.recorder.finish(end, &self.state);
         self.recorder
+    }
+
+    /// Tells the recorder where each job still in flight at `end` is. O(jobs in flight).
+    fn record_unfinished(&mut self, end: SimTime) {
+        let keys = self.jobs.keys();
+        let mut queued = vec![false; keys.last().map_or(0, |&k| k + 1)];
+        for pool in self.state.iter().flat_map(|h| h.pools.iter()) {
+            for entry in pool.queue.iter() {
+                queued[entry.job as usize] = true;
+            }
+        }
+        for key in keys {
+            let job = &self.jobs[key];
+            let state = if queued[key] {
+                Unfinished::Queued
+            } else if job.hub != u16::MAX && job.hub_arrival >= job.submit + job.transfer {
+                Unfinished::Running
+            } else {
+                Unfinished::NotAtHub
+            };
+            self.recorder.unfinished(job, end, state);
+        }
     }
 
     /// Closes utilisation samples and the warm-up mark up to `t`; one comparison when idle.

@@ -11,4 +11,6 @@ mod policies;
 mod presets;
 mod queueing;
 mod schedulers;
+mod slo;
+mod unfinished;
 mod workload;
