@@ -7,10 +7,12 @@
 pub mod hub_state;
 pub mod jobs;
 pub mod ladder;
+pub mod pool_queue;
 pub mod queue;
 
 pub use hub_state::{HubState, PoolState, Queued};
 pub use jobs::JobTable;
+pub use pool_queue::PoolQueue;
 pub use queue::{EventKind, EventQueue};
 
 use crate::metrics::{Recorder, RejectReason, Unfinished};
@@ -55,6 +57,8 @@ pub struct Engine<'w> {
     changed: Vec<u16>,
     /// Whether each hub is in `changed`.
     is_changed: Vec<bool>,
+    /// Queue priority level of each class (0 is served first).
+    levels: Vec<u8>,
 }
 
 impl<'w> Engine<'w> {
@@ -86,8 +90,10 @@ impl<'w> Engine<'w> {
             }
             sources.push(source);
         }
+        let (levels, _) = pool_queue::levels(&world.classes.iter().map(|c| c.priority).collect::<Vec<_>>());
         Engine {
             world,
+            levels,
             track_changes: scheduler.tracks_changes(),
             changed: Vec::with_capacity(world.hubs.len()),
             is_changed: vec![false; world.hubs.len()],
@@ -311,9 +317,9 @@ impl<'w> Engine<'w> {
         if pool.queue.is_empty() && entry.units <= pool.free() {
             self.start(key);
         } else {
-            pool.enqueue(self.now, entry);
+            pool.enqueue_at(self.now, entry, usize::from(self.levels[job.class as usize]));
             self.touch(hub);
-            // FIFO: the head could not start, so neither can this job. Backfilling may start it.
+            // The queue's head (which may now be this job, by priority) or a backfill may start.
             self.start_queued(hub, pool_index);
         }
     }

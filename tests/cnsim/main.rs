@@ -9,6 +9,7 @@ mod indexes;
 mod load_check;
 mod policies;
 mod presets;
+mod priorities;
 mod queueing;
 mod schedulers;
 mod slo;
