@@ -125,10 +125,10 @@ fn mark(censored_runs: usize) -> &'static str {
     if censored_runs > 0 { " †" } else { "" }
 }
 
-/// Like [`scaled`], with differences of shares in percentage points.
+/// Like [`scaled`], with differences of shares in percentage points (the row's label says so).
 fn scaled_difference(unit: Unit, scale: f64) -> impl Fn(f64) -> String {
     let plain = scaled(unit, scale);
     move |v: f64| {
-        if unit == Unit::Share && v.is_finite() { format!("{:.2} pp", v * 100.0) } else { plain(v) }
+        if unit == Unit::Share && v.is_finite() { format!("{:.2}", v * 100.0) } else { plain(v) }
     }
 }

@@ -2,6 +2,7 @@
 
 mod bad_input;
 mod cli;
+mod compare_headroom;
 mod conservation;
 mod determinism;
 mod helpers;
