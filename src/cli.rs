@@ -40,8 +40,11 @@ pub enum Format {
 enum Command {
     /// Run a scenario (the built-in default when none is given) and print its report.
     Run(RunArgs),
-    /// Print the preset hubs with national totals and the hub-to-hub latency matrix.
+    /// Print a scenario's (or a preset's) hubs with totals, its regions with coordinates, the
+    /// latency matrices, and for each class which hubs it can reach and why not the others.
     Hubs {
+        /// Scenario file to show (default: the preset given by --preset).
+        scenario: Option<PathBuf>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
@@ -176,7 +179,7 @@ impl From<ScenarioError> for CliError {
 pub fn main(cli: Cli) -> Result<(), CliError> {
     match cli.command.unwrap_or(Command::Run(RunArgs::default())) {
         Command::Run(args) => run(args),
-        Command::Hubs { format, preset } => hubs(&preset, format),
+        Command::Hubs { scenario, format, preset } => hubs(scenario.as_deref(), &preset, format),
         Command::Schedulers => {
             let width = registry::POLICIES.iter().map(|p| p.name.len()).max().unwrap_or(0);
             for p in registry::POLICIES {
@@ -411,8 +414,11 @@ fn compare(args: CompareArgs) -> Result<(), CliError> {
     Ok(())
 }
 
-fn hubs(preset: &str, format: Format) -> Result<(), CliError> {
-    let world = Scenario::preset_world(preset).map_err(|e| CliError::Input(format!("--preset: {e}")))?;
+fn hubs(scenario: Option<&Path>, preset: &str, format: Format) -> Result<(), CliError> {
+    let world = match scenario {
+        Some(path) => Scenario::load(path)?.world(),
+        None => Scenario::preset_world(preset).map_err(|e| CliError::Input(format!("--preset: {e}")))?,
+    };
     let table = report::hubs::table(&world);
     match format {
         Format::Text => print!("{}", report::hubs::render_text(&table)),

@@ -6,6 +6,7 @@ pub mod censoring;
 pub mod hdr_log;
 pub mod hubs;
 pub mod json;
+pub mod reach;
 pub mod slo;
 pub mod stability;
 pub mod text;

@@ -16,3 +16,4 @@ mod schedulers;
 mod slo;
 mod unfinished;
 mod workload;
+mod world_view;
