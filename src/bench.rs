@@ -60,6 +60,8 @@ pub fn reference_scenario(hubs: usize, jobs: u64, seed: u64) -> Scenario {
         data: Distribution::constant(0.0).expect("valid"),
         max_round_trip: None,
         deadline: None,
+        slo: crate::workload::Slo::default(),
+        priority: 0,
         origin_weights: vec![1.0; hubs],
         input_at: crate::workload::InputAt::Origin,
         output: None,
@@ -67,6 +69,7 @@ pub fn reference_scenario(hubs: usize, jobs: u64, seed: u64) -> Scenario {
     Scenario {
         name: format!("reference-{hubs}x64"),
         description: Some("the reference model of the validation notes".into()),
+        censoring_threshold: crate::scenario::DEFAULT_CENSORING_THRESHOLD,
         run: RunConfig { seed, duration, warmup: duration / 10, sample_interval: (duration / 1000).max(1) },
         scheduler: SchedulerSpec::named("nearest"),
         discipline: QueueDiscipline::Fifo,

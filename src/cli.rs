@@ -40,8 +40,11 @@ pub enum Format {
 enum Command {
     /// Run a scenario (the built-in default when none is given) and print its report.
     Run(RunArgs),
-    /// Print the preset hubs with national totals and the hub-to-hub latency matrix.
+    /// Print a scenario's (or a preset's) hubs with totals, its regions with coordinates, the
+    /// latency matrices, and for each class which hubs it can reach and why not the others.
     Hubs {
+        /// Scenario file to show (default: the preset given by --preset).
+        scenario: Option<PathBuf>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
@@ -66,6 +69,9 @@ enum Command {
     Validate {
         /// The scenario file.
         scenario: PathBuf,
+        /// Treat warnings (overload, classes that can never be placed) as errors: exit 2.
+        #[arg(long)]
+        strict: bool,
     },
     /// Time the reference model (N hubs x 64 units, rho = 0.9) and print jobs/s, events/s and memory.
     Bench {
@@ -182,7 +188,7 @@ impl From<ScenarioError> for CliError {
 pub fn main(cli: Cli) -> Result<(), CliError> {
     match cli.command.unwrap_or(Command::Run(RunArgs::default())) {
         Command::Run(args) => run(args),
-        Command::Hubs { format, preset } => hubs(&preset, format),
+        Command::Hubs { scenario, format, preset } => hubs(scenario.as_deref(), &preset, format),
         Command::Network { scenario, format } => network(scenario.as_deref(), format),
         Command::Schedulers => {
             let width = registry::POLICIES.iter().map(|p| p.name.len()).max().unwrap_or(0);
@@ -196,7 +202,7 @@ pub fn main(cli: Cli) -> Result<(), CliError> {
             Ok(())
         }
         Command::Compare(args) => compare(args),
-        Command::Validate { scenario } => validate(&scenario),
+        Command::Validate { scenario, strict } => validate(&scenario, strict),
         Command::Bench { hubs, jobs, runs, scheduler, format } => bench_command(hubs, jobs, runs, &scheduler, format),
     }
 }
@@ -244,6 +250,7 @@ fn run(args: RunArgs) -> Result<(), CliError> {
     let scenario = apply_overrides(load(args.scenario.as_deref())?, &args)?;
     let output = run_with_progress(&scenario);
     let report = output.report(&scenario);
+    warn(&report.load_check.warnings);
     let rendered = match args.format {
         Format::Text => report::text::render(&report),
         Format::Json => report::json::render(&report),
@@ -417,8 +424,11 @@ fn compare(args: CompareArgs) -> Result<(), CliError> {
     Ok(())
 }
 
-fn hubs(preset: &str, format: Format) -> Result<(), CliError> {
-    let world = Scenario::preset_world(preset).map_err(|e| CliError::Input(format!("--preset: {e}")))?;
+fn hubs(scenario: Option<&Path>, preset: &str, format: Format) -> Result<(), CliError> {
+    let world = match scenario {
+        Some(path) => Scenario::load(path)?.world(),
+        None => Scenario::preset_world(preset).map_err(|e| CliError::Input(format!("--preset: {e}")))?,
+    };
     let table = report::hubs::table(&world);
     match format {
         Format::Text => print!("{}", report::hubs::render_text(&table)),
@@ -440,16 +450,30 @@ fn network(path: Option<&Path>, format: Format) -> Result<(), CliError> {
     Ok(())
 }
 
-fn validate(path: &Path) -> Result<(), CliError> {
+fn validate(path: &Path, strict: bool) -> Result<(), CliError> {
     let scenario = Scenario::load(path)?;
     let world = scenario.world();
+    let check = crate::load_check::LoadCheck::of(&world);
+    warn(&check.warnings);
+    if strict && !check.warnings.is_empty() {
+        return Err(CliError::Input(format!(
+            "{}: {} load-check warning(s), refused under --strict",
+            path.display(),
+            check.warnings.len()
+        )));
+    }
     let expected: f64 = scenario
         .classes
         .iter()
         .map(|c| c.arrival.weekly_mean_rate_per_second() * scenario.run.duration as f64 / 1e9)
         .sum();
+    let status = if check.warnings.is_empty() {
+        "ok".to_string()
+    } else {
+        format!("ok with {} warning(s)", check.warnings.len())
+    };
     println!(
-        "ok: {} ({}): {} hubs ({:.1} EFLOPS), {} regions, {} classes, scheduler {}, {} ({} warm-up), about {:.0} jobs",
+        "{status}: {} ({}): {} hubs ({:.1} EFLOPS), {} regions, {} classes, scheduler {}, {} ({} warm-up), about {:.0} jobs",
         path.display(),
         scenario.name,
         world.hubs.len(),
@@ -461,7 +485,17 @@ fn validate(path: &Path) -> Result<(), CliError> {
         crate::time::format_duration(scenario.run.warmup),
         expected
     );
+    let mut table = String::new();
+    report::text::render_load_check(&mut table, &check);
+    print!("{table}");
     Ok(())
+}
+
+/// Prints each warning on standard error.
+fn warn(warnings: &[String]) {
+    for w in warnings {
+        eprintln!("warning: {w}");
+    }
 }
 
 fn bench_command(hubs: usize, jobs: u64, runs: usize, scheduler: &str, format: Format) -> Result<(), CliError> {

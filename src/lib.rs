@@ -7,6 +7,7 @@ pub mod bench;
 pub mod cli;
 pub mod compare;
 pub mod engine;
+pub mod load_check;
 pub mod metrics;
 pub mod model;
 pub mod quantity;

@@ -16,6 +16,8 @@ pub enum Stream {
     Workload(u32),
     /// Randomised scheduling policies.
     Scheduler,
+    /// The load check's sampled means of one class (by index); never used by a run.
+    LoadCheck(u32),
 }
 
 impl Stream {
@@ -23,6 +25,7 @@ impl Stream {
         match self {
             Stream::Workload(class) => 0x1000_0000 + u64::from(class),
             Stream::Scheduler => 0x2000_0000,
+            Stream::LoadCheck(class) => 0x3000_0000 + u64::from(class),
         }
     }
 }

@@ -40,56 +40,118 @@ pub struct MetricInfo {
     pub unit: Unit,
 }
 
-/// The metrics of one run, in the order of [`metric_infos`]; `has_slo[c]` says whether class
-/// `c` has a deadline or a round-trip limit.
-pub fn extract(report: &RunReport, has_slo: &[bool]) -> Vec<f64> {
+/// The shape of the compared scenario: what rows a comparison has.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Layout {
+    /// Class names, each with whether it sets an SLO.
+    pub classes: Vec<(String, bool)>,
+    /// Hub ids, each with its pools that have capacity.
+    pub hubs: Vec<(String, Vec<PoolKind>)>,
+}
+
+impl Layout {
+    /// The layout of `scenario`.
+    pub fn of(scenario: &crate::scenario::Scenario) -> Layout {
+        Layout {
+            classes: scenario.classes.iter().map(|c| (c.name.clone(), c.slo.is_set())).collect(),
+            hubs: scenario
+                .hubs
+                .iter()
+                .map(|h| (h.id.clone(), PoolKind::ALL.into_iter().filter(|&p| h.capacity(p) > 0).collect()))
+                .collect(),
+        }
+    }
+}
+
+/// The metrics of one run, in the order of [`metric_infos`], each with whether the run's
+/// unfinished work censors it (latencies of a class, or of all jobs, over the threshold).
+pub fn extract(report: &RunReport, layout: &Layout) -> Vec<(f64, bool)> {
     let mut values = Vec::new();
-    let classes = report.classes.iter().map(|c| c.name.as_str()).chain(std::iter::once("all"));
-    for class in classes {
+    let groups: Vec<(&str, crate::report::JobCounts, bool)> = report
+        .classes
+        .iter()
+        .map(|c| (c.name.as_str(), c.jobs, c.censored))
+        .chain(std::iter::once(("all", report.jobs, report.censoring.censored)))
+        .collect();
+    for &(_, jobs, _) in &groups {
+        values.push((if jobs.submitted > 0 { jobs.finished as f64 / jobs.submitted as f64 } else { f64::NAN }, false));
+    }
+    for &(_, jobs, _) in &groups {
+        values.push((jobs.in_flight as f64, false));
+    }
+    values.push((report.jobs.rejected as f64, false));
+    for &(class, _, censored) in &groups {
         let jct = &report.latency[class]["jct"];
-        values.push(jct.mean);
-        values.push(jct.p99);
+        values.push((jct.mean, censored));
+        values.push((jct.p99, censored));
     }
-    values.push(report.latency["all"]["wait"].mean);
+    values.push((report.latency["all"]["wait"].mean, report.censoring.censored));
+    for &(class, _, censored) in &groups {
+        values.push((report.latency[class]["wait"].p99, censored));
+    }
     for pool in PoolKind::ALL {
-        values.push(report.national_utilisation(pool).unwrap_or(f64::NAN));
+        values.push((report.national_utilisation(pool).unwrap_or(f64::NAN), false));
     }
-    for (class, _) in report.classes.iter().zip(has_slo).filter(|(_, has)| **has) {
-        values.push(class.slo_attainment.unwrap_or(f64::NAN));
+    for ((_, pools), hub) in layout.hubs.iter().zip(&report.hubs) {
+        for pool in pools {
+            let p = &hub.utilisation[pool.name()];
+            values.push((p.mean.unwrap_or(f64::NAN), false));
+            values.push((p.p95.unwrap_or(f64::NAN), false));
+        }
     }
-    values.push(report.jobs.rejected as f64);
-    values.push(report.network.bytes_remote / 1e12);
-    values.push(report.footprint.cost_cny / 1e6);
-    values.push(report.footprint.carbon_kg / 1e3);
-    values.push(report.footprint_per_job.cost_cny);
-    values.push(report.footprint_per_job.carbon_kg);
-    values.push(report.fairness.jain_mean_slowdown.unwrap_or(f64::NAN));
-    values.push((report.network.bytes_total + report.network.bytes_returned.unwrap_or(0.0)) / 1e12);
-    let slowdown = report.network.transfer_slowdown.as_ref().and_then(|s| s.get("all")).and_then(|s| s.mean);
-    values.push(slowdown.unwrap_or(f64::NAN));
+    for (class, _) in report.classes.iter().zip(&layout.classes).filter(|(_, (_, has))| *has) {
+        values.push((class.slo.as_ref().and_then(|s| s.attainment).unwrap_or(f64::NAN), false));
+    }
+    for v in [
+        report.network.bytes_remote / 1e12,
+        report.footprint.cost_cny / 1e6,
+        report.footprint.carbon_kg / 1e3,
+        report.footprint_per_job.cost_cny,
+        report.footprint_per_job.carbon_kg,
+        report.fairness.jain_mean_slowdown.unwrap_or(f64::NAN),
+        (report.network.bytes_total + report.network.bytes_returned.unwrap_or(0.0)) / 1e12,
+        report.network.transfer_slowdown.as_ref().and_then(|s| s.get("all")).and_then(|s| s.mean).unwrap_or(f64::NAN),
+    ] {
+        values.push((v, false));
+    }
     values
 }
 
-/// Names and units of the values `extract` returns, for a scenario whose classes are
-/// `classes` (name, has an SLO).
-pub fn metric_infos(classes: &[(String, bool)]) -> Vec<MetricInfo> {
+/// Names and units of the values `extract` returns for a scenario of this `layout`.
+pub fn metric_infos(layout: &Layout) -> Vec<MetricInfo> {
     let info = |key: String, label: String, unit| MetricInfo { key, label, unit };
     let mut infos = Vec::new();
-    let names = classes.iter().map(|(n, _)| n.as_str()).chain(std::iter::once("all"));
-    for class in names {
+    let names: Vec<&str> = layout.classes.iter().map(|(n, _)| n.as_str()).chain(std::iter::once("all")).collect();
+    for class in &names {
+        infos.push(info(format!("finished_share.{class}"), format!("finished share {class}"), Unit::Share));
+    }
+    for class in &names {
+        infos.push(info(format!("in_flight.{class}"), format!("in flight at end {class}"), Unit::Count));
+    }
+    infos.push(info("rejected".into(), "rejected jobs".into(), Unit::Count));
+    for class in &names {
         infos.push(info(format!("jct_mean.{class}"), format!("mean JCT {class}"), Unit::Seconds));
         infos.push(info(format!("jct_p99.{class}"), format!("p99 JCT {class}"), Unit::Seconds));
     }
     infos.push(info("wait_mean.all".into(), "mean wait all".into(), Unit::Seconds));
+    for class in &names {
+        infos.push(info(format!("wait_p99.{class}"), format!("p99 wait {class}"), Unit::Seconds));
+    }
     for pool in PoolKind::ALL {
         infos.push(info(format!("utilisation.{}", pool.name()), format!("utilisation {}", pool.name()), Unit::Share));
     }
-    for (class, has_slo) in classes {
+    for (hub, pools) in &layout.hubs {
+        for pool in pools {
+            let p = pool.name();
+            infos.push(info(format!("utilisation_mean.{hub}.{p}"), format!("utilisation {hub} {p} mean"), Unit::Share));
+            infos.push(info(format!("utilisation_p95.{hub}.{p}"), format!("utilisation {hub} {p} p95"), Unit::Share));
+        }
+    }
+    for (class, has_slo) in &layout.classes {
         if *has_slo {
             infos.push(info(format!("slo_attainment.{class}"), format!("SLO attainment {class}"), Unit::Share));
         }
     }
-    infos.push(info("rejected".into(), "rejected jobs".into(), Unit::Count));
     infos.push(info("moved_remote_tb".into(), "data moved out of region (TB)".into(), Unit::Terabytes));
     infos.push(info("energy_cost_mcny".into(), "cost in window, energy + transfer (M CNY)".into(), Unit::MillionCny));
     infos.push(info("carbon_t".into(), "carbon in window (t CO2)".into(), Unit::Tonnes));

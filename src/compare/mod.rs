@@ -15,7 +15,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::Serialize;
 
-use crate::compare::metrics::{MetricInfo, extract, metric_infos};
+use crate::compare::metrics::{Layout, MetricInfo, extract, metric_infos};
 use crate::compare::stats::{Interval, mean_ci, paired_difference};
 use crate::scenario::Scenario;
 use crate::scheduler::{SchedulerError, SchedulerSpec, registry};
@@ -45,6 +45,8 @@ pub struct RunRecord {
     pub seed: u64,
     /// The values, in the order of `ComparisonReport::metrics`.
     pub values: Vec<f64>,
+    /// Per value, whether unfinished work censors it in this run (over the threshold).
+    pub censored: Vec<bool>,
     /// Digest of the run's workload (equal across policies for a seed).
     pub workload_digest: String,
 }
@@ -58,8 +60,14 @@ pub struct Cell {
     pub value: Interval,
     /// Paired difference policy - baseline (absent for the baseline itself).
     pub difference: Option<Interval>,
+    /// The paired difference as a percentage of the baseline's mean (its half-width scaled
+    /// alike, the baseline mean taken as fixed); absent for the baseline or a zero baseline.
+    pub difference_percent: Option<Interval>,
     /// Whether the difference's CI excludes zero.
     pub significant: bool,
+    /// Seeds of this policy whose run is censored for this metric (over the threshold of jobs
+    /// in flight at the end): its latency figure is biased toward short jobs.
+    pub censored_runs: usize,
 }
 
 /// One row of the comparison.
@@ -120,8 +128,7 @@ pub fn run(
     for spec in &config.policies {
         registry::build(spec, &config.scenario.hubs)?;
     }
-    let has_slo: Vec<bool> =
-        config.scenario.classes.iter().map(|c| c.deadline.is_some() || c.max_round_trip.is_some()).collect();
+    let layout = Layout::of(&config.scenario);
     let seeds: Vec<u64> = (0..config.replications as u64).map(|r| config.scenario.run.seed.wrapping_add(r)).collect();
     let jobs: Vec<(usize, usize)> =
         (0..seeds.len()).flat_map(|r| (0..config.policies.len()).map(move |p| (p, r))).collect();
@@ -147,8 +154,8 @@ pub fn run(
             let mut scenario = config.scenario.clone();
             scenario.scheduler = config.policies[p].clone();
             scenario.run.seed = seeds[r];
-            let (permits, cancel, done, on_run_done, has_slo) =
-                (permits.clone(), cancel.clone(), done.clone(), on_run_done.clone(), has_slo.clone());
+            let (permits, cancel, done, on_run_done, layout) =
+                (permits.clone(), cancel.clone(), done.clone(), on_run_done.clone(), layout.clone());
             handles.push(tokio::spawn(async move {
                 let _permit = permits.acquire_owned().await.ok()?;
                 if cancel.load(Ordering::SeqCst) {
@@ -157,10 +164,12 @@ pub fn run(
                 let record = tokio::task::spawn_blocking(move || {
                     let output = simulate_with_progress(&scenario, |_, _| !cancel.load(Ordering::SeqCst)).ok()??;
                     let report = output.report(&scenario);
+                    let (values, censored) = extract(&report, &layout).into_iter().unzip();
                     Some(RunRecord {
                         policy: scenario.scheduler.to_string(),
                         seed: scenario.run.seed,
-                        values: extract(&report, &has_slo),
+                        values,
+                        censored,
                         workload_digest: report.workload_digest.clone(),
                     })
                 })
@@ -187,9 +196,7 @@ pub fn run(
         table[p][r] = result.as_ref();
     }
     let complete: Vec<usize> = (0..seeds.len()).filter(|&r| (0..policies).all(|p| table[p][r].is_some())).collect();
-    let classes: Vec<(String, bool)> =
-        config.scenario.classes.iter().map(|c| c.name.clone()).zip(has_slo.iter().copied()).collect();
-    let infos = metric_infos(&classes);
+    let infos = metric_infos(&layout);
     let labels: Vec<String> = config.policies.iter().map(ToString::to_string).collect();
     let column = |p: usize, m: usize| -> Vec<f64> {
         complete.iter().map(|&r| table[p][r].expect("complete seed").values[m]).collect()
@@ -203,11 +210,23 @@ pub fn run(
                 .map(|p| {
                     let values = column(p, m);
                     let difference = (p != config.baseline).then(|| paired_difference(&values, &base));
+                    let base_mean = mean_ci(&base).mean;
+                    let difference_percent =
+                        difference.filter(|_| base_mean.is_finite() && base_mean != 0.0).map(|d| Interval {
+                            mean: d.mean / base_mean.abs() * 100.0,
+                            ci95: d.ci95 / base_mean.abs() * 100.0,
+                            n: d.n,
+                        });
                     Cell {
                         policy: labels[p].clone(),
                         value: mean_ci(&values),
                         significant: difference.is_some_and(|d| d.excludes_zero()),
                         difference,
+                        difference_percent,
+                        censored_runs: complete
+                            .iter()
+                            .filter(|&&r| table[p][r].expect("complete seed").censored[m])
+                            .count(),
                     }
                 })
                 .collect();

@@ -72,21 +72,63 @@ pub fn render(report: &ComparisonReport) -> String {
         let fmt = scaled(row.info.unit, scale);
         let label = if suffix.is_empty() { row.info.label.clone() } else { format!("{} ({suffix})", row.info.label) };
         let mut cells = vec![label.clone()];
-        cells.extend(row.policies.iter().map(|c| cell(&c.value, &fmt, false)));
+        cells.extend(row.policies.iter().map(|c| format!("{}{}", cell(&c.value, &fmt, false), mark(c.censored_runs))));
         values.row(cells);
-        let mut diffs = vec![label];
+        // Differences of shares are in percentage points, not percent.
+        let diff_label = if row.info.unit == Unit::Share { format!("{} (pp)", row.info.label) } else { label };
+        let diff_fmt = scaled_difference(row.info.unit, scale);
+        let mut diffs = vec![diff_label];
         for c in &row.policies {
             if let Some(d) = &c.difference {
-                diffs.push(format!("{}{}", cell(d, &fmt, true), if c.significant { " *" } else { "  " }));
+                let relative = c.difference_percent.map_or(String::new(), |p| {
+                    if p.ci95.is_finite() {
+                        format!(" ({:+.1}% ± {:.1}%)", p.mean, p.ci95)
+                    } else {
+                        format!(" ({:+.1}%)", p.mean)
+                    }
+                });
+                diffs.push(format!(
+                    "{}{relative}{}{}",
+                    cell(d, &diff_fmt, true),
+                    mark(c.censored_runs),
+                    if c.significant { " *" } else { "  " }
+                ));
             }
         }
         differences.row(diffs);
     }
     values.render(&mut out);
+    let censored = report.metrics.iter().any(|r| r.policies.iter().any(|c| c.censored_runs > 0));
+    if censored {
+        let _ = writeln!(
+            out,
+            "  † censored: in at least one seed more than the threshold of jobs were still in flight at the end; the \
+             figure covers finished jobs only and is biased toward short jobs (see finished share and in flight)"
+        );
+    }
     if report.policies.len() > 1 {
         out.push('\n');
         differences.render(&mut out);
-        let _ = writeln!(out, "  * the 95 % CI of the paired difference excludes zero");
+        let _ = writeln!(
+            out,
+            "  * the 95 % CI of the paired difference excludes zero; (x%): the difference relative to the baseline's mean"
+        );
+        if censored {
+            let _ = writeln!(out, "  † censored in at least one seed of that policy (see above)");
+        }
     }
     out
+}
+
+/// The censoring mark of a cell.
+fn mark(censored_runs: usize) -> &'static str {
+    if censored_runs > 0 { " †" } else { "" }
+}
+
+/// Like [`scaled`], with differences of shares in percentage points (the row's label says so).
+fn scaled_difference(unit: Unit, scale: f64) -> impl Fn(f64) -> String {
+    let plain = scaled(unit, scale);
+    move |v: f64| {
+        if unit == Unit::Share && v.is_finite() { format!("{:.2}", v * 100.0) } else { plain(v) }
+    }
 }

@@ -3,7 +3,9 @@
 //! Aggregates (busy, queued units and jobs, queued work, the busy-unit integral) are kept up
 //! to date on every change, so a scheduler's view costs O(1) per hub.
 
-use std::collections::{BTreeSet, VecDeque};
+use std::collections::BTreeSet;
+
+use crate::engine::pool_queue::PoolQueue;
 
 use crate::model::QueueDiscipline;
 
@@ -27,8 +29,8 @@ pub struct PoolState {
     pub capacity: u32,
     /// Units allocated to running jobs.
     pub busy: u32,
-    /// Jobs waiting, first come first served.
-    pub queue: VecDeque<Queued>,
+    /// Jobs waiting: by class priority, then first come first served.
+    pub queue: PoolQueue,
     /// Sum of units of queued jobs.
     pub queued_units: u64,
     /// Sum of units x runtime estimate of queued jobs, in unit-nanoseconds.
@@ -139,13 +141,19 @@ impl PoolState {
         }
     }
 
-    /// Appends a job to the queue at `now`.
+    /// Appends a job to the queue at `now` (at the single priority level).
     #[inline]
     pub fn enqueue(&mut self, now: SimTime, entry: Queued) {
+        self.enqueue_at(now, entry, 0);
+    }
+
+    /// Appends a job to the queue at `now` at priority `level` (0 is served first).
+    #[inline]
+    pub fn enqueue_at(&mut self, now: SimTime, entry: Queued, level: usize) {
         self.advance(now);
         self.queued_units += u64::from(entry.units);
         self.queued_work += u128::from(entry.units) * u128::from(entry.runtime);
-        self.queue.push_back(entry);
+        self.queue.push(level, entry);
     }
 
     /// The next queued job to start at `now` under the pool's discipline, removed from the
@@ -158,11 +166,11 @@ impl PoolState {
         }
     }
 
-    /// EASY backfilling when the head does not fit: the head is promised the earliest time
+    /// EASY backfilling when the head (the highest-priority, earliest job) does not fit: the head is promised the earliest time
     /// (`shadow`) at which, by runtime estimates, enough units will be free; a later job may
     /// start now if it fits in the free units and either ends (by its estimate) by the shadow
-    /// time or uses no more than the units left over at the shadow time (`extra`).
-    /// O(running + queue) per call.
+    /// time or uses no more than the units left over at the shadow time (`extra`). Candidates
+    /// are scanned in service order (priority, then arrival). O(running + queue) per call.
     fn pop_backfill(&mut self, now: SimTime) -> Option<Queued> {
         let head = *self.queue.front()?;
         let free = self.free();
@@ -270,5 +278,29 @@ mod tests {
         // Nothing else fits now; when job 0 ends the head starts on time.
         q.release(10, 0, 3, 10);
         assert_eq!(q.next_to_start(10).map(|j| j.job), Some(1));
+    }
+
+    #[test]
+    fn easy_reserves_for_the_highest_priority_job_and_backfills_in_priority_order() {
+        // Job 0 holds 3 of 4 units until 10. A low-priority 4-unit job arrived first, then a
+        // high-priority 4-unit job: the reservation (shadow 10, no extra) is the high one's.
+        let mut p = PoolState::with_discipline(4, QueueDiscipline::EasyBackfill);
+        p.occupy(0, 0, 3, 10);
+        p.enqueue_at(0, Queued { job: 1, units: 4, runtime: 10 }, 1);
+        p.enqueue_at(0, Queued { job: 2, units: 4, runtime: 10 }, 0);
+        assert_eq!(p.queue.front().map(|q| q.job), Some(2));
+        // Two short 1-unit candidates: the high-priority one, though it came later, goes first.
+        p.enqueue_at(1, Queued { job: 3, units: 1, runtime: 5 }, 1);
+        p.enqueue_at(1, Queued { job: 4, units: 1, runtime: 5 }, 0);
+        assert_eq!(p.next_to_start(1).map(|q| q.job), Some(4));
+        p.occupy(1, 4, 1, 6);
+        assert_eq!(p.next_to_start(1), None, "no unit left");
+        p.release(6, 4, 1, 6);
+        // Job 3 would end at 11, after the head's reservation at 10: it may not start.
+        assert_eq!(p.next_to_start(6), None);
+        // At 10 job 0 ends: the high-priority head starts before the low-priority job that
+        // arrived first.
+        p.release(10, 0, 3, 10);
+        assert_eq!(p.next_to_start(10).map(|q| q.job), Some(2));
     }
 }

@@ -70,6 +70,15 @@ impl JobTable {
         self.len
     }
 
+    /// The keys of the jobs in flight, in key order. O(keys ever used): for the end of a run.
+    pub fn keys(&self) -> Vec<usize> {
+        let mut free = vec![false; self.jobs.len()];
+        for &key in &self.free {
+            free[key as usize] = true;
+        }
+        (0..self.jobs.len()).filter(|&k| !free[k]).collect()
+    }
+
     /// Whether no job is in flight.
     pub fn is_empty(&self) -> bool {
         self.len == 0

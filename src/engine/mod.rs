@@ -16,14 +16,16 @@ pub mod flows;
 pub mod hub_state;
 pub mod jobs;
 pub mod ladder;
+pub mod pool_queue;
 pub mod queue;
 
 pub use flows::{Delivered, FlowKind, FlowNetwork, LinkRecord};
 pub use hub_state::{HubState, PoolState, Queued};
 pub use jobs::JobTable;
+pub use pool_queue::PoolQueue;
 pub use queue::{EventKind, EventQueue};
 
-use crate::metrics::{Recorder, RejectReason};
+use crate::metrics::{Recorder, RejectReason, Unfinished};
 use crate::model::{Footprint, Job, World};
 use crate::rng::{SimRng, Stream, stream};
 use crate::scheduler::{Decision, JobRequest, Scheduler, View};
@@ -70,6 +72,8 @@ pub struct Engine<'w> {
     flows: Option<FlowNetwork>,
     /// Output bytes of each job in flight, by job key (used only when some class has output).
     outputs: Vec<u64>,
+    /// Queue priority level of each class (0 is served first).
+    levels: Vec<u8>,
 }
 
 impl<'w> Engine<'w> {
@@ -90,6 +94,8 @@ impl<'w> Engine<'w> {
             config.sample_interval,
         );
         let config_warmup = config.warmup;
+        let mut recorder = recorder;
+        recorder.set_objectives(world.classes.iter().map(|c| c.slo).collect());
         let mut queue = EventQueue::new();
         let mut sources = Vec::with_capacity(world.classes.len());
         for (i, class) in world.classes.iter().enumerate() {
@@ -100,8 +106,10 @@ impl<'w> Engine<'w> {
             }
             sources.push(source);
         }
+        let (levels, _) = pool_queue::levels(&world.classes.iter().map(|c| c.priority).collect::<Vec<_>>());
         Engine {
             world,
+            levels,
             track_changes: scheduler.tracks_changes(),
             changed: Vec::with_capacity(world.hubs.len()),
             is_changed: vec![false; world.hubs.len()],
@@ -199,6 +207,7 @@ impl<'w> Engine<'w> {
     pub fn finish(mut self) -> Recorder {
         let end = self.config.duration;
         self.catch_up(end);
+        self.record_unfinished(end);
         self.recorder.finish(end, &self.state);
         if let Some(flows) = &mut self.flows {
             flows.finish(end);
@@ -206,6 +215,28 @@ impl<'w> Engine<'w> {
             self.recorder.flow_reallocations = flows.reallocations;
         }
         self.recorder
+    }
+
+    /// Tells the recorder where each job still in flight at `end` is. O(jobs in flight).
+    fn record_unfinished(&mut self, end: SimTime) {
+        let keys = self.jobs.keys();
+        let mut queued = vec![false; keys.last().map_or(0, |&k| k + 1)];
+        for pool in self.state.iter().flat_map(|h| h.pools.iter()) {
+            for entry in pool.queue.iter() {
+                queued[entry.job as usize] = true;
+            }
+        }
+        for key in keys {
+            let job = &self.jobs[key];
+            let state = if queued[key] {
+                Unfinished::Queued
+            } else if job.hub != u16::MAX && job.hub_arrival >= job.submit + job.transfer {
+                Unfinished::Running
+            } else {
+                Unfinished::NotAtHub
+            };
+            self.recorder.unfinished(job, end, state);
+        }
     }
 
     /// Closes utilisation samples and the warm-up mark up to `t`; one comparison when idle.
@@ -424,9 +455,9 @@ impl<'w> Engine<'w> {
         if pool.queue.is_empty() && entry.units <= pool.free() {
             self.start(key);
         } else {
-            pool.enqueue(self.now, entry);
+            pool.enqueue_at(self.now, entry, usize::from(self.levels[job.class as usize]));
             self.touch(hub);
-            // FIFO: the head could not start, so neither can this job. Backfilling may start it.
+            // The queue's head (which may now be this job, by priority) or a backfill may start.
             self.start_queued(hub, pool_index);
         }
     }

@@ -12,5 +12,5 @@ pub mod utilisation;
 
 pub use latency::{LatencySet, Metric, new_histogram};
 pub use log_histogram::LogHistogram;
-pub use recorder::{Counters, Recorder, RejectReason};
+pub use recorder::{Counters, Recorder, RejectReason, Unfinished, UnfinishedRecord};
 pub use utilisation::Utilisation;

@@ -6,7 +6,7 @@ use crate::metrics::latency::{hub_histogram_digits, new_histogram_with_digits};
 use crate::metrics::{LatencySet, LogHistogram, Metric, Utilisation};
 use crate::model::{Footprint, Job};
 use crate::time::{HOUR, SimDuration, SimTime};
-use crate::workload::JobDraw;
+use crate::workload::{JobDraw, Slo};
 
 /// Why a job was rejected.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -30,6 +30,8 @@ pub struct Counters {
     pub rejected_by_scheduler: u64,
     /// Finished jobs whose JCT met the class deadline (only classes with a deadline).
     pub deadline_met: u64,
+    /// Finished jobs that met every objective of the class's SLO (only classes with one).
+    pub slo_met: u64,
     /// Energy, cost and carbon of the finished jobs.
     pub footprint: Footprint,
 }
@@ -137,17 +139,62 @@ pub struct RegionRecord {
     pub bounded_slowdown_millis_sum: u64,
 }
 
+/// Where an unfinished job was when the run ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unfinished {
+    /// Waiting for a decision (deferred) or moving its data to a hub.
+    NotAtHub,
+    /// In a hub pool's queue.
+    Queued,
+    /// Running.
+    Running,
+}
+
+/// The measured jobs of one class still in flight at the end, with lower bounds of their
+/// latencies (what they had already spent when the run ended).
+#[derive(Clone, Debug)]
+pub struct UnfinishedRecord {
+    /// Jobs not yet at a hub (awaiting a decision or moving data).
+    pub not_at_hub: u64,
+    /// Jobs in a queue.
+    pub queued: u64,
+    /// Jobs running.
+    pub running: u64,
+    /// Jobs already past an objective of the class's SLO.
+    pub slo_missed: u64,
+    /// end - submit of each: a lower bound of its JCT, in recorded units.
+    pub age: LogHistogram,
+    /// Queue wait so far (final for running jobs, 0 before the hub): a lower bound of its wait.
+    pub waited: LogHistogram,
+}
+
+impl Default for UnfinishedRecord {
+    fn default() -> Self {
+        UnfinishedRecord {
+            not_at_hub: 0,
+            queued: 0,
+            running: 0,
+            slo_missed: 0,
+            age: crate::metrics::new_histogram(Metric::Jct),
+            waited: crate::metrics::new_histogram(Metric::Wait),
+        }
+    }
+}
+
 /// Collects every statistic of a run.
 #[derive(Clone, Debug)]
 pub struct Recorder {
     warmup: SimTime,
     deadlines: Vec<Option<SimDuration>>,
+    slos: Vec<Slo>,
     regions: usize,
     hubs: usize,
     /// Counters of measured jobs (submitted at or after the warm-up), per class.
     pub class_counters: Vec<Counters>,
     /// Counters of jobs submitted during the warm-up (left out of statistics).
     pub warmup_counters: Counters,
+    /// Measured jobs of each class still in flight at the end (filled when the run finishes).
+    pub class_unfinished: Vec<UnfinishedRecord>,
     /// Latency histograms per class.
     pub class_latency: Vec<LatencySet>,
     /// Latency histograms over all classes (merged from the classes' when the run finishes).
@@ -197,8 +244,10 @@ impl Recorder {
         Recorder {
             warmup,
             deadlines,
+            slos: vec![Slo::default(); classes],
             regions,
             hubs,
+            class_unfinished: vec![UnfinishedRecord::default(); classes],
             class_counters: vec![Counters::default(); classes],
             warmup_counters: Counters::default(),
             class_latency: vec![LatencySet::default(); classes],
@@ -225,6 +274,36 @@ impl Recorder {
             utilisation: Utilisation::new(states, sample_interval, warmup, duration),
             events: 0,
         }
+    }
+
+    /// Sets each class's SLO (none by default).
+    pub fn set_objectives(&mut self, slos: Vec<Slo>) {
+        assert_eq!(slos.len(), self.slos.len(), "one SLO per class");
+        self.slos = slos;
+    }
+
+    /// A measured or warm-up job was still in flight at `end`, in state `state`.
+    pub fn unfinished(&mut self, job: &Job, end: SimTime, state: Unfinished) {
+        if !job.measured {
+            return;
+        }
+        let age = end - job.submit;
+        let waited = match state {
+            Unfinished::NotAtHub => 0,
+            Unfinished::Queued => end - job.hub_arrival,
+            Unfinished::Running => job.start - job.hub_arrival,
+        };
+        let record = &mut self.class_unfinished[job.class as usize];
+        match state {
+            Unfinished::NotAtHub => record.not_at_hub += 1,
+            Unfinished::Queued => record.queued += 1,
+            Unfinished::Running => record.running += 1,
+        }
+        if self.slos[job.class as usize].already_missed(age, waited) {
+            record.slo_missed += 1;
+        }
+        record.age.record(recorded(age));
+        record.waited.record(recorded(waited));
     }
 
     /// The warm-up end.
@@ -311,6 +390,9 @@ impl Recorder {
         }
         class.footprint.add(footprint);
         let wait = job.start - job.hub_arrival;
+        if self.slos[job.class as usize].met(jct, wait) {
+            class.slo_met += 1;
+        }
         let run = job.runtime;
         let slowdown = bounded_slowdown_millis(jct, run);
         self.class_latency[job.class as usize].record(job.transfer, wait, run, jct, slowdown);
@@ -343,6 +425,7 @@ impl Recorder {
             acc.rejected_no_eligible_hub += c.rejected_no_eligible_hub;
             acc.rejected_by_scheduler += c.rejected_by_scheduler;
             acc.deadline_met += c.deadline_met;
+            acc.slo_met += c.slo_met;
             acc.footprint.add(c.footprint);
             acc
         })

@@ -15,6 +15,8 @@ pub struct PoolUtilisation {
     pub capacity: u32,
     /// Mean utilisation over each sample interval, 0..=1, in time order.
     pub samples: Vec<f32>,
+    /// Mean queued units over each sample interval, in time order (the backlog trend).
+    pub queued_samples: Vec<f32>,
     /// Exact time-weighted mean over the measured window (`None` for a zero-capacity pool).
     pub mean: Option<f64>,
     /// Busy unit-nanoseconds over the measured window.
@@ -22,6 +24,7 @@ pub struct PoolUtilisation {
     /// Time-average queued units over the measured window (`None` for an empty window).
     pub mean_queued_units: Option<f64>,
     last_integral: u128,
+    last_queued_integral: u128,
     warm_integral: u128,
     warm_queued_integral: u128,
 }
@@ -53,10 +56,12 @@ impl Utilisation {
             .map(|p| PoolUtilisation {
                 capacity: p.capacity,
                 samples: Vec::with_capacity(expected),
+                queued_samples: Vec::with_capacity(expected),
                 mean: None,
                 busy_unit_nanos: 0,
                 mean_queued_units: None,
                 last_integral: 0,
+                last_queued_integral: 0,
                 warm_integral: 0,
                 warm_queued_integral: 0,
             })
@@ -73,9 +78,14 @@ impl Utilisation {
         if self.first_measured.is_none() && t >= self.warmup + self.interval {
             self.first_measured = Some(self.sample_times.len());
         }
-        for (pool, integral) in self.pools.iter_mut().zip(Self::integrals(states, t)) {
+        let queued = states.iter().flat_map(|s| s.pools.iter()).map(|p| p.queued_integral_at(t));
+        for ((pool, integral), queued) in self.pools.iter_mut().zip(Self::integrals(states, t)).zip(queued) {
             let busy = integral - pool.last_integral;
             pool.last_integral = integral;
+            let waiting = queued - pool.last_queued_integral;
+            pool.last_queued_integral = queued;
+            let waiting = u64::try_from(waiting).map_or(waiting as f64, |w| w as f64);
+            pool.queued_samples.push((waiting / self.interval as f64) as f32);
             if pool.capacity == 0 {
                 pool.samples.push(0.0);
                 continue;
@@ -113,6 +123,12 @@ impl Utilisation {
     /// The samples of a pool taken after the warm-up.
     pub fn measured_samples(&self, hub: usize, pool: crate::model::PoolKind) -> &[f32] {
         let samples = &self.pool(hub, pool).samples;
+        self.first_measured.map_or(&[][..], |first| &samples[first.min(samples.len())..])
+    }
+
+    /// The queued-unit samples of a pool taken after the warm-up.
+    pub fn measured_queued_samples(&self, hub: usize, pool: crate::model::PoolKind) -> &[f32] {
+        let samples = &self.pool(hub, pool).queued_samples;
         self.first_measured.map_or(&[][..], |first| &samples[first.min(samples.len())..])
     }
 

@@ -38,6 +38,19 @@ pub struct HubRow {
     pub renewable: f64,
 }
 
+/// One demand region.
+#[derive(Debug, Serialize)]
+pub struct RegionRow {
+    /// Region id.
+    pub id: String,
+    /// Latitude.
+    pub lat: f64,
+    /// Longitude.
+    pub lon: f64,
+    /// Demand weight.
+    pub weight: f64,
+}
+
 /// The whole `cnsim hubs` answer.
 #[derive(Debug, Serialize)]
 pub struct HubTable {
@@ -49,6 +62,12 @@ pub struct HubTable {
     pub intelligent_share: f64,
     /// One-way latency between hubs in ms, `latency_ms[i][j]`.
     pub latency_ms: Vec<Vec<f64>>,
+    /// Demand regions, in order.
+    pub regions: Vec<RegionRow>,
+    /// Round trip from each region to each hub in ms, `region_round_trip_ms[region][hub]`.
+    pub region_round_trip_ms: Vec<Vec<f64>>,
+    /// Per class (scenarios only): which hubs it can reach and why not the others.
+    pub classes: Vec<crate::report::reach::ClassReach>,
 }
 
 /// Builds the table from a world.
@@ -85,6 +104,15 @@ pub fn table(world: &World) -> HubTable {
         latency_ms: (0..n)
             .map(|a| (0..n).map(|b| nanos_to_seconds(world.network.hub_latency(a, b)) * 1e3).collect())
             .collect(),
+        regions: world
+            .regions
+            .iter()
+            .map(|r| RegionRow { id: r.id.clone(), lat: r.lat, lon: r.lon, weight: r.weight })
+            .collect(),
+        region_round_trip_ms: (0..world.regions.len())
+            .map(|r| (0..n).map(|h| nanos_to_seconds(world.network.round_trip(r, h)) * 1e3).collect())
+            .collect(),
+        classes: crate::report::reach::of(world),
     }
 }
 
@@ -132,6 +160,47 @@ pub fn render_text(t: &HubTable) -> String {
             let _ = write!(out, " {v:>7.1}");
         }
         out.push('\n');
+    }
+    if !t.regions.is_empty() {
+        out.push('\n');
+        let _ = writeln!(out, "demand regions and round trip to each hub, ms");
+        let _ = write!(out, "{:<18} {:>7} {:>8} {:>6}", "region", "lat", "lon", "weight");
+        for s in &short {
+            let _ = write!(out, " {s:>7}");
+        }
+        out.push('\n');
+        for (r, row) in t.regions.iter().zip(&t.region_round_trip_ms) {
+            let _ = write!(out, "{:<18} {:>7.2} {:>8.2} {:>6.3}", r.id, r.lat, r.lon, r.weight);
+            for v in row {
+                let _ = write!(out, " {v:>7.1}");
+            }
+            out.push('\n');
+        }
+    }
+    for class in &t.classes {
+        out.push('\n');
+        let limit =
+            class.max_round_trip_ms.map_or("no round-trip limit".to_string(), |l| format!("round trip <= {l} ms"));
+        let _ = writeln!(
+            out,
+            "class {:?} ({} pool, {limit}, up to {} units a job):",
+            class.class, class.pool, class.max_units
+        );
+        for hub in &class.hubs {
+            let from = if hub.reachable_from.is_empty() {
+                "unreachable".to_string()
+            } else {
+                format!("reachable from {}", hub.reachable_from.join(", "))
+            };
+            let not_from: Vec<String> = hub.not_from.iter().map(|(r, ms)| format!("{r} ({ms:.1} ms)")).collect();
+            let not_from = if not_from.is_empty() {
+                String::new()
+            } else {
+                format!("; not from {}: round trip over the limit", not_from.join(", "))
+            };
+            let reason = hub.reason.as_deref().map_or(String::new(), |r| format!(": {r}"));
+            let _ = writeln!(out, "  {:<18} {from}{not_from}{reason}", hub.hub);
+        }
     }
     out
 }

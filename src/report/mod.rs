@@ -2,19 +2,28 @@
 //! (text, JSON, utilisation CSV, HdrHistogram interval log). Rendering only: nothing here
 //! runs the engine again.
 
+pub mod censoring;
 pub mod hdr_log;
 pub mod hubs;
 pub mod json;
 pub mod links;
 pub mod network_map;
+pub mod reach;
+pub mod slo;
+pub mod stability;
 pub mod text;
 pub mod timeseries;
+
+pub use censoring::{CensoringReport, UnfinishedReport};
+pub use slo::SloReport;
+pub use stability::Stability;
 
 use std::collections::BTreeMap;
 
 use hdrhistogram::Histogram;
 use serde::Serialize;
 
+use crate::load_check::LoadCheck;
 use crate::metrics::{Counters, LatencySet, Metric, Recorder};
 use crate::model::{Footprint, PoolKind, World};
 use crate::scenario::Scenario;
@@ -133,6 +142,15 @@ pub struct ClassReport {
     pub footprint: Footprint,
     /// The same per finished job.
     pub footprint_per_job: Footprint,
+    /// finished / submitted (null when none was submitted).
+    pub finished_share: Option<f64>,
+    /// Whether more than the censoring threshold of the class's jobs were in flight at the end.
+    pub censored: bool,
+    /// The class's jobs still in flight at the end, with lower bounds of their latencies.
+    pub unfinished: UnfinishedReport,
+    /// The class's SLO (`slo` or `deadline`) with attainment that counts rejected and overdue
+    /// in-flight jobs as misses; null for a class without objectives.
+    pub slo: Option<SloReport>,
 }
 
 /// Utilisation of one pool of one hub.
@@ -148,6 +166,8 @@ pub struct PoolReport {
     pub mean_queued_units: Option<f64>,
     /// 95th percentile of the samples.
     pub p95: Option<f64>,
+    /// Backlog trend across the measured window and the verdict (steady or growing).
+    pub stability: Stability,
     /// Samples per 10 % band: `le` is the band's upper bound (0.1 .. 1.0).
     pub histogram: Vec<Bucket>,
 }
@@ -264,6 +284,8 @@ pub struct RunReport {
     pub warmup_jobs: JobCounts,
     /// Per-class counts.
     pub classes: Vec<ClassReport>,
+    /// Whether unfinished work censors the latencies (over the threshold in flight at the end).
+    pub censoring: CensoringReport,
     /// `latency.<class>.<metric>`: class names plus `all`; metrics transfer, wait, run, jct,
     /// bounded_slowdown. Durations in seconds.
     pub latency: BTreeMap<String, BTreeMap<&'static str, Stats>>,
@@ -287,6 +309,9 @@ pub struct RunReport {
     pub workload_digest: String,
     /// All jobs finished in each hour of the run (warm-up included).
     pub finished_per_hour: Vec<u64>,
+    /// Offered load of each class and pool against capacity, with warnings (see
+    /// docs/overload-and-slos.md).
+    pub load_check: LoadCheck,
     /// Run-time figures.
     pub performance: Performance,
 }
@@ -307,11 +332,13 @@ impl RunReport {
         for (name, set) in groups.chain(std::iter::once(("all".to_string(), &recorder.all_latency))) {
             latency.insert(name, Metric::ALL.iter().map(|&m| (m.key(), Stats::of(set, m))).collect());
         }
-        let classes = world
+        let threshold = scenario.censoring_threshold;
+        let classes: Vec<ClassReport> = world
             .classes
             .iter()
             .zip(&recorder.class_counters)
-            .map(|(class, c)| ClassReport {
+            .zip(&recorder.class_unfinished)
+            .map(|((class, c), unfinished)| ClassReport {
                 name: class.name.clone(),
                 pool: class.pool,
                 jobs: (*c).into(),
@@ -328,8 +355,19 @@ impl RunReport {
                     }),
                 footprint: c.footprint,
                 footprint_per_job: per_job(c.footprint, c.finished),
+                finished_share: (c.submitted > 0).then(|| c.finished as f64 / c.submitted as f64),
+                censored: censoring::in_flight_share(c.in_flight(), c.submitted) > threshold,
+                unfinished: UnfinishedReport::of(unfinished),
+                slo: SloReport::of(&class.slo, c, unfinished),
             })
             .collect();
+        let in_flight_share = censoring::in_flight_share(total.in_flight(), total.submitted);
+        let censoring = CensoringReport {
+            threshold,
+            in_flight_share,
+            censored: in_flight_share > threshold,
+            censored_classes: classes.iter().filter(|c| c.censored).map(|c| c.name.clone()).collect(),
+        };
         let hubs = world
             .hubs
             .iter()
@@ -374,6 +412,7 @@ impl RunReport {
             jobs: total.into(),
             warmup_jobs: recorder.warmup_counters.into(),
             classes,
+            censoring,
             latency,
             hubs,
             sample_interval_seconds: nanos_to_seconds(recorder.utilisation.interval),
@@ -405,6 +444,7 @@ impl RunReport {
             fairness: fairness(world, recorder),
             workload_digest: format!("{:016x}", recorder.workload_digest),
             finished_per_hour: recorder.finished_per_hour.clone(),
+            load_check: LoadCheck::of(world),
             performance: Performance {
                 events: recorder.events,
                 wall_seconds: wall.seconds,
@@ -486,6 +526,7 @@ fn pool_report(recorder: &Recorder, hub: usize, pool: PoolKind) -> PoolReport {
         p50: share(0.5),
         mean_queued_units: u.mean_queued_units,
         p95: share(0.95),
+        stability: Stability::of(u.capacity, recorder.utilisation.measured_queued_samples(hub, pool)),
         histogram: if u.capacity == 0 {
             Vec::new()
         } else {

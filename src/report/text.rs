@@ -151,10 +151,20 @@ pub fn render(report: &RunReport) -> String {
         si(p.jobs_per_second),
     );
     out.push('\n');
+    render_load_check(&mut out, &report.load_check);
 
     let _ = writeln!(out, "Jobs submitted after the warm-up");
-    let mut table =
-        Table::new(&["class", "pool", "submitted", "finished", "rejected", "in flight", "deadline met", "SLO met"]);
+    let mut table = Table::new(&[
+        "class",
+        "pool",
+        "submitted",
+        "finished",
+        "rejected",
+        "in flight",
+        "finished %",
+        "deadline met",
+        "SLO met",
+    ]);
     for class in &report.classes {
         let j = &class.jobs;
         table.row(vec![
@@ -164,8 +174,9 @@ pub fn render(report: &RunReport) -> String {
             thousands(j.finished),
             thousands(j.rejected),
             thousands(j.in_flight),
+            percent(class.finished_share),
             percent(class.deadline_met),
-            percent(class.slo_attainment),
+            class.slo.as_ref().map_or("-".into(), |s| percent(s.attainment)),
         ]);
     }
     let j = &report.jobs;
@@ -176,18 +187,47 @@ pub fn render(report: &RunReport) -> String {
         thousands(j.finished),
         thousands(j.rejected),
         thousands(j.in_flight),
-        "".into(),
+        percent((j.submitted > 0).then(|| j.finished as f64 / j.submitted as f64)),
     ]);
     table.render(&mut out);
+    let _ = writeln!(
+        out,
+        "  SLO met: share of decided jobs meeting the class's slo (jct/wait); rejected jobs and jobs in flight \
+         already past an objective count as misses; '-': the class sets no objective"
+    );
     out.push('\n');
+    render_censoring(&mut out, report);
 
     let _ = writeln!(out, "Latency of finished jobs (JCT = transfer + wait + run; bounded slowdown with tau = 10 s)");
-    let mut table = Table::new(&["class", "metric", "mean", "p50", "p90", "p99", "p99.9", "max"]);
+    let mut table = Table::new(&[
+        "class",
+        "finished",
+        "rejected",
+        "in flight",
+        "finished %",
+        "metric",
+        "mean",
+        "p50",
+        "p90",
+        "p99",
+        "p99.9",
+        "max",
+    ]);
     for (name, metrics) in ordered_latency(report) {
+        let (jobs, censored) = match report.classes.iter().find(|c| c.name == name) {
+            Some(c) => (c.jobs, c.censored),
+            None => (report.jobs, report.censoring.censored),
+        };
+        let share = (jobs.submitted > 0).then(|| jobs.finished as f64 / jobs.submitted as f64);
         for (i, (metric, stats)) in metrics.iter().enumerate() {
             let fmt = if *metric == "bounded_slowdown" { ratio } else { seconds };
+            let first = |text: String| if i == 0 { text } else { String::new() };
             table.row(vec![
-                if i == 0 { name.clone() } else { String::new() },
+                first(if censored { format!("{name} (censored)") } else { name.clone() }),
+                first(thousands(jobs.finished)),
+                first(thousands(jobs.rejected)),
+                first(thousands(jobs.in_flight)),
+                first(percent(share)),
                 (*metric).to_string(),
                 fmt(stats.mean),
                 fmt(stats.p50),
@@ -278,6 +318,7 @@ pub fn render(report: &RunReport) -> String {
     }
     chart(&mut out, "Utilisation histogram: % of samples per band", &labels, &rows);
     out.push('\n');
+    render_stability(&mut out, report);
 
     let _ = writeln!(
         out,
@@ -379,4 +420,141 @@ pub(super) fn si(value: f64) -> String {
     } else {
         three_significant(value)
     }
+}
+
+/// The offered-load table and its warnings (shared by the run report and `cnsim validate`).
+pub fn render_load_check(out: &mut String, check: &crate::load_check::LoadCheck) {
+    let _ = writeln!(out, "Offered load (weekly mean rate x E[units x runtime]) against capacity");
+    let mut table = Table::new(&[
+        "class / pool",
+        "pool",
+        "offered units",
+        "capacity",
+        "load",
+        "reachable cap.",
+        "load on reachable",
+        "never placed",
+    ]);
+    for c in &check.classes {
+        table.row(vec![
+            c.name.clone(),
+            c.pool.name().into(),
+            three_significant(c.offered_units),
+            String::new(),
+            percent(c.load_national),
+            thousands(c.reachable_capacity),
+            percent(c.load_reachable),
+            if c.never_placed_share > 0.0 { format!("{:.2}%", c.never_placed_share * 100.0) } else { "-".into() },
+        ]);
+    }
+    for p in check.pools.iter().filter(|p| p.offered_units > 0.0 || p.capacity > 0) {
+        table.row(vec![
+            format!("{} pool", p.pool.name()),
+            p.pool.name().into(),
+            three_significant(p.offered_units),
+            thousands(p.capacity),
+            percent(p.load),
+        ]);
+    }
+    table.render(out);
+    for w in &check.warnings {
+        let _ = writeln!(out, "  WARNING: {w}");
+    }
+    out.push('\n');
+}
+
+/// The censoring warning and the unfinished jobs' lower bounds, when the run is censored.
+fn render_censoring(out: &mut String, report: &RunReport) {
+    let c = &report.censoring;
+    if !c.censored && c.censored_classes.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "WARNING: {} of the submitted jobs ({:.1}%; threshold {:.1}%) were still in flight at the end{}.",
+        thousands(report.jobs.in_flight),
+        c.in_flight_share * 100.0,
+        c.threshold * 100.0,
+        if c.censored_classes.is_empty() {
+            String::new()
+        } else {
+            format!("; censored classes: {}", c.censored_classes.join(", "))
+        }
+    );
+    let _ = writeln!(
+        out,
+        "  Latencies below cover finished jobs only and are biased toward short jobs. What the unfinished jobs \
+         had already spent (lower bounds):"
+    );
+    let mut table = Table::new(&[
+        "class",
+        "in flight",
+        "not at hub",
+        "queued",
+        "running",
+        "age mean",
+        "age p50",
+        "age max",
+        "waited mean",
+        "waited p50",
+        "waited max",
+    ]);
+    for class in report.classes.iter().filter(|c| c.jobs.in_flight > 0) {
+        let u = &class.unfinished;
+        table.row(vec![
+            class.name.clone(),
+            thousands(class.jobs.in_flight),
+            thousands(u.not_at_hub),
+            thousands(u.queued),
+            thousands(u.running),
+            seconds(u.age.mean),
+            seconds(u.age.p50),
+            seconds(u.age.max),
+            seconds(u.waited.mean),
+            seconds(u.waited.p50),
+            seconds(u.waited.max),
+        ]);
+    }
+    table.render(out);
+    out.push('\n');
+}
+
+/// The stability verdict of every pool: one line when all are steady, else a table.
+fn render_stability(out: &mut String, report: &RunReport) {
+    let pools: Vec<(String, &crate::report::PoolReport)> = report
+        .hubs
+        .iter()
+        .flat_map(|h| PoolKind::ALL.iter().map(move |&p| (format!("{} {}", h.id, p.name()), &h.utilisation[p.name()])))
+        .filter(|(_, p)| p.capacity > 0)
+        .collect();
+    let growing: Vec<&(String, &crate::report::PoolReport)> =
+        pools.iter().filter(|(_, p)| p.stability.is_growing()).collect();
+    if growing.is_empty() {
+        let _ = writeln!(
+            out,
+            "Stability: all {} pools steady (backlog of the last quarter of the measured window no larger than the first's)",
+            pools.len()
+        );
+        out.push('\n');
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "Stability: WARNING: {} of {} pools NOT steady: their backlog grew across the measured window, so their waits \
+         measure the run's length",
+        growing.len(),
+        pools.len()
+    );
+    let mut table = Table::new(&["pool", "capacity", "backlog first quarter", "backlog last quarter", "verdict"]);
+    for (name, p) in growing {
+        table.row(vec![
+            name.clone(),
+            thousands(u64::from(p.capacity)),
+            three_significant(p.stability.backlog_first_quarter),
+            three_significant(p.stability.backlog_last_quarter),
+            p.stability.verdict.into(),
+        ]);
+    }
+    table.render(out);
+    out.push('\n');
 }

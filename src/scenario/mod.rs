@@ -10,6 +10,8 @@ mod network;
 pub mod raw;
 mod validate;
 
+pub use validate::DEFAULT_CENSORING_THRESHOLD;
+
 use std::path::Path;
 
 pub use error::{FieldError, InvalidScenario, ScenarioError};
@@ -28,6 +30,9 @@ pub struct Scenario {
     pub description: Option<String>,
     /// Seed, duration, warm-up and sampling.
     pub run: RunConfig,
+    /// Share of submitted jobs still in flight at the end above which a run's latencies are
+    /// marked censored (default 0.01).
+    pub censoring_threshold: f64,
     /// Scheduler and its parameters (validated against the registry).
     pub scheduler: SchedulerSpec,
     /// In-hub queue discipline.

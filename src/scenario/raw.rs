@@ -15,6 +15,7 @@ pub struct RawScenario {
     pub duration: Option<String>,
     pub warmup: Option<String>,
     pub sample_interval: Option<String>,
+    pub censoring_threshold: Option<f64>,
     pub scheduler: Option<toml::Value>,
     pub queue: Option<RawQueue>,
     pub energy: Option<RawEnergy>,
@@ -173,9 +174,19 @@ pub struct RawClass {
     pub data: Option<toml::Value>,
     pub max_round_trip: Option<String>,
     pub deadline: Option<String>,
+    pub slo: Option<RawSlo>,
+    pub priority: Option<i64>,
     pub origins: Option<BTreeMap<String, f64>>,
     pub input_at: Option<String>,
     pub output: Option<toml::Value>,
+}
+
+/// `slo = { jct = "30min", wait = "5min" }`: a class's objectives.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSlo {
+    pub jct: Option<String>,
+    pub wait: Option<String>,
 }
 
 /// `diurnal = { ... }`: daily modulation of a class's rate.

@@ -14,7 +14,10 @@ use crate::scheduler::registry;
 use crate::scheduler::spec::{ParamValue, SchedulerSpec};
 use crate::seeds;
 use crate::time::{DAY, SimDuration, WEEK, parse_duration};
-use crate::workload::{Arrival, Diurnal, InputAt, JobClass};
+use crate::workload::{Arrival, Diurnal, InputAt, JobClass, Slo};
+
+/// Default share of submitted jobs in flight at the end above which latencies are censored.
+pub const DEFAULT_CENSORING_THRESHOLD: f64 = 0.01;
 
 /// At most this many utilisation samples per pool.
 const MAX_SAMPLES: u64 = 1_000_000;
@@ -76,6 +79,13 @@ pub(super) fn scenario(raw: RawScenario, stem: &str) -> FieldResult<Scenario> {
             format!("must be positive, no longer than the duration, and give at most {MAX_SAMPLES} samples"),
         ));
     }
+    let censoring_threshold = in_range(
+        raw.censoring_threshold.unwrap_or(DEFAULT_CENSORING_THRESHOLD),
+        0.0,
+        1.0,
+        "censoring_threshold",
+        "the share of submitted jobs in flight at the end above which latencies are marked censored",
+    )?;
     let scheduler = scheduler_spec(raw.scheduler.as_ref())?;
     let (discipline, runtime_estimate_factor) = match &raw.queue {
         None => (QueueDiscipline::Fifo, 1.0),
@@ -230,6 +240,7 @@ pub(super) fn scenario(raw: RawScenario, stem: &str) -> FieldResult<Scenario> {
     Ok(Scenario {
         name: raw.name.clone().unwrap_or_else(|| stem.to_string()),
         description: raw.description.clone(),
+        censoring_threshold,
         run: RunConfig { seed: raw.seed.unwrap_or(1), duration, warmup, sample_interval },
         scheduler,
         discipline,
@@ -453,6 +464,34 @@ fn class(raw: &RawClass, path: &str, regions: &[Region], hubs: &[Hub]) -> FieldR
     let max_round_trip =
         raw.max_round_trip.as_deref().map(|t| parse_field(t, &format!("{path}.max_round_trip"))).transpose()?;
     let deadline = raw.deadline.as_deref().map(|t| parse_field(t, &format!("{path}.deadline"))).transpose()?;
+    let mut slo = Slo::default();
+    if let Some(s) = &raw.slo {
+        slo.jct = s.jct.as_deref().map(|t| parse_field(t, &format!("{path}.slo.jct"))).transpose()?;
+        slo.wait = s.wait.as_deref().map(|t| parse_field(t, &format!("{path}.slo.wait"))).transpose()?;
+        if !slo.is_set() {
+            return Err(FieldError::new(
+                format!("{path}.slo"),
+                "give `jct` and/or `wait`, e.g. slo = { jct = \"30min\" }",
+            ));
+        }
+        if slo.jct.is_some() && deadline.is_some_and(|d| Some(d) != slo.jct) {
+            return Err(FieldError::new(
+                format!("{path}.slo.jct"),
+                "differs from `deadline`: give the JCT objective once (deadline stands for slo.jct)",
+            ));
+        }
+    }
+    slo.jct = slo.jct.or(deadline);
+    let priority = match raw.priority {
+        None => 0,
+        Some(p) if (-1000..=1000).contains(&p) => p as i32,
+        Some(p) => {
+            return Err(FieldError::new(
+                format!("{path}.priority"),
+                format!("bad value {p}: a priority is a whole number from -1000 to 1000 (higher is served first)"),
+            ));
+        }
+    };
     let origin_weights = match &raw.origins {
         None => regions.iter().map(|r| r.weight).collect(),
         Some(map) => {
@@ -486,6 +525,8 @@ fn class(raw: &RawClass, path: &str, regions: &[Region], hubs: &[Hub]) -> FieldR
         data,
         max_round_trip,
         deadline,
+        slo,
+        priority,
         origin_weights,
         input_at: input_at(raw.input_at.as_deref(), &format!("{path}.input_at"), regions, hubs)?,
         output: raw

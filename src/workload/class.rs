@@ -4,7 +4,7 @@ use std::f64::consts::PI;
 
 use crate::model::PoolKind;
 use crate::time::{DAY, HOUR, SimDuration, SimTime};
-use crate::workload::Distribution;
+use crate::workload::{Distribution, Slo};
 
 /// A daily sine modulation of the arrival rate, with an optional weekend factor.
 ///
@@ -89,8 +89,12 @@ pub struct JobClass {
     pub data: Distribution,
     /// Largest allowed round trip between the job's origin and its hub.
     pub max_round_trip: Option<SimDuration>,
-    /// Target job completion time (for SLO attainment).
+    /// Target job completion time (`deadline`; the `deadline_met` figure).
     pub deadline: Option<SimDuration>,
+    /// Service-level objective (`slo = { jct, wait }`; `deadline` stands for `slo.jct`).
+    pub slo: Slo,
+    /// Queue priority: a higher number is served first (non-preemptive); default 0.
+    pub priority: i32,
     /// Weight of each demand region (by index) as the origin of this class's jobs.
     pub origin_weights: Vec<f64>,
     /// Where the input data lives.

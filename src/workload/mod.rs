@@ -3,9 +3,11 @@
 pub mod class;
 pub mod distribution;
 pub mod origin;
+pub mod slo;
 pub mod synthetic;
 
 pub use class::{Arrival, Diurnal, InputAt, JobClass};
 pub use distribution::{Distribution, Shape};
 pub use origin::OriginSampler;
+pub use slo::Slo;
 pub use synthetic::{JobDraw, Source};

@@ -216,3 +216,17 @@ pub fn states(world: &World, configure: impl Fn(usize, &mut PoolState)) -> Vec<H
         })
         .collect()
 }
+
+/// `mmc_source` with `extra` lines added to the class (after `units = 1`).
+pub fn mmc_with(c: u32, lambda: f64, extra: &str) -> String {
+    mmc_source(c, lambda).replace("units = 1\n", &format!("units = 1\n{extra}\n"))
+}
+
+/// Sets the duration, warm-up and seed of an `mmc_source`-based text.
+pub fn timed(source: &str, duration: &str, warmup: &str, seed: u64) -> Scenario {
+    parse(
+        &source
+            .replace("duration = \"1h\"", &format!("duration = \"{duration}\""))
+            .replace("warmup = \"6min\"", &format!("warmup = \"{warmup}\"\nseed = {seed}")),
+    )
+}

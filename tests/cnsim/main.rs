@@ -2,14 +2,20 @@
 
 mod bad_input;
 mod cli;
+mod compare_headroom;
 mod conservation;
 mod determinism;
 mod helpers;
 mod indexes;
+mod load_check;
 mod network;
 mod network_reference;
 mod policies;
 mod presets;
+mod priorities;
 mod queueing;
 mod schedulers;
+mod slo;
+mod unfinished;
 mod workload;
+mod world_view;

@@ -1,0 +1,210 @@
+//! The load check: the offered load of each class and pool against capacity, and the classes
+//! (or parts of classes) that can never be placed, before anything runs.
+//!
+//! Offered load of a class = mean arrival rate x E[units x runtime], in busy units: the units
+//! the class would keep busy on average if every job ran. The rate is the class's mean over a
+//! week (diurnal and weekend factors included). E[units x runtime] and the share of jobs that
+//! no reachable pool can hold come from 200,000 draws made exactly as the engine draws jobs
+//! (rounding and clamps included), from a stream of their own: the check is deterministic and
+//! changes nothing a run draws.
+//!
+//! A warning is raised when a pool's offered load is at or above its national capacity, when a
+//! class's offered load is at or above the capacity of the hubs it can reach, and when some or
+//! all of a class's jobs can never be placed (with the reason).
+
+use serde::Serialize;
+
+use crate::model::{PoolKind, World};
+use crate::rng::{Stream, stream};
+use crate::time::nanos_to_seconds;
+use crate::workload::Source;
+
+/// Draws per class for the sampled means.
+pub const DRAWS: usize = 200_000;
+
+/// Offered load of one pool, nationally.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PoolLoad {
+    /// The pool.
+    pub pool: PoolKind,
+    /// Units the classes of this pool keep busy on average if every job runs.
+    pub offered_units: f64,
+    /// Units of this pool over all hubs.
+    pub capacity: u64,
+    /// offered_units / capacity (null for a pool without capacity).
+    pub load: Option<f64>,
+}
+
+/// Offered load of one class.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ClassLoad {
+    /// Class name.
+    pub name: String,
+    /// Its pool.
+    pub pool: PoolKind,
+    /// Mean arrivals per second (weekly mean).
+    pub rate_per_second: f64,
+    /// E[units x runtime] in unit-seconds.
+    pub mean_work_unit_seconds: f64,
+    /// Units it keeps busy on average if every job runs.
+    pub offered_units: f64,
+    /// offered_units / the pool's national capacity.
+    pub load_national: Option<f64>,
+    /// Hubs with this pool that some origin of the class can reach within its round-trip limit.
+    pub reachable_hubs: Vec<String>,
+    /// Their capacity in this pool.
+    pub reachable_capacity: u64,
+    /// offered_units / reachable_capacity (null when no hub is reachable).
+    pub load_reachable: Option<f64>,
+    /// Share of the class's jobs that can never be placed (no reachable pool large enough).
+    pub never_placed_share: f64,
+    /// Why jobs can never be placed, when some cannot.
+    pub never_placed_reason: Option<String>,
+}
+
+/// The whole check.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct LoadCheck {
+    /// Per pool, nationally.
+    pub pools: Vec<PoolLoad>,
+    /// Per class, in scenario order.
+    pub classes: Vec<ClassLoad>,
+    /// Human-readable warnings (empty when everything fits).
+    pub warnings: Vec<String>,
+}
+
+impl LoadCheck {
+    /// Checks the offered load of `world`'s classes against its hubs.
+    pub fn of(world: &World) -> LoadCheck {
+        let mut classes = Vec::with_capacity(world.classes.len());
+        let mut warnings = Vec::new();
+        let capacity_of = |pool: PoolKind| world.hubs.iter().map(|h| u64::from(h.capacity(pool))).sum::<u64>();
+        for (i, class) in world.classes.iter().enumerate() {
+            let mut source = Source::new(class, stream(0, Stream::LoadCheck(i as u32)));
+            let (mut work, mut unplaceable) = (0.0, 0u64);
+            for _ in 0..DRAWS {
+                let draw = source.draw(class);
+                work += f64::from(draw.units) * nanos_to_seconds(draw.runtime);
+                if draw.units > world.largest_reachable_pool(i, draw.origin as usize) {
+                    unplaceable += 1;
+                }
+            }
+            let mean_work = work / DRAWS as f64;
+            let rate = class.arrival.weekly_mean_rate_per_second();
+            let offered = rate * mean_work;
+            let origins: Vec<usize> = (0..world.regions.len()).filter(|&r| class.origin_weights[r] > 0.0).collect();
+            let reachable: Vec<usize> = (0..world.hubs.len())
+                .filter(|&h| world.hubs[h].capacity(class.pool) > 0)
+                .filter(|&h| {
+                    origins
+                        .iter()
+                        .any(|&r| class.max_round_trip.is_none_or(|limit| world.network.round_trip(r, h) <= limit))
+                })
+                .collect();
+            let reachable_capacity: u64 =
+                reachable.iter().map(|&h| u64::from(world.hubs[h].capacity(class.pool))).sum();
+            let national = capacity_of(class.pool);
+            let never_placed_share = unplaceable as f64 / DRAWS as f64;
+            let never_placed_reason = (unplaceable > 0).then(|| never_placed_reason(world, i, &origins));
+            let load_reachable = (reachable_capacity > 0).then(|| offered / reachable_capacity as f64);
+            if let Some(reason) = &never_placed_reason {
+                if unplaceable as usize == DRAWS {
+                    warnings.push(format!("class {:?} can never be placed: {reason}", class.name));
+                } else {
+                    warnings.push(format!(
+                        "class {:?}: {:.2}% of its jobs can never be placed: {reason}",
+                        class.name,
+                        never_placed_share * 100.0
+                    ));
+                }
+            }
+            if let Some(load) = load_reachable.filter(|&l| l >= 1.0 && reachable_capacity < national) {
+                warnings.push(format!(
+                    "class {:?} offers {:.0}% of the {} capacity of the hubs it can reach ({} units at {}): \
+                     its queues grow without bound",
+                    class.name,
+                    load * 100.0,
+                    class.pool.name(),
+                    reachable_capacity,
+                    reachable.iter().map(|&h| world.hubs[h].id.as_str()).collect::<Vec<_>>().join(", ")
+                ));
+            }
+            classes.push(ClassLoad {
+                name: class.name.clone(),
+                pool: class.pool,
+                rate_per_second: rate,
+                mean_work_unit_seconds: mean_work,
+                offered_units: offered,
+                load_national: (national > 0).then(|| offered / national as f64),
+                reachable_hubs: reachable.iter().map(|&h| world.hubs[h].id.clone()).collect(),
+                reachable_capacity,
+                load_reachable,
+                never_placed_share,
+                never_placed_reason,
+            });
+        }
+        let pools: Vec<PoolLoad> = PoolKind::ALL
+            .iter()
+            .map(|&pool| {
+                let offered: f64 = classes.iter().filter(|c| c.pool == pool).map(|c| c.offered_units).sum();
+                let capacity = capacity_of(pool);
+                PoolLoad {
+                    pool,
+                    offered_units: offered,
+                    capacity,
+                    load: (capacity > 0).then(|| offered / capacity as f64),
+                }
+            })
+            .collect();
+        let mut pool_warnings = Vec::new();
+        for p in &pools {
+            match p.load {
+                Some(load) if load >= 1.0 => pool_warnings.push(format!(
+                    "the {} pool is offered {:.0}% of its capacity ({:.0} of {} units): queues grow without \
+                     bound and waits measure only the run's length",
+                    p.pool.name(),
+                    load * 100.0,
+                    p.offered_units,
+                    p.capacity
+                )),
+                None if p.offered_units > 0.0 => {
+                    pool_warnings.push(format!("the {} pool has no capacity at any hub", p.pool.name()))
+                }
+                _ => {}
+            }
+        }
+        pool_warnings.extend(warnings);
+        LoadCheck { pools, classes, warnings: pool_warnings }
+    }
+}
+
+/// Why some jobs of class `class` cannot be placed: no hub within the round-trip limit of some
+/// origins, or more units than the largest pool they can reach.
+fn never_placed_reason(world: &World, class: usize, origins: &[usize]) -> String {
+    let c = &world.classes[class];
+    let cut_off: Vec<&str> = origins
+        .iter()
+        .filter(|&&r| world.largest_reachable_pool(class, r) == 0)
+        .map(|&r| world.regions[r].id.as_str())
+        .collect();
+    let largest = origins.iter().map(|&r| world.largest_reachable_pool(class, r)).max().unwrap_or(0);
+    let mut reasons = Vec::new();
+    if !cut_off.is_empty() {
+        let limit = c.max_round_trip.map_or("-".into(), crate::time::format_duration);
+        reasons.push(format!(
+            "no hub with {} capacity within the round-trip limit {limit} of region(s) {}",
+            c.pool.name(),
+            cut_off.join(", ")
+        ));
+    }
+    if largest > 0 && c.units.upper_bound() + 0.5 > f64::from(largest) + 1.0 {
+        reasons.push(format!(
+            "jobs asking for more than {largest} units (the largest {} pool within reach)",
+            c.pool.name()
+        ));
+    }
+    if reasons.is_empty() {
+        reasons.push(format!("no {} pool within reach is large enough", c.pool.name()));
+    }
+    reasons.join("; ")
+}
