@@ -265,6 +265,7 @@ fn recorder(c: &mut Criterion) {
                 hub: (run % 8) as u16,
                 pool: PoolKind::Intelligent,
                 measured: true,
+                started: true,
                 units: 8,
                 submit: 0,
                 runtime: run,

@@ -132,6 +132,7 @@ mod tests {
             hub: 0,
             pool: PoolKind::Intelligent,
             measured: true,
+            started: false,
             units,
             submit: 0,
             runtime: 1,

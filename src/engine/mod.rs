@@ -230,7 +230,7 @@ impl<'w> Engine<'w> {
             let job = &self.jobs[key];
             let state = if queued[key] {
                 Unfinished::Queued
-            } else if job.hub != u16::MAX && job.hub_arrival >= job.submit + job.transfer {
+            } else if job.started {
                 Unfinished::Running
             } else {
                 Unfinished::NotAtHub
@@ -291,6 +291,7 @@ impl<'w> Engine<'w> {
             hub: u16::MAX,
             pool: class.pool,
             measured,
+            started: false,
             units: draw.units,
             submit: self.now,
             runtime: draw.runtime,
@@ -474,6 +475,7 @@ impl<'w> Engine<'w> {
     fn start(&mut self, key: usize) {
         let job = &mut self.jobs[key];
         job.start = self.now;
+        job.started = true;
         let estimated_end = self.now + self.world.runtime_estimate(job.runtime);
         let hub = job.hub as usize;
         self.state[hub].pools[job.pool.index()].occupy(self.now, key as u32, job.units, estimated_end);

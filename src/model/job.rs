@@ -22,6 +22,9 @@ pub struct Job {
     pub pool: PoolKind,
     /// Whether the job was submitted after the warm-up and so counts in statistics.
     pub measured: bool,
+    /// Whether the job has started running (it may since have finished and be sending its
+    /// output home).
+    pub started: bool,
     /// Units of the pool held for the whole runtime.
     pub units: u32,
     /// Submission time.
