@@ -185,6 +185,14 @@ pub struct HubReport {
     pub wait: Stats,
     /// JCT of jobs that finished here.
     pub jct: Stats,
+    /// PUE (facility energy / IT energy).
+    pub pue: f64,
+    /// Power price, CNY per kWh.
+    pub price: f64,
+    /// Renewable share of the hub's power.
+    pub renewable: f64,
+    /// Measured jobs placed here still in flight at the end.
+    pub in_flight: u64,
     /// Energy, cost and carbon consumed here over the measured window: the exact busy
     /// unit-hours of each pool x power per unit x PUE (and x price, x carbon intensity).
     pub footprint: Footprint,
@@ -286,6 +294,8 @@ pub struct RunReport {
     pub sample_interval_seconds: f64,
     /// Data movement.
     pub network: NetworkReport,
+    /// The energy model: IT power per unit of each pool (kW) and grid carbon intensity.
+    pub energy_model: crate::model::EnergyModel,
     /// Energy, cost and carbon consumed by all hubs over the measured window.
     pub footprint: Footprint,
     /// Energy, cost and carbon per finished job (whole runtimes of measured jobs).
@@ -370,6 +380,10 @@ impl RunReport {
                     id: hub.id.clone(),
                     name: hub.name.clone(),
                     placed: record.placed,
+                    pue: hub.pue,
+                    price: hub.price,
+                    renewable: hub.renewable,
+                    in_flight: recorder.hub_in_flight[h],
                     utilisation,
                     wait: Stats::from_histogram(&record.wait.to_hdr(), to_seconds, unit),
                     jct: Stats::from_histogram(&record.jct.to_hdr(), to_seconds, unit),
@@ -415,6 +429,7 @@ impl RunReport {
                     .sum::<u128>() as f64,
                 flows,
             },
+            energy_model: world.energy.clone(),
             footprint: (0..world.hubs.len()).fold(Footprint::default(), |mut acc, h| {
                 acc.add(window_footprint(world, recorder, h));
                 acc
