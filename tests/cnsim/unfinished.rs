@@ -38,6 +38,7 @@ fn why_compare_shows_in_flight_counts_and_marks_censored_latencies() {
     assert_eq!(row("jct_mean.all").policies[0].censored_runs, 2, "every seed's JCT is censored");
     assert_eq!(row("jct_mean.unit").policies[1].censored_runs, 2);
     assert_eq!(row("utilisation.intelligent").policies[0].censored_runs, 0, "utilisation is exact");
+    assert_eq!(row("pools_growing").policies[0].value.mean, 1.0, "the one pool's backlog grows");
     let rendered = render::render(&report);
     assert!(rendered.contains("in flight at end all"), "{rendered}");
     assert!(rendered.contains("finished share all"), "{rendered}");
@@ -46,6 +47,8 @@ fn why_compare_shows_in_flight_counts_and_marks_censored_latencies() {
     let calm = CompareConfig { scenario: stable(3), replications: 2, ..config };
     let calm = cnsim::compare::run(&calm, Arc::new(AtomicBool::new(false)), |_, _| {}).unwrap();
     assert!(calm.metrics.iter().all(|m| m.policies.iter().all(|c| c.censored_runs == 0)));
+    let steady = calm.metrics.iter().find(|m| m.info.key == "pools_growing").unwrap();
+    assert_eq!(steady.policies[0].value.mean, 0.0);
     assert!(!render::render(&calm).contains('†'));
 }
 
