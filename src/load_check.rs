@@ -6,7 +6,7 @@
 //! the class's mean over a week (diurnal and weekend factors included). E[runtime] is exact
 //! when the runtime's clamps never bind; E[units] (rounded to whole units as the engine does),
 //! a clamped runtime's mean, and the share of jobs that no reachable pool can hold come from
-//! 200,000 draws from a stream of their own: the check is deterministic and changes nothing a
+//! 50,000 draws from a stream of their own: the check is deterministic and changes nothing a
 //! run draws.
 //!
 //! A warning is raised when a pool's offered load is at or above its national capacity, when a
@@ -21,7 +21,7 @@ use crate::time::{nanos_to_seconds, seconds_to_nanos};
 use crate::workload::draw_units;
 
 /// Draws per class for the sampled means.
-pub const DRAWS: usize = 200_000;
+pub const DRAWS: usize = 50_000;
 
 /// Offered load of one pool, nationally.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -83,6 +83,9 @@ impl LoadCheck {
         for (i, class) in world.classes.iter().enumerate() {
             let mut rng = stream(0, Stream::LoadCheck(i as u32));
             let units: Vec<u32> = (0..DRAWS).map(|_| draw_units(&class.units, &mut rng)).collect();
+            let most = units.iter().copied().max().unwrap_or(0);
+            // Draws above `largest` units (no pass when none is).
+            let over = |largest: u32| if most <= largest { 0 } else { units.iter().filter(|&&u| u > largest).count() };
             let mean_units = units.iter().map(|&u| f64::from(u)).sum::<f64>() / DRAWS as f64;
             let mean_runtime = class.runtime.exact_mean().map(|m| m.max(1e-9)).unwrap_or_else(|| {
                 (0..DRAWS)
@@ -96,14 +99,13 @@ impl LoadCheck {
             let never_placed_share: f64 = (0..world.regions.len())
                 .filter(|&r| class.origin_weights[r] > 0.0)
                 .map(|r| {
-                    let largest = world.largest_reachable_pool(i, r);
-                    let over = units.iter().filter(|&&u| u > largest).count();
-                    class.origin_weights[r] / total_weight * over as f64 / DRAWS as f64
+                    class.origin_weights[r] / total_weight * over(world.largest_reachable_pool(i, r)) as f64
+                        / DRAWS as f64
                 })
                 .sum();
             let all_unplaceable = (0..world.regions.len())
                 .filter(|&r| class.origin_weights[r] > 0.0)
-                .all(|r| units.iter().all(|&u| u > world.largest_reachable_pool(i, r)));
+                .all(|r| over(world.largest_reachable_pool(i, r)) == DRAWS);
             let rate = class.arrival.weekly_mean_rate_per_second();
             let offered = rate * mean_work;
             let origins: Vec<usize> = (0..world.regions.len()).filter(|&r| class.origin_weights[r] > 0.0).collect();
