@@ -161,7 +161,9 @@ impl LoadCheck {
         let pools: Vec<PoolLoad> = PoolKind::ALL
             .iter()
             .map(|&pool| {
-                let offered: f64 = classes.iter().filter(|c| c.pool == pool).map(|c| c.offered_units).sum();
+                // `+ 0.0` turns the empty sum's -0.0 into 0.0.
+                let offered: f64 =
+                    classes.iter().filter(|c| c.pool == pool).map(|c| c.offered_units).sum::<f64>() + 0.0;
                 let capacity = capacity_of(pool);
                 PoolLoad {
                     pool,

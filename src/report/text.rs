@@ -431,7 +431,7 @@ fn si(value: f64) -> String {
 
 /// The offered-load table and its warnings (shared by the run report and `cnsim validate`).
 pub fn render_load_check(out: &mut String, check: &crate::load_check::LoadCheck) {
-    let _ = writeln!(out, "Offered load (weekly mean rate x E[units x runtime]) against capacity");
+    let _ = writeln!(out, "Offered load (weekly mean rate x E[units] x E[runtime]) against capacity");
     let mut table = Table::new(&[
         "class / pool",
         "pool",
@@ -446,7 +446,7 @@ pub fn render_load_check(out: &mut String, check: &crate::load_check::LoadCheck)
         table.row(vec![
             c.name.clone(),
             c.pool.name().into(),
-            three_significant(c.offered_units),
+            units_figure(c.offered_units),
             String::new(),
             percent(c.load_national),
             thousands(c.reachable_capacity),
@@ -458,7 +458,7 @@ pub fn render_load_check(out: &mut String, check: &crate::load_check::LoadCheck)
         table.row(vec![
             format!("{} pool", p.pool.name()),
             p.pool.name().into(),
-            three_significant(p.offered_units),
+            units_figure(p.offered_units),
             thousands(p.capacity),
             percent(p.load),
         ]);
@@ -576,4 +576,9 @@ pub fn energy_assumptions(model: &crate::model::EnergyModel) -> String {
         three_significant(model.kw_per_unit[1]),
         three_significant(model.grid_carbon_kg_per_kwh)
     )
+}
+
+/// Units: three significant digits below 1,000, whole units with separators above.
+fn units_figure(value: f64) -> String {
+    if value.abs() >= 1000.0 { thousands(value.round() as u64) } else { three_significant(value) }
 }
