@@ -70,7 +70,7 @@ impl<'w> Engine<'w> {
             .iter()
             .map(|h| HubState { pools: h.capacity.map(|c| PoolState::with_discipline(c, world.discipline)) })
             .collect();
-        let recorder = Recorder::new(
+        let mut recorder = Recorder::new(
             world.classes.iter().map(|c| c.deadline).collect(),
             world.regions.len(),
             &state,
@@ -78,7 +78,6 @@ impl<'w> Engine<'w> {
             config.duration,
             config.sample_interval,
         );
-        let mut recorder = recorder;
         recorder.set_objectives(world.classes.iter().map(|c| c.slo).collect());
         let mut queue = EventQueue::new();
         let mut sources = Vec::with_capacity(world.classes.len());

@@ -43,6 +43,7 @@ fn why_compare_shows_in_flight_counts_and_marks_censored_latencies() {
     assert!(rendered.contains("in flight at end all"), "{rendered}");
     assert!(rendered.contains("finished share all"), "{rendered}");
     assert!(rendered.contains("† censored"), "{rendered}");
+    assert!(rendered.contains("WARNING: the intelligent pool is offered 125% of its capacity"), "{rendered}");
     // Stable runs are not marked.
     let calm = CompareConfig { scenario: stable(3), replications: 2, ..config };
     let calm = cnsim::compare::run(&calm, Arc::new(AtomicBool::new(false)), |_, _| {}).unwrap();
@@ -83,6 +84,12 @@ fn why_latency_tables_show_finished_rejected_and_in_flight_counts() {
     for column in ["finished", "rejected", "in flight", "finished %"] {
         assert!(header.contains(column), "{header}");
     }
+    // The hub table, with its mean wait and JCT, counts its jobs too.
+    let hubs = rendered.lines().find(|l| l.contains("mean wait") && l.contains("mean JCT")).expect("hub table");
+    for column in ["placed", "finished", "in flight"] {
+        assert!(hubs.contains(column), "{hubs}");
+    }
+    assert_eq!(report.hubs[0].in_flight, report.jobs.in_flight);
     let c = &report.classes[0];
     assert_eq!(c.finished_share, Some(c.jobs.finished as f64 / c.jobs.submitted as f64));
 }
