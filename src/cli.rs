@@ -407,6 +407,7 @@ fn compare(args: CompareArgs) -> Result<(), CliError> {
     if let Some(b) = bar {
         b.finish_and_clear();
     }
+    warn(&report.load_check.warnings);
     let rendered = match args.format {
         Format::Text => crate::compare::render::render(&report),
         Format::Json => format!("{}\n", serde_json::to_string_pretty(&report).expect("serialisable")),

@@ -1,12 +1,13 @@
 //! The load check: the offered load of each class and pool against capacity, and the classes
 //! (or parts of classes) that can never be placed, before anything runs.
 //!
-//! Offered load of a class = mean arrival rate x E[units x runtime], in busy units: the units
-//! the class would keep busy on average if every job ran. The rate is the class's mean over a
-//! week (diurnal and weekend factors included). E[units x runtime] and the share of jobs that
-//! no reachable pool can hold come from 200,000 draws made exactly as the engine draws jobs
-//! (rounding and clamps included), from a stream of their own: the check is deterministic and
-//! changes nothing a run draws.
+//! Offered load of a class = mean arrival rate x E[units] x E[runtime] (drawn independently),
+//! in busy units: the units the class would keep busy on average if every job ran. The rate is
+//! the class's mean over a week (diurnal and weekend factors included). E[runtime] is exact
+//! when the runtime's clamps never bind; E[units] (rounded to whole units as the engine does),
+//! a clamped runtime's mean, and the share of jobs that no reachable pool can hold come from
+//! 50,000 draws from a stream of their own: the check is deterministic and changes nothing a
+//! run draws.
 //!
 //! A warning is raised when a pool's offered load is at or above its national capacity, when a
 //! class's offered load is at or above the capacity of the hubs it can reach, and when some or
@@ -16,11 +17,11 @@ use serde::Serialize;
 
 use crate::model::{PoolKind, World};
 use crate::rng::{Stream, stream};
-use crate::time::nanos_to_seconds;
-use crate::workload::Source;
+use crate::time::{nanos_to_seconds, seconds_to_nanos};
+use crate::workload::draw_units;
 
 /// Draws per class for the sampled means.
-pub const DRAWS: usize = 200_000;
+pub const DRAWS: usize = 50_000;
 
 /// Offered load of one pool, nationally.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -80,16 +81,31 @@ impl LoadCheck {
         let mut warnings = Vec::new();
         let capacity_of = |pool: PoolKind| world.hubs.iter().map(|h| u64::from(h.capacity(pool))).sum::<u64>();
         for (i, class) in world.classes.iter().enumerate() {
-            let mut source = Source::new(class, stream(0, Stream::LoadCheck(i as u32)));
-            let (mut work, mut unplaceable) = (0.0, 0u64);
-            for _ in 0..DRAWS {
-                let draw = source.draw(class);
-                work += f64::from(draw.units) * nanos_to_seconds(draw.runtime);
-                if draw.units > world.largest_reachable_pool(i, draw.origin as usize) {
-                    unplaceable += 1;
-                }
-            }
-            let mean_work = work / DRAWS as f64;
+            let mut rng = stream(0, Stream::LoadCheck(i as u32));
+            let units: Vec<u32> = (0..DRAWS).map(|_| draw_units(&class.units, &mut rng)).collect();
+            let most = units.iter().copied().max().unwrap_or(0);
+            // Draws above `largest` units (no pass when none is).
+            let over = |largest: u32| if most <= largest { 0 } else { units.iter().filter(|&&u| u > largest).count() };
+            let mean_units = units.iter().map(|&u| f64::from(u)).sum::<f64>() / DRAWS as f64;
+            let mean_runtime = class.runtime.exact_mean().map(|m| m.max(1e-9)).unwrap_or_else(|| {
+                (0..DRAWS)
+                    .map(|_| nanos_to_seconds(seconds_to_nanos(class.runtime.sample(&mut rng)).max(1)))
+                    .sum::<f64>()
+                    / DRAWS as f64
+            });
+            // Units and runtime are drawn independently: E[units x runtime] = E[units] E[runtime].
+            let mean_work = mean_units * mean_runtime;
+            let total_weight: f64 = class.origin_weights.iter().sum();
+            let never_placed_share: f64 = (0..world.regions.len())
+                .filter(|&r| class.origin_weights[r] > 0.0)
+                .map(|r| {
+                    class.origin_weights[r] / total_weight * over(world.largest_reachable_pool(i, r)) as f64
+                        / DRAWS as f64
+                })
+                .sum();
+            let all_unplaceable = (0..world.regions.len())
+                .filter(|&r| class.origin_weights[r] > 0.0)
+                .all(|r| over(world.largest_reachable_pool(i, r)) == DRAWS);
             let rate = class.arrival.weekly_mean_rate_per_second();
             let offered = rate * mean_work;
             let origins: Vec<usize> = (0..world.regions.len()).filter(|&r| class.origin_weights[r] > 0.0).collect();
@@ -104,11 +120,10 @@ impl LoadCheck {
             let reachable_capacity: u64 =
                 reachable.iter().map(|&h| u64::from(world.hubs[h].capacity(class.pool))).sum();
             let national = capacity_of(class.pool);
-            let never_placed_share = unplaceable as f64 / DRAWS as f64;
-            let never_placed_reason = (unplaceable > 0).then(|| never_placed_reason(world, i, &origins));
+            let never_placed_reason = (never_placed_share > 0.0).then(|| never_placed_reason(world, i, &origins));
             let load_reachable = (reachable_capacity > 0).then(|| offered / reachable_capacity as f64);
             if let Some(reason) = &never_placed_reason {
-                if unplaceable as usize == DRAWS {
+                if all_unplaceable {
                     warnings.push(format!("class {:?} can never be placed: {reason}", class.name));
                 } else {
                     warnings.push(format!(
@@ -146,7 +161,9 @@ impl LoadCheck {
         let pools: Vec<PoolLoad> = PoolKind::ALL
             .iter()
             .map(|&pool| {
-                let offered: f64 = classes.iter().filter(|c| c.pool == pool).map(|c| c.offered_units).sum();
+                // `+ 0.0` turns the empty sum's -0.0 into 0.0.
+                let offered: f64 =
+                    classes.iter().filter(|c| c.pool == pool).map(|c| c.offered_units).sum::<f64>() + 0.0;
                 let capacity = capacity_of(pool);
                 PoolLoad {
                     pool,

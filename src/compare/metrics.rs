@@ -80,6 +80,13 @@ pub fn extract(report: &RunReport, layout: &Layout) -> Vec<(f64, bool)> {
         values.push((jobs.in_flight as f64, false));
     }
     values.push((report.jobs.rejected as f64, false));
+    let growing = report
+        .hubs
+        .iter()
+        .flat_map(|h| h.utilisation.values())
+        .filter(|p| p.capacity > 0 && p.stability.is_growing())
+        .count();
+    values.push((growing as f64, false));
     for &(class, _, censored) in &groups {
         let jct = &report.latency[class]["jct"];
         values.push((jct.mean, censored));
@@ -129,6 +136,7 @@ pub fn metric_infos(layout: &Layout) -> Vec<MetricInfo> {
         infos.push(info(format!("in_flight.{class}"), format!("in flight at end {class}"), Unit::Count));
     }
     infos.push(info("rejected".into(), "rejected jobs".into(), Unit::Count));
+    infos.push(info("pools_growing".into(), "pools with a growing backlog".into(), Unit::Count));
     for class in &names {
         infos.push(info(format!("jct_mean.{class}"), format!("mean JCT {class}"), Unit::Seconds));
         infos.push(info(format!("jct_p99.{class}"), format!("p99 JCT {class}"), Unit::Seconds));

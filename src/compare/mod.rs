@@ -95,6 +95,8 @@ pub struct ComparisonReport {
     pub seeds: Vec<u64>,
     /// Whether the comparison was interrupted (Ctrl-C) before every run finished.
     pub interrupted: bool,
+    /// The scenario's offered load against capacity, with warnings (see the run report).
+    pub load_check: crate::load_check::LoadCheck,
     /// The compared figures.
     pub metrics: Vec<MetricRow>,
     /// Every finished run.
@@ -240,6 +242,7 @@ pub fn run(
         replications: config.replications,
         seeds: complete.iter().map(|&r| seeds[r]).collect(),
         interrupted,
+        load_check: crate::load_check::LoadCheck::of(&config.scenario.world()),
         metrics,
         runs: results.into_iter().flatten().collect(),
     })

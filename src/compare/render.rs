@@ -56,6 +56,9 @@ pub fn render(report: &ComparisonReport) -> String {
         if report.interrupted { "; INTERRUPTED: only seeds finished by every policy are used" } else { "" }
     );
     let _ = writeln!(out, "mean ± 95 % CI (Student t over seeds); every policy saw identical jobs per seed");
+    for w in &report.load_check.warnings {
+        let _ = writeln!(out, "WARNING: {w}");
+    }
     out.push('\n');
     let mut header = vec!["metric".to_string()];
     header.extend(report.policies.iter().cloned());

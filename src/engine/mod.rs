@@ -85,7 +85,7 @@ impl<'w> Engine<'w> {
             .iter()
             .map(|h| HubState { pools: h.capacity.map(|c| PoolState::with_discipline(c, world.discipline)) })
             .collect();
-        let recorder = Recorder::new(
+        let mut recorder = Recorder::new(
             world.classes.iter().map(|c| c.deadline).collect(),
             world.regions.len(),
             &state,
@@ -94,7 +94,6 @@ impl<'w> Engine<'w> {
             config.sample_interval,
         );
         let config_warmup = config.warmup;
-        let mut recorder = recorder;
         recorder.set_objectives(world.classes.iter().map(|c| c.slo).collect());
         let mut queue = EventQueue::new();
         let mut sources = Vec::with_capacity(world.classes.len());

@@ -11,7 +11,11 @@ use crate::engine::Queued;
 /// Jobs waiting in one pool, highest priority first, then first come first served.
 #[derive(Clone, Debug, Default)]
 pub struct PoolQueue {
-    levels: Vec<VecDeque<Queued>>,
+    /// Level 0 (the highest priority, and the only level when all classes share one), inline
+    /// so the single-level case costs a plain deque.
+    first: VecDeque<Queued>,
+    /// Levels 1, 2, ... (index 0 here is level 1).
+    lower: Vec<VecDeque<Queued>>,
     len: usize,
 }
 
@@ -31,46 +35,53 @@ impl PoolQueue {
     /// Appends a job at priority `level` (0 is served first).
     #[inline]
     pub fn push(&mut self, level: usize, entry: Queued) {
-        if level >= self.levels.len() {
-            self.grow(level);
+        if level == 0 {
+            self.first.push_back(entry);
+        } else {
+            self.push_lower(level, entry);
         }
-        self.levels[level].push_back(entry);
         self.len += 1;
     }
 
-    #[cold]
-    fn grow(&mut self, level: usize) {
-        self.levels.resize_with(level + 1, VecDeque::new);
+    fn push_lower(&mut self, level: usize, entry: Queued) {
+        if level > self.lower.len() {
+            self.lower.resize_with(level, VecDeque::new);
+        }
+        self.lower[level - 1].push_back(entry);
     }
 
     /// The job served next: the earliest of the highest non-empty level.
     #[inline]
     pub fn front(&self) -> Option<&Queued> {
-        if self.len == 0 {
-            return None;
+        match self.first.front() {
+            Some(job) => Some(job),
+            None if self.len == 0 => None,
+            None => self.lower.iter().find_map(VecDeque::front),
         }
-        self.levels.iter().find_map(VecDeque::front)
     }
 
     /// Removes the job served next.
     #[inline]
     pub fn pop_front(&mut self) -> Option<Queued> {
-        if self.len == 0 {
-            return None;
+        let job = match self.first.pop_front() {
+            Some(job) => Some(job),
+            None if self.len == 0 => None,
+            None => self.lower.iter_mut().find_map(VecDeque::pop_front),
+        };
+        if job.is_some() {
+            self.len -= 1;
         }
-        let job = self.levels.iter_mut().find_map(VecDeque::pop_front);
-        self.len -= 1;
         job
     }
 
     /// Every waiting job in service order.
     pub fn iter(&self) -> impl Iterator<Item = &Queued> {
-        self.levels.iter().flatten()
+        self.first.iter().chain(self.lower.iter().flatten())
     }
 
     /// Removes the job at `position` in service order.
     pub fn remove(&mut self, mut position: usize) -> Option<Queued> {
-        for level in &mut self.levels {
+        for level in std::iter::once(&mut self.first).chain(self.lower.iter_mut()) {
             if position < level.len() {
                 self.len -= 1;
                 return level.remove(position);

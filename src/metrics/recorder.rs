@@ -193,6 +193,8 @@ pub struct Recorder {
     pub class_counters: Vec<Counters>,
     /// Counters of jobs submitted during the warm-up (left out of statistics).
     pub warmup_counters: Counters,
+    /// Measured jobs placed at each hub still in flight at the end (filled when the run finishes).
+    pub hub_in_flight: Vec<u64>,
     /// Measured jobs of each class still in flight at the end (filled when the run finishes).
     pub class_unfinished: Vec<UnfinishedRecord>,
     /// Latency histograms per class.
@@ -248,6 +250,7 @@ impl Recorder {
             regions,
             hubs,
             class_unfinished: vec![UnfinishedRecord::default(); classes],
+            hub_in_flight: vec![0; hubs],
             class_counters: vec![Counters::default(); classes],
             warmup_counters: Counters::default(),
             class_latency: vec![LatencySet::default(); classes],
@@ -293,6 +296,9 @@ impl Recorder {
             Unfinished::Queued => end - job.hub_arrival,
             Unfinished::Running => job.start - job.hub_arrival,
         };
+        if let Some(count) = self.hub_in_flight.get_mut(job.hub as usize) {
+            *count += 1;
+        }
         let record = &mut self.class_unfinished[job.class as usize];
         match state {
             Unfinished::NotAtHub => record.not_at_hub += 1,

@@ -66,6 +66,8 @@ pub struct HubTable {
     pub regions: Vec<RegionRow>,
     /// Round trip from each region to each hub in ms, `region_round_trip_ms[region][hub]`.
     pub region_round_trip_ms: Vec<Vec<f64>>,
+    /// The energy model: IT power per unit of each pool and the grid's carbon intensity.
+    pub energy: crate::model::EnergyModel,
     /// Per class (scenarios only): which hubs it can reach and why not the others.
     pub classes: Vec<crate::report::reach::ClassReach>,
 }
@@ -112,6 +114,7 @@ pub fn table(world: &World) -> HubTable {
         region_round_trip_ms: (0..world.regions.len())
             .map(|r| (0..n).map(|h| nanos_to_seconds(world.network.round_trip(r, h)) * 1e3).collect())
             .collect(),
+        energy: world.energy.clone(),
         classes: crate::report::reach::of(world),
     }
 }
@@ -146,6 +149,11 @@ pub fn render_text(t: &HubTable) -> String {
         t.total_eflops,
         t.intelligent_share * 100.0
     );
+    let _ = writeln!(
+        out,
+        "energy: facility kWh = units x kW per unit x hours x PUE; cost = kWh x price (CNY/kWh); carbon = kWh x (1 - green) x grid"
+    );
+    let _ = writeln!(out, "  {}", crate::report::text::energy_assumptions(&t.energy));
     out.push('\n');
     let _ = writeln!(out, "one-way latency between hubs, ms (great circle x 5 us/km x route factor + fixed delay)");
     let short: Vec<String> = t.hubs.iter().map(|h| h.id.chars().take(7).collect()).collect();

@@ -187,6 +187,14 @@ pub struct HubReport {
     pub wait: Stats,
     /// JCT of jobs that finished here.
     pub jct: Stats,
+    /// PUE (facility energy / IT energy).
+    pub pue: f64,
+    /// Power price, CNY per kWh.
+    pub price: f64,
+    /// Renewable share of the hub's power.
+    pub renewable: f64,
+    /// Measured jobs placed here still in flight at the end.
+    pub in_flight: u64,
     /// Energy, cost and carbon consumed here over the measured window: the exact busy
     /// unit-hours of each pool x power per unit x PUE (and x price, x carbon intensity).
     pub footprint: Footprint,
@@ -298,6 +306,8 @@ pub struct RunReport {
     /// Per direction of every link (flow model only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<links::LinkReport>>,
+    /// The energy model: IT power per unit of each pool (kW) and grid carbon intensity.
+    pub energy_model: crate::model::EnergyModel,
     /// Energy, cost and carbon consumed by all hubs over the measured window.
     pub footprint: Footprint,
     /// Energy, cost and carbon per finished job (whole runtimes of measured jobs).
@@ -382,6 +392,10 @@ impl RunReport {
                     id: hub.id.clone(),
                     name: hub.name.clone(),
                     placed: record.placed,
+                    pue: hub.pue,
+                    price: hub.price,
+                    renewable: hub.renewable,
+                    in_flight: recorder.hub_in_flight[h],
                     utilisation,
                     wait: Stats::from_histogram(&record.wait.to_hdr(), to_seconds, unit),
                     jct: Stats::from_histogram(&record.jct.to_hdr(), to_seconds, unit),
@@ -440,6 +454,7 @@ impl RunReport {
                 total.add_transfer_cost(total_transfer_cost(recorder));
                 total
             },
+            energy_model: world.energy.clone(),
             footprint_per_job: per_job(total.footprint, total.finished),
             fairness: fairness(world, recorder),
             workload_digest: format!("{:016x}", recorder.workload_digest),

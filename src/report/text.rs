@@ -271,7 +271,9 @@ pub fn render(report: &RunReport) -> String {
         "gen units",
         "gen mean",
         "gen p95",
-        "jobs",
+        "placed",
+        "finished",
+        "in flight",
         "mean wait",
         "mean JCT",
     ]);
@@ -288,6 +290,8 @@ pub fn render(report: &RunReport) -> String {
             percent(gen_pool.mean),
             percent(gen_pool.p95),
             thousands(hub.placed),
+            thousands(hub.wait.count),
+            thousands(hub.in_flight),
             seconds(hub.wait.mean),
             seconds(hub.jct.mean),
         ]);
@@ -324,19 +328,26 @@ pub fn render(report: &RunReport) -> String {
         out,
         "Energy over the measured window (busy unit-hours x kW per unit x PUE; cost at hub prices; carbon of non-renewable power)"
     );
-    let mut table = Table::new(&["hub", "energy MWh", "cost k CNY", "carbon t CO2"]);
-    let footprint_row = |name: &str, f: &crate::model::Footprint| {
+    let _ = writeln!(out, "  {}", energy_assumptions(&report.energy_model));
+    let mut table = Table::new(&["hub", "energy MWh", "PUE", "CNY/kWh", "renewable", "cost k CNY", "carbon t CO2"]);
+    let footprint_row = |name: &str, f: &crate::model::Footprint, tariff: Option<(f64, f64, f64)>| {
+        let (pue, price, green) = tariff.map_or((String::new(), String::new(), String::new()), |(p, c, g)| {
+            (format!("{p:.2}"), format!("{c:.2}"), format!("{:.0}%", g * 100.0))
+        });
         vec![
             name.to_string(),
             three_significant(f.energy_kwh / 1e3),
+            pue,
+            price,
+            green,
             three_significant(f.cost_cny / 1e3),
             three_significant(f.carbon_kg / 1e3),
         ]
     };
     for hub in &report.hubs {
-        table.row(footprint_row(&hub.id, &hub.footprint));
+        table.row(footprint_row(&hub.id, &hub.footprint, Some((hub.pue, hub.price, hub.renewable))));
     }
-    table.row(footprint_row("total", &report.footprint));
+    table.row(footprint_row("total", &report.footprint, None));
     table.render(&mut out);
     let j = &report.footprint_per_job;
     let _ = writeln!(
@@ -424,7 +435,7 @@ pub(super) fn si(value: f64) -> String {
 
 /// The offered-load table and its warnings (shared by the run report and `cnsim validate`).
 pub fn render_load_check(out: &mut String, check: &crate::load_check::LoadCheck) {
-    let _ = writeln!(out, "Offered load (weekly mean rate x E[units x runtime]) against capacity");
+    let _ = writeln!(out, "Offered load (weekly mean rate x E[units] x E[runtime]) against capacity");
     let mut table = Table::new(&[
         "class / pool",
         "pool",
@@ -439,7 +450,7 @@ pub fn render_load_check(out: &mut String, check: &crate::load_check::LoadCheck)
         table.row(vec![
             c.name.clone(),
             c.pool.name().into(),
-            three_significant(c.offered_units),
+            units_figure(c.offered_units),
             String::new(),
             percent(c.load_national),
             thousands(c.reachable_capacity),
@@ -451,7 +462,7 @@ pub fn render_load_check(out: &mut String, check: &crate::load_check::LoadCheck)
         table.row(vec![
             format!("{} pool", p.pool.name()),
             p.pool.name().into(),
-            three_significant(p.offered_units),
+            units_figure(p.offered_units),
             thousands(p.capacity),
             percent(p.load),
         ]);
@@ -557,4 +568,21 @@ fn render_stability(out: &mut String, report: &RunReport) {
     }
     table.render(out);
     out.push('\n');
+}
+
+/// The energy model's assumptions in one line: power per unit of each pool and the grid's
+/// carbon intensity (PUE, price and renewable share are per hub).
+pub fn energy_assumptions(model: &crate::model::EnergyModel) -> String {
+    format!(
+        "assumptions: IT power {} kW per intelligent unit (1 PFLOPS), {} kW per general unit; x each hub's PUE; \
+         grid {} kg CO2/kWh for the non-renewable share; change them under [energy] (docs/overload-and-slos.md)",
+        three_significant(model.kw_per_unit[0]),
+        three_significant(model.kw_per_unit[1]),
+        three_significant(model.grid_carbon_kg_per_kwh)
+    )
+}
+
+/// Units: three significant digits below 1,000, whole units with separators above.
+fn units_figure(value: f64) -> String {
+    if value.abs() >= 1000.0 { thousands(value.round() as u64) } else { three_significant(value) }
 }

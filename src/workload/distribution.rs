@@ -145,25 +145,36 @@ impl Distribution {
 
     /// The largest value a draw can take.
     pub fn upper_bound(&self) -> f64 {
-        let raw = match &self.shape {
-            Shape::Constant(v) => *v,
-            Shape::Uniform(_, high) => *high,
-            Shape::Empirical(values) => values.iter().copied().fold(f64::NEG_INFINITY, f64::max),
-            _ => f64::INFINITY,
-        };
-        raw.min(self.max)
+        self.shape_upper().min(self.max)
     }
 
     /// The smallest value a draw can take.
     pub fn lower_bound(&self) -> f64 {
-        let raw = match &self.shape {
+        self.shape_lower().max(self.min)
+    }
+
+    /// The exact mean of a draw, when the clamps never bind (`None` when they may).
+    pub fn exact_mean(&self) -> Option<f64> {
+        (self.min <= self.shape_lower() && self.max >= self.shape_upper()).then(|| self.unclamped_mean())
+    }
+
+    fn shape_upper(&self) -> f64 {
+        match &self.shape {
+            Shape::Constant(v) => *v,
+            Shape::Uniform(_, high) => *high,
+            Shape::Empirical(values) => values.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+            _ => f64::INFINITY,
+        }
+    }
+
+    fn shape_lower(&self) -> f64 {
+        match &self.shape {
             Shape::Constant(v) => *v,
             Shape::Exponential(..) | Shape::LogNormal(..) => 0.0,
             Shape::Pareto(_, scale, _) => *scale,
             Shape::Uniform(low, _) => *low,
             Shape::Empirical(values) => values.iter().copied().fold(f64::INFINITY, f64::min),
-        };
-        raw.max(self.min)
+        }
     }
 }
 

@@ -10,4 +10,4 @@ pub use class::{Arrival, Diurnal, InputAt, JobClass};
 pub use distribution::{Distribution, Shape};
 pub use origin::OriginSampler;
 pub use slo::Slo;
-pub use synthetic::{JobDraw, Source};
+pub use synthetic::{JobDraw, Source, draw_units};

@@ -22,6 +22,13 @@ pub struct JobDraw {
     pub output_bytes: u64,
 }
 
+/// Draws a job's units from `units`: rounded to nearest, at least 1.
+#[inline]
+pub fn draw_units(units: &crate::workload::Distribution, rng: &mut SimRng) -> u32 {
+    // Rounded to nearest by adding one half and truncating (round() is a libm call).
+    (units.sample(rng) + 0.5).clamp(1.0, u32::MAX as f64) as u32
+}
+
 /// Generates the jobs of one class from the class's own random stream.
 ///
 /// Arrivals of a non-homogeneous class use thinning (Lewis and Shedler): candidates come at the
@@ -65,8 +72,7 @@ impl Source {
     #[inline]
     pub fn draw(&mut self, class: &JobClass) -> JobDraw {
         let origin = if class.origin_weights.len() == 1 { 0 } else { self.origins.sample(&mut self.rng) as u16 };
-        // Rounded to nearest by adding one half and truncating (round() is a libm call).
-        let units = (class.units.sample(&mut self.rng) + 0.5).clamp(1.0, u32::MAX as f64) as u32;
+        let units = draw_units(&class.units, &mut self.rng);
         let runtime = seconds_to_nanos(class.runtime.sample(&mut self.rng)).max(1);
         let data_bytes = (class.data.sample(&mut self.rng).max(0.0) + 0.5) as u64;
         // Drawn last, and only for classes with output, so other classes' draws are unchanged.

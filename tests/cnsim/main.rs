@@ -5,6 +5,7 @@ mod cli;
 mod compare_headroom;
 mod conservation;
 mod determinism;
+mod energy_assumptions;
 mod helpers;
 mod indexes;
 mod load_check;

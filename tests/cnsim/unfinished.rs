@@ -38,14 +38,18 @@ fn why_compare_shows_in_flight_counts_and_marks_censored_latencies() {
     assert_eq!(row("jct_mean.all").policies[0].censored_runs, 2, "every seed's JCT is censored");
     assert_eq!(row("jct_mean.unit").policies[1].censored_runs, 2);
     assert_eq!(row("utilisation.intelligent").policies[0].censored_runs, 0, "utilisation is exact");
+    assert_eq!(row("pools_growing").policies[0].value.mean, 1.0, "the one pool's backlog grows");
     let rendered = render::render(&report);
     assert!(rendered.contains("in flight at end all"), "{rendered}");
     assert!(rendered.contains("finished share all"), "{rendered}");
     assert!(rendered.contains("† censored"), "{rendered}");
+    assert!(rendered.contains("WARNING: the intelligent pool is offered 125% of its capacity"), "{rendered}");
     // Stable runs are not marked.
     let calm = CompareConfig { scenario: stable(3), replications: 2, ..config };
     let calm = cnsim::compare::run(&calm, Arc::new(AtomicBool::new(false)), |_, _| {}).unwrap();
     assert!(calm.metrics.iter().all(|m| m.policies.iter().all(|c| c.censored_runs == 0)));
+    let steady = calm.metrics.iter().find(|m| m.info.key == "pools_growing").unwrap();
+    assert_eq!(steady.policies[0].value.mean, 0.0);
     assert!(!render::render(&calm).contains('†'));
 }
 
@@ -80,6 +84,12 @@ fn why_latency_tables_show_finished_rejected_and_in_flight_counts() {
     for column in ["finished", "rejected", "in flight", "finished %"] {
         assert!(header.contains(column), "{header}");
     }
+    // The hub table, with its mean wait and JCT, counts its jobs too.
+    let hubs = rendered.lines().find(|l| l.contains("mean wait") && l.contains("mean JCT")).expect("hub table");
+    for column in ["placed", "finished", "in flight"] {
+        assert!(hubs.contains(column), "{hubs}");
+    }
+    assert_eq!(report.hubs[0].in_flight, report.jobs.in_flight);
     let c = &report.classes[0];
     assert_eq!(c.finished_share, Some(c.jobs.finished as f64 / c.jobs.submitted as f64));
 }
