@@ -18,6 +18,10 @@ use crate::simulation::{RunOutput, simulate_with_progress};
 use crate::time::{DURATION_UNITS_HELP, parse_duration};
 use crate::{bench, seeds};
 
+pub mod whatif;
+
+use whatif::WhatIf;
+
 /// A discrete-event simulator of a national computing-power network.
 #[derive(Debug, Parser)]
 #[command(name = "cnsim", version, about, long_about = None)]
@@ -57,6 +61,9 @@ enum Command {
     Validate {
         /// The scenario file.
         scenario: PathBuf,
+        /// What-if overrides.
+        #[command(flatten)]
+        what_if: WhatIf,
     },
     /// Time the reference model (N hubs x 64 units, rho = 0.9) and print jobs/s, events/s and memory.
     Bench {
@@ -105,6 +112,9 @@ struct CompareArgs {
     /// Write the report to this file instead of standard output.
     #[arg(long)]
     out: Option<PathBuf>,
+    /// What-if overrides.
+    #[command(flatten)]
+    what_if: WhatIf,
 }
 
 #[derive(Debug, Default, clap::Args)]
@@ -136,6 +146,9 @@ struct RunArgs {
     /// Write every latency histogram to this file in HdrHistogram interval-log format.
     #[arg(long)]
     hdr_log: Option<PathBuf>,
+    /// What-if overrides.
+    #[command(flatten)]
+    what_if: WhatIf,
 }
 
 /// A command's failure, with the exit code it maps to.
@@ -186,16 +199,9 @@ pub fn main(cli: Cli) -> Result<(), CliError> {
             Ok(())
         }
         Command::Compare(args) => compare(args),
-        Command::Validate { scenario } => validate(&scenario),
+        Command::Validate { scenario, what_if } => validate(&scenario, &what_if),
         Command::Bench { hubs, jobs, runs, scheduler, format } => bench_command(hubs, jobs, runs, &scheduler, format),
     }
-}
-
-fn load(path: Option<&Path>) -> Result<Scenario, CliError> {
-    Ok(match path {
-        Some(path) => Scenario::load(path)?,
-        None => Scenario::default_scenario(),
-    })
 }
 
 fn cli_duration(text: &str, flag: &str) -> Result<u64, CliError> {
@@ -231,7 +237,7 @@ fn apply_overrides(mut scenario: Scenario, args: &RunArgs) -> Result<Scenario, C
 }
 
 fn run(args: RunArgs) -> Result<(), CliError> {
-    let scenario = apply_overrides(load(args.scenario.as_deref())?, &args)?;
+    let scenario = apply_overrides(whatif::load(args.scenario.as_deref(), &args.what_if)?, &args)?;
     let output = run_with_progress(&scenario);
     let report = output.report(&scenario);
     let rendered = match args.format {
@@ -343,7 +349,7 @@ fn policy_list(args: &[String]) -> Result<Vec<SchedulerSpec>, CliError> {
 }
 
 fn compare(args: CompareArgs) -> Result<(), CliError> {
-    let mut scenario = Scenario::load(&args.scenario)?;
+    let mut scenario = whatif::load(Some(&args.scenario), &args.what_if)?;
     if let Some(text) = &args.duration {
         let duration = cli_duration(text, "duration")?;
         scenario =
@@ -417,8 +423,8 @@ fn hubs(preset: &str, format: Format) -> Result<(), CliError> {
     Ok(())
 }
 
-fn validate(path: &Path) -> Result<(), CliError> {
-    let scenario = Scenario::load(path)?;
+fn validate(path: &Path, what_if: &WhatIf) -> Result<(), CliError> {
+    let scenario = whatif::load(Some(path), what_if)?;
     let world = scenario.world();
     let expected: f64 = scenario
         .classes
@@ -438,6 +444,10 @@ fn validate(path: &Path) -> Result<(), CliError> {
         crate::time::format_duration(scenario.run.warmup),
         expected
     );
+    let what_if = what_if.describe();
+    if !what_if.is_empty() {
+        println!("  with {what_if}");
+    }
     Ok(())
 }
 

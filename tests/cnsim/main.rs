@@ -6,6 +6,7 @@ mod conservation;
 mod determinism;
 mod helpers;
 mod indexes;
+mod overrides;
 mod policies;
 mod presets;
 mod queueing;
