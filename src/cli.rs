@@ -18,6 +18,8 @@ use crate::simulation::{RunOutput, simulate_with_progress};
 use crate::time::{DURATION_UNITS_HELP, parse_duration};
 use crate::{bench, seeds};
 
+pub mod capacity;
+pub mod sweep;
 pub mod whatif;
 
 use whatif::WhatIf;
@@ -65,6 +67,10 @@ enum Command {
         #[command(flatten)]
         what_if: WhatIf,
     },
+    /// Run every combination of grid values, policies and seeds; write a tidy CSV and JSON.
+    Sweep(sweep::SweepArgs),
+    /// Find the largest load (or smallest capacity) that meets a target, by bisection.
+    Capacity(capacity::CapacityArgs),
     /// Time the reference model (N hubs x 64 units, rho = 0.9) and print jobs/s, events/s and memory.
     Bench {
         /// Hubs in the model.
@@ -199,6 +205,8 @@ pub fn main(cli: Cli) -> Result<(), CliError> {
             Ok(())
         }
         Command::Compare(args) => compare(args),
+        Command::Sweep(args) => sweep::sweep(args),
+        Command::Capacity(args) => capacity::capacity(args),
         Command::Validate { scenario, what_if } => validate(&scenario, &what_if),
         Command::Bench { hubs, jobs, runs, scheduler, format } => bench_command(hubs, jobs, runs, &scheduler, format),
     }

@@ -11,4 +11,5 @@ mod policies;
 mod presets;
 mod queueing;
 mod schedulers;
+mod sweep;
 mod workload;
