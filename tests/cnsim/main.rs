@@ -1,6 +1,7 @@
 //! Integration tests of cnsim: one binary, a module per behaviour.
 
 mod bad_input;
+mod capacity;
 mod cli;
 mod conservation;
 mod determinism;
