@@ -143,3 +143,35 @@ fn targets_parse_and_bad_ones_exit_2() {
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("--range"), "{}", stderr(&output));
 }
+
+#[test]
+fn capacity_searches_are_deterministic_whatever_the_parallelism() {
+    let args = |jobs: &'static str| {
+        vec![
+            "capacity",
+            "scenarios/small.toml",
+            "--target",
+            "p90 wait <= 1h",
+            "--range",
+            "0.5,3",
+            "--tolerance",
+            "0.1",
+            "--replications",
+            "2",
+            "--duration",
+            "6h",
+            "--set",
+            "scheduler=nearest",
+            "--format",
+            "json",
+            "--jobs",
+            jobs,
+        ]
+    };
+    let one = cnsim(&args("1"));
+    let two = cnsim(&args("2"));
+    assert!(one.status.success(), "{}", stderr(&one));
+    assert_eq!(stdout(&one), stdout(&two));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&one)).unwrap();
+    assert_eq!(json["scheduler"], "nearest", "--set applies before the search");
+}

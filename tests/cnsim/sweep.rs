@@ -137,3 +137,29 @@ fn ctrl_c_keeps_the_finished_runs_and_marks_the_output_incomplete() {
     let rows = std::fs::read_to_string(&csv).unwrap();
     assert!(rows.lines().skip(1).all(|l| l.starts_with("0,3h,")), "only the finished run's rows");
 }
+
+#[test]
+fn base_overrides_apply_to_every_point_and_are_checked() {
+    let output = cnsim(&["sweep", "scenarios/small.toml", "--set", "hubs.mars.intelligent=1", "--replications", "1"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("hubs.mars.intelligent=1"), "{}", stderr(&output));
+    let dir = scratch("sweep-base");
+    let json = dir.join("s.json");
+    let output = cnsim(&[
+        "sweep",
+        "scenarios/small.toml",
+        "--grid",
+        "seed=1,2",
+        "--set",
+        "duration=3h",
+        "--replications",
+        "1",
+        "--json",
+        json.to_str().unwrap(),
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let value: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(value["overrides"], serde_json::json!(["--set duration=3h"]));
+    let seeds: Vec<u64> = value["runs"].as_array().unwrap().iter().map(|r| r["seed"].as_u64().unwrap()).collect();
+    assert_eq!(seeds, vec![1, 2]);
+}
