@@ -163,3 +163,26 @@ fn base_overrides_apply_to_every_point_and_are_checked() {
     let seeds: Vec<u64> = value["runs"].as_array().unwrap().iter().map(|r| r["seed"].as_u64().unwrap()).collect();
     assert_eq!(seeds, vec![1, 2]);
 }
+
+#[test]
+fn sweep_outputs_are_written_all_or_nothing() {
+    let dir = scratch("sweep-all-or-nothing");
+    let json = dir.join("ok.json");
+    let csv = dir.join("missing-dir").join("x.csv");
+    let output = cnsim(&[
+        "sweep",
+        "scenarios/small.toml",
+        "--duration",
+        "3h",
+        "--replications",
+        "1",
+        "--json",
+        json.to_str().unwrap(),
+        "--csv",
+        csv.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(stderr(&output).contains("x.csv"), "{}", stderr(&output));
+    assert!(!json.exists(), "nothing is written when one output fails");
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0, "no temporary files left");
+}
