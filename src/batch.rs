@@ -69,3 +69,15 @@ pub fn run_all<T: Send + 'static>(
     });
     Ok(results)
 }
+
+/// Sets `cancel` on Ctrl-C for as long as the returned runtime lives: for work made of several
+/// `run_all` batches (a capacity search), so that Ctrl-C between two batches is not lost.
+pub fn cancel_on_ctrl_c(cancel: Arc<AtomicBool>) -> Option<tokio::runtime::Runtime> {
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().ok()?;
+    runtime.spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            cancel.store(true, Ordering::SeqCst);
+        }
+    });
+    Some(runtime)
+}

@@ -400,6 +400,7 @@ pub fn search(
         return Err(CapacityError::Input("--tolerance must be a number > 0".into()));
     }
     let config = CapacityConfig { range: Some(range), ..config.clone() };
+    let _watcher = crate::batch::cancel_on_ctrl_c(cancel.clone());
     let mut search = Search {
         config: &config,
         target: target.clone(),

@@ -175,3 +175,24 @@ fn capacity_searches_are_deterministic_whatever_the_parallelism() {
     let json: serde_json::Value = serde_json::from_str(&stdout(&one)).unwrap();
     assert_eq!(json["scheduler"], "nearest", "--set applies before the search");
 }
+
+#[test]
+fn ctrl_c_stops_a_capacity_search_and_reports_its_probes() {
+    use std::process::{Command, Stdio};
+    // The low end finishes at once; the high end (a long run) is interrupted.
+    let child = Command::new(env!("CARGO_BIN_EXE_cnsim"))
+        .args(["capacity", "scenarios/small.toml", "--target", "mean wait <= 1h", "--range", "0.01,20"])
+        .args(["--set", "duration=400d", "--set", "sample_interval=1h", "--replications", "2", "--format", "json"])
+        .current_dir(crate::helpers::root())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    assert!(Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap().success());
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(130), "{}", stderr(&output));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(json["status"], "interrupted");
+    assert!(json["answer"].is_null());
+}
