@@ -18,6 +18,12 @@ use crate::simulation::{RunOutput, simulate_with_progress};
 use crate::time::{DURATION_UNITS_HELP, parse_duration};
 use crate::{bench, seeds};
 
+pub mod capacity;
+pub mod sweep;
+pub mod whatif;
+
+use whatif::WhatIf;
+
 /// A discrete-event simulator of a national computing-power network.
 #[derive(Debug, Parser)]
 #[command(name = "cnsim", version, about, long_about = None)]
@@ -72,7 +78,14 @@ enum Command {
         /// Treat warnings (overload, classes that can never be placed) as errors: exit 2.
         #[arg(long)]
         strict: bool,
+        /// What-if overrides.
+        #[command(flatten)]
+        what_if: WhatIf,
     },
+    /// Run every combination of grid values, policies and seeds; write a tidy CSV and JSON.
+    Sweep(sweep::SweepArgs),
+    /// Find the largest load (or smallest capacity) that meets a target, by bisection.
+    Capacity(capacity::CapacityArgs),
     /// Time the reference model (N hubs x 64 units, rho = 0.9) and print jobs/s, events/s and memory.
     Bench {
         /// Hubs in the model.
@@ -120,6 +133,9 @@ struct CompareArgs {
     /// Write the report to this file instead of standard output.
     #[arg(long)]
     out: Option<PathBuf>,
+    /// What-if overrides.
+    #[command(flatten)]
+    what_if: WhatIf,
 }
 
 #[derive(Debug, Default, clap::Args)]
@@ -151,6 +167,9 @@ struct RunArgs {
     /// Write every latency histogram to this file in HdrHistogram interval-log format.
     #[arg(long)]
     hdr_log: Option<PathBuf>,
+    /// What-if overrides.
+    #[command(flatten)]
+    what_if: WhatIf,
 }
 
 /// A command's failure, with the exit code it maps to.
@@ -202,16 +221,11 @@ pub fn main(cli: Cli) -> Result<(), CliError> {
             Ok(())
         }
         Command::Compare(args) => compare(args),
-        Command::Validate { scenario, strict } => validate(&scenario, strict),
+        Command::Sweep(args) => sweep::sweep(args),
+        Command::Capacity(args) => capacity::capacity(args),
+        Command::Validate { scenario, strict, what_if } => validate(&scenario, strict, &what_if),
         Command::Bench { hubs, jobs, runs, scheduler, format } => bench_command(hubs, jobs, runs, &scheduler, format),
     }
-}
-
-fn load(path: Option<&Path>) -> Result<Scenario, CliError> {
-    Ok(match path {
-        Some(path) => Scenario::load(path)?,
-        None => Scenario::default_scenario(),
-    })
 }
 
 fn cli_duration(text: &str, flag: &str) -> Result<u64, CliError> {
@@ -247,7 +261,7 @@ fn apply_overrides(mut scenario: Scenario, args: &RunArgs) -> Result<Scenario, C
 }
 
 fn run(args: RunArgs) -> Result<(), CliError> {
-    let scenario = apply_overrides(load(args.scenario.as_deref())?, &args)?;
+    let scenario = apply_overrides(whatif::load(args.scenario.as_deref(), &args.what_if)?, &args)?;
     let output = run_with_progress(&scenario);
     let report = output.report(&scenario);
     warn(&report.load_check.warnings);
@@ -360,7 +374,7 @@ fn policy_list(args: &[String]) -> Result<Vec<SchedulerSpec>, CliError> {
 }
 
 fn compare(args: CompareArgs) -> Result<(), CliError> {
-    let mut scenario = Scenario::load(&args.scenario)?;
+    let mut scenario = whatif::load(Some(&args.scenario), &args.what_if)?;
     if let Some(text) = &args.duration {
         let duration = cli_duration(text, "duration")?;
         scenario =
@@ -451,8 +465,8 @@ fn network(path: Option<&Path>, format: Format) -> Result<(), CliError> {
     Ok(())
 }
 
-fn validate(path: &Path, strict: bool) -> Result<(), CliError> {
-    let scenario = Scenario::load(path)?;
+fn validate(path: &Path, strict: bool, what_if: &WhatIf) -> Result<(), CliError> {
+    let scenario = whatif::load(Some(path), what_if)?;
     let world = scenario.world();
     let check = crate::load_check::LoadCheck::of(&world);
     warn(&check.warnings);
@@ -486,6 +500,10 @@ fn validate(path: &Path, strict: bool) -> Result<(), CliError> {
         crate::time::format_duration(scenario.run.warmup),
         expected
     );
+    let what_if = what_if.describe();
+    if !what_if.is_empty() {
+        println!("  with {what_if}");
+    }
     let mut table = String::new();
     report::text::render_load_check(&mut table, &check);
     print!("{table}");

@@ -3,6 +3,7 @@
 //!
 //! Data flows one way: scenario -> world -> engine <-> scheduler -> recorder -> report.
 
+pub mod batch;
 pub mod bench;
 pub mod cli;
 pub mod compare;
@@ -18,4 +19,5 @@ pub mod scheduler;
 pub mod seeds;
 pub mod simulation;
 pub mod time;
+pub mod whatif;
 pub mod workload;

@@ -11,7 +11,7 @@ pub mod render;
 pub mod stats;
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 
 use serde::Serialize;
 
@@ -19,7 +19,6 @@ use crate::compare::metrics::{Layout, MetricInfo, extract, metric_infos};
 use crate::compare::stats::{Interval, mean_ci, paired_difference};
 use crate::scenario::Scenario;
 use crate::scheduler::{SchedulerError, SchedulerSpec, registry};
-use crate::simulation::simulate_with_progress;
 
 /// What to compare.
 #[derive(Clone, Debug)]
@@ -134,61 +133,30 @@ pub fn run(
     let seeds: Vec<u64> = (0..config.replications as u64).map(|r| config.scenario.run.seed.wrapping_add(r)).collect();
     let jobs: Vec<(usize, usize)> =
         (0..seeds.len()).flat_map(|r| (0..config.policies.len()).map(move |p| (p, r))).collect();
-    let total = jobs.len();
 
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(config.parallelism.max(1))
-        .enable_all()
-        .build()
-        .map_err(|e| CompareError::Runtime(format!("cannot start the runtime: {e}")))?;
-    let on_run_done = Arc::new(on_run_done);
-    let results: Vec<Option<RunRecord>> = runtime.block_on(async {
-        let permits = Arc::new(tokio::sync::Semaphore::new(config.parallelism.max(1)));
-        let done = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-        let interrupt = cancel.clone();
-        let watcher = tokio::spawn(async move {
-            if tokio::signal::ctrl_c().await.is_ok() {
-                interrupt.store(true, Ordering::SeqCst);
-            }
-        });
-        let mut handles = Vec::with_capacity(total);
-        for &(p, r) in &jobs {
+    let scenarios = jobs
+        .iter()
+        .map(|&(p, r)| {
             let mut scenario = config.scenario.clone();
             scenario.scheduler = config.policies[p].clone();
             scenario.run.seed = seeds[r];
-            let (permits, cancel, done, on_run_done, layout) =
-                (permits.clone(), cancel.clone(), done.clone(), on_run_done.clone(), layout.clone());
-            handles.push(tokio::spawn(async move {
-                let _permit = permits.acquire_owned().await.ok()?;
-                if cancel.load(Ordering::SeqCst) {
-                    return None;
-                }
-                let record = tokio::task::spawn_blocking(move || {
-                    let output = simulate_with_progress(&scenario, |_, _| !cancel.load(Ordering::SeqCst)).ok()??;
-                    let report = output.report(&scenario);
-                    let (values, censored) = extract(&report, &layout).into_iter().unzip();
-                    Some(RunRecord {
-                        policy: scenario.scheduler.to_string(),
-                        seed: scenario.run.seed,
-                        values,
-                        censored,
-                        workload_digest: report.workload_digest.clone(),
-                    })
-                })
-                .await
-                .ok()??;
-                let finished = done.fetch_add(1, Ordering::SeqCst) + 1;
-                on_run_done(finished, total);
-                Some(record)
-            }));
-        }
-        let mut results = Vec::with_capacity(total);
-        for handle in handles {
-            results.push(handle.await.ok().flatten());
-        }
-        watcher.abort();
-        results
-    });
+            scenario
+        })
+        .collect();
+    let run_layout = layout.clone();
+    let results: Vec<Option<RunRecord>> =
+        crate::batch::run_all(scenarios, config.parallelism, cancel, on_run_done, move |scenario, output| {
+            let report = output.report(scenario);
+            let (values, censored) = extract(&report, &run_layout).into_iter().unzip();
+            RunRecord {
+                policy: scenario.scheduler.to_string(),
+                seed: scenario.run.seed,
+                values,
+                censored,
+                workload_digest: report.workload_digest.clone(),
+            }
+        })
+        .map_err(CompareError::Runtime)?;
     let interrupted = results.iter().any(Option::is_none);
 
     // results[i] belongs to jobs[i] = (policy, replication).

@@ -18,6 +18,9 @@ pub enum ScenarioError {
     /// The file's content is invalid.
     #[error("{0}")]
     Invalid(Box<InvalidScenario>),
+    /// A command-line override (`--set`, `--load-scale`) is invalid: it is named in the text.
+    #[error("{0}")]
+    Override(String),
 }
 
 /// An invalid scenario: where and what.

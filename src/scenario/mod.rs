@@ -7,6 +7,7 @@ pub mod distribution;
 pub mod error;
 pub mod location;
 mod network;
+pub mod overrides;
 pub mod raw;
 mod validate;
 
@@ -15,6 +16,7 @@ pub use validate::DEFAULT_CENSORING_THRESHOLD;
 use std::path::Path;
 
 pub use error::{FieldError, InvalidScenario, ScenarioError};
+pub use overrides::Override;
 
 use crate::engine::RunConfig;
 use crate::model::{EnergyModel, Hub, NetworkConfig, QueueDiscipline, Region, World};
@@ -56,16 +58,77 @@ pub struct Scenario {
 impl Scenario {
     /// Parses and validates scenario text; `file` names it in error messages.
     pub fn parse(source: &str, file: &str) -> Result<Scenario, ScenarioError> {
-        let raw: raw::RawScenario = toml::from_str(source).map_err(|e| syntax_error(source, file, &e))?;
+        Scenario::parse_with(source, file, &[])
+    }
+
+    /// Parses scenario text, applies `overrides` in order to the parsed document, and validates
+    /// the result once, like a file (see `overrides`). Errors caused by an override name it.
+    pub fn parse_with(source: &str, file: &str, overrides: &[Override]) -> Result<Scenario, ScenarioError> {
         let stem = Path::new(file).file_stem().and_then(|s| s.to_str()).unwrap_or("scenario").to_string();
-        validate::scenario(raw, &stem).map_err(|e| locate(source, file, e))
+        let mut doc: toml::Table = source.parse().map_err(|e| syntax_error(source, file, &e))?;
+        let expanded = overrides::expand_preset_refs(&mut doc)
+            .map_err(|(path, message)| locate(source, file, FieldError::new(path, message)))?;
+        if !expanded {
+            // The file as written, so that serde's errors keep their line and column.
+            let raw: raw::RawScenario = toml::from_str(source).map_err(|e| syntax_error(source, file, &e))?;
+            let scenario = validate::scenario(raw, &stem).map_err(|e| locate(source, file, e))?;
+            if overrides.is_empty() {
+                return Ok(scenario);
+            }
+        } else {
+            let raw: raw::RawScenario = doc.clone().try_into().map_err(|e| {
+                invalid(
+                    file,
+                    source,
+                    None,
+                    String::new(),
+                    format!("{} (after expanding preset references)", e.message().trim()),
+                )
+            })?;
+            let scenario = validate::scenario(raw, &stem).map_err(|e| locate(source, file, e))?;
+            if overrides.is_empty() {
+                return Ok(scenario);
+            }
+        }
+        let mut written: Vec<(&Override, String)> = Vec::new();
+        let mut raw = None;
+        for o in overrides {
+            let path = overrides::apply(&mut doc, o).map_err(ScenarioError::Override)?;
+            raw = Some(
+                doc.clone()
+                    .try_into::<raw::RawScenario>()
+                    .map_err(|e| ScenarioError::Override(format!("{o}: field `{path}`: {}", e.message().trim())))?,
+            );
+            written.push((o, path));
+        }
+        let Some(raw) = raw else { unreachable!("overrides is not empty here") };
+        validate::scenario(raw, &stem).map_err(|e| {
+            let caused = |p: &String| {
+                e.path == *p || e.path.starts_with(&format!("{p}.")) || e.path.starts_with(&format!("{p}["))
+            };
+            match written.iter().rev().find(|(_, p)| caused(p)) {
+                Some((o, _)) => ScenarioError::Override(format!("{o}: field `{}`: {}", e.path, e.message)),
+                None => ScenarioError::Override(format!(
+                    "{}: with {}: field `{}`: {}",
+                    file,
+                    written.iter().map(|(o, _)| o.to_string()).collect::<Vec<_>>().join(" "),
+                    e.path,
+                    e.message
+                )),
+            }
+        })
     }
 
     /// Reads, parses and validates a scenario file.
     pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
+        Scenario::load_with(path, &[])
+    }
+
+    /// Reads a scenario file and applies `overrides` (see [`Scenario::parse_with`]).
+    pub fn load_with(path: &Path, overrides: &[Override]) -> Result<Scenario, ScenarioError> {
         let source =
             std::fs::read_to_string(path).map_err(|source| ScenarioError::Read { path: path.to_path_buf(), source })?;
-        Scenario::parse(&source, &path.display().to_string())
+        Scenario::parse_with(&source, &path.display().to_string(), overrides)
     }
 
     /// The built-in default scenario.
