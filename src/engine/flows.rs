@@ -212,6 +212,7 @@ pub struct FlowNetwork {
     /// Scratch of an allocation: links and flows of the component.
     component_links: Vec<u32>,
     component_flows: Vec<u32>,
+    open_links: Vec<u32>,
     warmup: SimTime,
     /// Per link, the mean utilisation of each closed sample interval (background included).
     samples: Vec<Vec<f32>>,
@@ -276,6 +277,7 @@ impl FlowNetwork {
             epoch: 0,
             component_links: Vec::new(),
             component_flows: Vec::new(),
+            open_links: Vec::new(),
             warmup,
             samples: vec![Vec::new(); links.len()],
             measured_samples_from: 0,
@@ -430,16 +432,24 @@ impl FlowNetwork {
         // Progressive filling: the link with the smallest fair share of what is left freezes
         // its flows at that share; the per-flow cap freezes every flow left once reached.
         let mut unfrozen = self.component_flows.len();
+        // Links that still have unfrozen flows; a link leaves the list once all are frozen.
+        self.open_links.clear();
+        self.open_links.extend_from_slice(&self.component_links);
         while unfrozen > 0 {
             let mut bottleneck = (f64::INFINITY, u32::MAX);
-            for &l in &self.component_links {
+            let mut i = 0;
+            while i < self.open_links.len() {
+                let l = self.open_links[i];
                 let link = &self.links[l as usize];
-                if link.unfrozen > 0 {
-                    let share = (link.residual.max(0.0) / f64::from(link.unfrozen), l);
-                    if share < bottleneck {
-                        bottleneck = share;
-                    }
+                if link.unfrozen == 0 {
+                    self.open_links.swap_remove(i);
+                    continue;
                 }
+                let share = (link.residual.max(0.0) / f64::from(link.unfrozen), l);
+                if share < bottleneck {
+                    bottleneck = share;
+                }
+                i += 1;
             }
             let (share, l) = bottleneck;
             if share >= self.max_rate || l == u32::MAX {

@@ -411,7 +411,7 @@ impl<'w> Engine<'w> {
     #[inline]
     fn arrive_after(&mut self, delay: SimDuration, event: EventKind, key: usize) {
         if delay > 0 {
-            self.queue.push(self.now + delay, event);
+            self.queue.push(self.now.saturating_add(delay), event);
         } else if let EventKind::Transferred(_) = event {
             self.on_transferred(key);
         } else {

@@ -285,7 +285,7 @@ impl Topology {
         let latency = if path.is_empty() {
             0
         } else {
-            path.iter().map(|&l| self.links[l as usize].latency).sum::<SimDuration>() + fixed_delay
+            path.iter().fold(fixed_delay, |sum, &l| sum.saturating_add(self.links[l as usize].latency))
         };
         let uncontended_bps =
             path.iter().map(|&l| self.links[l as usize].available_bps).fold(self.max_flow_rate_bps, f64::min);
