@@ -83,6 +83,37 @@ pub fn reference_scenario(hubs: usize, jobs: u64, seed: u64) -> Scenario {
     }
 }
 
+/// The reference model under the flow network model: each region's jobs move 100 MB over
+/// the region's own 80 Gbps line to its hub (57.6 jobs/s x 0.8 Gbit = 46 Gbps, 58 % of the
+/// line), so every job is also a flow that shares its line with the others in flight. Every
+/// hub also joins one core node (1 Tbps), so every region has a route to every hub.
+pub fn with_flow_network(mut scenario: Scenario) -> Scenario {
+    use crate::model::NetworkModel;
+    use crate::model::topology::{LinkSpec, Node};
+    let (regions, hubs) = (scenario.regions.len(), scenario.hubs.len());
+    let core = regions + hubs;
+    let link = |id: String, from: usize, to: usize, capacity_bps: f64| LinkSpec {
+        id,
+        from,
+        to,
+        capacity_bps,
+        latency: None,
+        background: 0.0,
+        price_per_gb: 0.0,
+    };
+    scenario.network.model = NetworkModel::Flow;
+    scenario.network.topology.nodes = vec![Node { id: "core".into(), lat: 20.0, lon: 90.0 }];
+    scenario.network.topology.links = (0..hubs)
+        .map(|h| link(format!("line{}", h + 1), h, regions + h, 80e9))
+        .chain((0..hubs).map(|h| link(format!("core{}", h + 1), regions + h, core, 1e12)))
+        .collect();
+    for class in &mut scenario.classes {
+        class.data = Distribution::constant(100e6).expect("finite");
+    }
+    scenario.name.push_str("-flow");
+    scenario
+}
+
 /// One timed run.
 #[derive(Clone, Debug, Serialize)]
 pub struct BenchRun {
@@ -133,10 +164,20 @@ fn median(mut values: Vec<f64>) -> f64 {
 }
 
 /// Runs the reference model `runs` times (seeds 1..=runs) under `scheduler`.
-pub fn run(hubs: usize, jobs: u64, runs: usize, scheduler: &SchedulerSpec) -> Result<BenchSummary, SchedulerError> {
+/// With `flow`, the model of [`with_flow_network`].
+pub fn run(
+    hubs: usize,
+    jobs: u64,
+    runs: usize,
+    scheduler: &SchedulerSpec,
+    flow: bool,
+) -> Result<BenchSummary, SchedulerError> {
     let mut results = Vec::with_capacity(runs);
     for seed in 1..=runs as u64 {
         let mut scenario = reference_scenario(hubs, jobs, seed);
+        if flow {
+            scenario = with_flow_network(scenario);
+        }
         scenario.scheduler = scheduler.clone();
         let output = simulate(&scenario)?;
         let total = output.recorder.total();

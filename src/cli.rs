@@ -108,6 +108,10 @@ enum Command {
         /// sharing's.
         #[arg(long)]
         star: bool,
+        /// The reference model under the flow network model: every job also moves 100 MB over
+        /// its region's own 80 Gbps line (58 % load).
+        #[arg(long)]
+        flow: bool,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
@@ -231,8 +235,8 @@ pub fn main(cli: Cli) -> Result<(), CliError> {
         Command::Capacity(args) => capacity::capacity(args),
         Command::Validate { scenario, strict, what_if } => validate(&scenario, strict, &what_if),
         Command::Bench { jobs, runs, star: true, .. } => star_command(jobs, runs),
-        Command::Bench { hubs, jobs, runs, scheduler, format, .. } => {
-            bench_command(hubs, jobs, runs, &scheduler, format)
+        Command::Bench { hubs, jobs, runs, scheduler, format, flow, .. } => {
+            bench_command(hubs, jobs, runs, &scheduler, format, flow)
         }
     }
 }
@@ -553,7 +557,14 @@ fn star_command(transfers: u64, runs: usize) -> Result<(), CliError> {
     Ok(())
 }
 
-fn bench_command(hubs: usize, jobs: u64, runs: usize, scheduler: &str, format: Format) -> Result<(), CliError> {
+fn bench_command(
+    hubs: usize,
+    jobs: u64,
+    runs: usize,
+    scheduler: &str,
+    format: Format,
+    flow: bool,
+) -> Result<(), CliError> {
     if hubs == 0 || hubs > u16::MAX as usize {
         return Err(CliError::Input(format!("--hubs {hubs}: must be between 1 and {}", u16::MAX)));
     }
@@ -562,12 +573,14 @@ fn bench_command(hubs: usize, jobs: u64, runs: usize, scheduler: &str, format: F
     }
     let spec =
         SchedulerSpec::parse_cli(scheduler).map_err(|e| CliError::Input(format!("--scheduler {scheduler:?}: {e}")))?;
-    let summary = bench::run(hubs, jobs, runs, &spec).map_err(|e| CliError::Input(format!("--scheduler: {e}")))?;
+    let summary =
+        bench::run(hubs, jobs, runs, &spec, flow).map_err(|e| CliError::Input(format!("--scheduler: {e}")))?;
     match format {
         Format::Json => println!("{}", serde_json::to_string_pretty(&summary).expect("serialisable")),
         Format::Text => {
             println!(
-                "reference model: {} hubs x {} units, rho = 0.9, {} jobs a run, {} runs, scheduler {}",
+                "reference model{}: {} hubs x {} units, rho = 0.9, {} jobs a run, {} runs, scheduler {}",
+                if flow { " with 100 MB flows on a line per hub" } else { "" },
                 hubs,
                 bench::UNITS_PER_HUB,
                 jobs,
