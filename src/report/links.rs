@@ -178,6 +178,20 @@ pub fn render_text(out: &mut String, links: &[LinkReport], slowdowns: Option<&BT
         )]);
     }
     table.render(out);
+    let labels: Vec<String> = (1..=10).map(|i| format!("≤{}%", i * 10)).collect();
+    let rows: Vec<(String, Vec<f64>)> = shown
+        .iter()
+        .take(busy.clamp(1, 16))
+        .filter_map(|link| {
+            let total: u64 = link.utilisation.histogram.iter().map(|b| b.count).sum();
+            (total > 0).then(|| {
+                let shares = link.utilisation.histogram.iter().map(|b| b.count as f64 / total as f64).collect();
+                (format!("{} {}>{}", link.id, link.from, link.to), shares)
+            })
+        })
+        .collect();
+    out.push('\n');
+    super::text::chart(out, "Link utilisation histogram: % of samples per band (background included)", &labels, &rows);
     if let Some(slowdowns) = slowdowns {
         let parts: Vec<String> = slowdowns
             .iter()

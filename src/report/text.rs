@@ -113,7 +113,7 @@ fn cell(share: f64, row_max: f64) -> String {
     format!("{}{number}", BARS[level])
 }
 
-fn chart(out: &mut String, title: &str, labels: &[String], rows: &[(String, Vec<f64>)]) {
+pub(super) fn chart(out: &mut String, title: &str, labels: &[String], rows: &[(String, Vec<f64>)]) {
     let _ = writeln!(out, "{title}");
     let mut header: Vec<&str> = vec![""];
     header.extend(labels.iter().map(String::as_str));
