@@ -86,24 +86,13 @@ pub fn links(world: &World, recorder: &Recorder) -> Option<Vec<LinkReport>> {
 }
 
 fn utilisation(record: &LinkRecord, background: f64) -> LinkUtilisation {
-    let mut samples: Vec<f32> = record.samples[record.measured_from..].to_vec();
-    samples.sort_by(f32::total_cmp);
-    let share = |q: f64| {
-        (!samples.is_empty()).then(|| {
-            let rank = ((q * samples.len() as f64).ceil() as usize).clamp(1, samples.len());
-            f64::from(samples[rank - 1])
-        })
-    };
-    let mut bands = [0u64; 10];
-    for &s in &samples {
-        bands[((f64::from(s) * 10.0).ceil() as usize).clamp(1, 10) - 1] += 1;
-    }
+    let samples = super::SampleSummary::of(&record.samples[record.measured_from..]);
     LinkUtilisation {
         mean: record.mean_utilisation,
-        p50: share(0.5),
-        p95: share(0.95),
+        p50: samples.p50,
+        p95: samples.p95,
         jobs_mean: (record.mean_utilisation - background).max(0.0),
-        histogram: bands.iter().enumerate().map(|(i, &count)| Bucket { le: (i + 1) as f64 / 10.0, count }).collect(),
+        histogram: samples.histogram,
     }
 }
 

@@ -522,31 +522,49 @@ fn fairness(world: &World, recorder: &Recorder) -> FairnessReport {
 
 fn pool_report(recorder: &Recorder, hub: usize, pool: PoolKind) -> PoolReport {
     let u = recorder.utilisation.pool(hub, pool);
-    let mut samples: Vec<f32> = recorder.utilisation.measured_samples(hub, pool).to_vec();
-    samples.sort_by(f32::total_cmp);
-    // Nearest-rank percentile of the measured samples.
-    let share = |q: f64| {
-        (u.capacity > 0 && !samples.is_empty()).then(|| {
-            let rank = ((q * samples.len() as f64).ceil() as usize).clamp(1, samples.len());
-            f64::from(samples[rank - 1])
-        })
-    };
-    let mut bands = [0u64; 10];
-    for &s in &samples {
-        bands[((f64::from(s) * 10.0).ceil() as usize).clamp(1, 10) - 1] += 1;
-    }
+    let samples = SampleSummary::of(recorder.utilisation.measured_samples(hub, pool));
+    let has = u.capacity > 0;
     PoolReport {
         capacity: u.capacity,
         mean: u.mean,
-        p50: share(0.5),
+        p50: samples.p50.filter(|_| has),
         mean_queued_units: u.mean_queued_units,
-        p95: share(0.95),
+        p95: samples.p95.filter(|_| has),
         stability: Stability::of(u.capacity, recorder.utilisation.measured_queued_samples(hub, pool)),
-        histogram: if u.capacity == 0 {
-            Vec::new()
-        } else {
-            bands.iter().enumerate().map(|(i, &count)| Bucket { le: (i + 1) as f64 / 10.0, count }).collect()
-        },
+        histogram: if has { samples.histogram } else { Vec::new() },
+    }
+}
+
+/// Nearest-rank p50 and p95 of utilisation samples, and their counts per 10 % band.
+pub(crate) struct SampleSummary {
+    pub(crate) p50: Option<f64>,
+    pub(crate) p95: Option<f64>,
+    pub(crate) histogram: Vec<Bucket>,
+}
+
+impl SampleSummary {
+    pub(crate) fn of(samples: &[f32]) -> SampleSummary {
+        let mut sorted = samples.to_vec();
+        sorted.sort_by(f32::total_cmp);
+        let share = |q: f64| {
+            (!sorted.is_empty()).then(|| {
+                let rank = ((q * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
+                f64::from(sorted[rank - 1])
+            })
+        };
+        let mut bands = [0u64; 10];
+        for &s in &sorted {
+            bands[((f64::from(s) * 10.0).ceil() as usize).clamp(1, 10) - 1] += 1;
+        }
+        SampleSummary {
+            p50: share(0.5),
+            p95: share(0.95),
+            histogram: bands
+                .iter()
+                .enumerate()
+                .map(|(i, &count)| Bucket { le: (i + 1) as f64 / 10.0, count })
+                .collect(),
+        }
     }
 }
 
