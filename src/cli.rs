@@ -131,12 +131,9 @@ struct CompareArgs {
     /// Policy the others are compared with (paired differences); default: the first.
     #[arg(long)]
     baseline: Option<String>,
-    /// Simulated duration such as "2d", replacing the scenario's (the warm-up keeps its share).
-    #[arg(long)]
-    duration: Option<String>,
-    /// Simulations at once (default: the number of cores).
-    #[arg(long)]
-    jobs: Option<usize>,
+    /// Duration and parallelism.
+    #[command(flatten)]
+    batch: BatchArgs,
     /// Report format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
@@ -238,6 +235,30 @@ pub fn main(cli: Cli) -> Result<(), CliError> {
         Command::Bench { hubs, jobs, runs, scheduler, format, flow, .. } => {
             bench_command(hubs, jobs, runs, &scheduler, format, flow)
         }
+    }
+}
+
+/// Options every batch of runs takes (`compare`, `sweep`, `capacity`).
+#[derive(Debug, clap::Args)]
+pub(crate) struct BatchArgs {
+    /// Simulated duration such as "2d", replacing the scenario's (the warm-up keeps its share).
+    #[arg(long)]
+    duration: Option<String>,
+    /// Simulations at once (default: the number of cores).
+    #[arg(long)]
+    jobs: Option<usize>,
+}
+
+impl BatchArgs {
+    /// `--duration`, parsed.
+    pub(crate) fn duration(&self) -> Result<Option<u64>, CliError> {
+        self.duration.as_deref().map(|d| cli_duration(d, "duration")).transpose()
+    }
+
+    /// Simulations at once: `--jobs`, at most the number of cores.
+    pub(crate) fn parallelism(&self) -> usize {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        self.jobs.unwrap_or(cores).clamp(1, cores.max(1))
     }
 }
 
@@ -388,10 +409,10 @@ fn policy_list(args: &[String]) -> Result<Vec<SchedulerSpec>, CliError> {
 
 fn compare(args: CompareArgs) -> Result<(), CliError> {
     let mut scenario = whatif::load(Some(&args.scenario), &args.what_if)?;
-    if let Some(text) = &args.duration {
-        let duration = cli_duration(text, "duration")?;
-        scenario =
-            scenario.with_duration(duration).map_err(|e| CliError::Input(format!("--duration {text:?}: {e}")))?;
+    if let Some(duration) = args.batch.duration()? {
+        scenario = scenario.with_duration(duration).map_err(|e| {
+            CliError::Input(format!("--duration {:?}: {e}", args.batch.duration.as_deref().unwrap_or("")))
+        })?;
     }
     let policies = policy_list(&args.schedulers)?;
     for spec in &policies {
@@ -410,8 +431,7 @@ fn compare(args: CompareArgs) -> Result<(), CliError> {
     if args.replications == 0 {
         return Err(CliError::Input("--replications must be at least 1".into()));
     }
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let parallelism = args.jobs.unwrap_or(cores).clamp(1, cores.max(1));
+    let parallelism = args.batch.parallelism();
     let config =
         crate::compare::CompareConfig { scenario, policies, replications: args.replications, baseline, parallelism };
     let total = (config.policies.len() * config.replications) as u64;

@@ -4,9 +4,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
-use crate::cli::sweep::{parallelism, progress_bar, read_source};
+use crate::cli::sweep::{progress_bar, read_source};
 use crate::cli::whatif::WhatIf;
-use crate::cli::{CliError, Format, cli_duration, write_all_or_nothing};
+use crate::cli::{BatchArgs, CliError, Format, write_all_or_nothing};
 use crate::scheduler::SchedulerSpec;
 use crate::whatif::capacity::{self, CapacityConfig, CapacityError, CapacityResult};
 use crate::whatif::sweep::sig;
@@ -35,12 +35,9 @@ pub struct CapacityArgs {
     /// Seeds per probe (the same seeds at every probe).
     #[arg(long, default_value_t = 5)]
     replications: usize,
-    /// Simulated duration such as "2d", replacing the scenario's (the warm-up keeps its share).
-    #[arg(long)]
-    duration: Option<String>,
-    /// Simulations at once (default: the number of cores).
-    #[arg(long)]
-    jobs: Option<usize>,
+    /// Duration and parallelism.
+    #[command(flatten)]
+    batch: BatchArgs,
     /// Output format on standard output.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
@@ -80,8 +77,8 @@ pub fn capacity(args: CapacityArgs) -> Result<(), CliError> {
         range,
         tolerance: args.tolerance,
         replications: args.replications,
-        duration: args.duration.as_deref().map(|d| cli_duration(d, "duration")).transpose()?,
-        parallelism: parallelism(args.jobs),
+        duration: args.batch.duration()?,
+        parallelism: args.batch.parallelism(),
     };
     let bar = progress_bar(0, "probes");
     if let Some(b) = &bar {

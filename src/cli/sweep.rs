@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
 use crate::cli::whatif::WhatIf;
-use crate::cli::{CliError, cli_duration, policy_list, write_all_or_nothing};
+use crate::cli::{BatchArgs, CliError, policy_list, write_all_or_nothing};
 use crate::scenario::ScenarioError;
 use crate::whatif::sweep::{self, Axis, SweepConfig, SweepError};
 
@@ -25,12 +25,9 @@ pub struct SweepArgs {
     /// Seeds per point and policy (scenario seed, seed + 1, ...).
     #[arg(long, default_value_t = 5)]
     replications: usize,
-    /// Simulated duration such as "2d", replacing the scenario's (the warm-up keeps its share).
-    #[arg(long)]
-    duration: Option<String>,
-    /// Simulations at once (default: the number of cores).
-    #[arg(long)]
-    jobs: Option<usize>,
+    /// Duration and parallelism.
+    #[command(flatten)]
+    batch: BatchArgs,
     /// Write PREFIX.csv and PREFIX.json.
     #[arg(long, value_name = "PREFIX")]
     out: Option<PathBuf>,
@@ -48,12 +45,6 @@ pub struct SweepArgs {
 /// Reads a scenario's text for commands that re-parse it with overrides.
 pub(crate) fn read_source(path: &Path) -> Result<String, CliError> {
     std::fs::read_to_string(path).map_err(|source| ScenarioError::Read { path: path.to_path_buf(), source }.into())
-}
-
-/// Simulations at once: `--jobs`, at most the number of cores.
-pub(crate) fn parallelism(jobs: Option<usize>) -> usize {
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    jobs.unwrap_or(cores).clamp(1, cores.max(1))
 }
 
 /// A progress bar of runs on stderr when it is a terminal.
@@ -75,7 +66,7 @@ pub fn sweep(args: SweepArgs) -> Result<(), CliError> {
     let source = read_source(&args.scenario)?;
     let axes = args.grid.iter().map(|g| Axis::parse(g)).collect::<Result<Vec<_>, _>>().map_err(CliError::Input)?;
     let policies = if args.schedulers.is_empty() { Vec::new() } else { policy_list(&args.schedulers)? };
-    let duration = args.duration.as_deref().map(|d| cli_duration(d, "duration")).transpose()?;
+    let duration = args.batch.duration()?;
     let mut outputs: Vec<(PathBuf, bool)> = Vec::new();
     if let Some(prefix) = &args.out {
         let with = |ext: &str| {
@@ -100,7 +91,7 @@ pub fn sweep(args: SweepArgs) -> Result<(), CliError> {
         policies,
         replications: args.replications,
         duration,
-        parallelism: parallelism(args.jobs),
+        parallelism: args.batch.parallelism(),
     };
     let total = sweep::check(&config).map_err(CliError::Input)?;
     let bar = progress_bar(total as u64, "runs");

@@ -6,21 +6,7 @@ use std::sync::atomic::AtomicBool;
 
 use cnsim::whatif::capacity::{CapacityConfig, Target, search};
 
-use crate::helpers::{cnsim, mmc_source, stderr, stdout};
-
-/// Erlang C probability of waiting for c servers at offered load a.
-fn erlang_c(c: u32, a: f64) -> f64 {
-    let mut term = 1.0;
-    let mut sum = 0.0;
-    for k in 0..c {
-        if k > 0 {
-            term *= a / f64::from(k);
-        }
-        sum += term;
-    }
-    let last = term * a / f64::from(c) * f64::from(c) / (f64::from(c) - a);
-    last / (sum + last)
-}
+use crate::helpers::{cnsim, erlang_c, mmc_source, stderr, stdout};
 
 /// The largest arrival rate of an M/M/c queue (mu = 1) whose mean wait is at most `w`:
 /// Wq = C(c, lambda) / (c - lambda) rises monotonically in lambda, so bisect.

@@ -230,3 +230,17 @@ pub fn timed(source: &str, duration: &str, warmup: &str, seed: u64) -> Scenario 
             .replace("warmup = \"6min\"", &format!("warmup = \"{warmup}\"\nseed = {seed}")),
     )
 }
+
+/// Erlang C probability of waiting for c servers at offered load a.
+pub fn erlang_c(c: u32, a: f64) -> f64 {
+    let mut term = 1.0;
+    let mut sum = 0.0;
+    for k in 0..c {
+        if k > 0 {
+            term *= a / f64::from(k);
+        }
+        sum += term;
+    }
+    let last = term * a / f64::from(c) * f64::from(c) / (f64::from(c) - a);
+    last / (sum + last)
+}

@@ -4,21 +4,7 @@ use cnsim::metrics::Metric;
 use cnsim::model::PoolKind;
 use cnsim::time::MINUTE;
 
-use crate::helpers::{assert_in_ci, mmc, run, shipped};
-
-/// Erlang C probability of waiting for c servers at offered load a.
-fn erlang_c(c: u32, a: f64) -> f64 {
-    let mut term = 1.0;
-    let mut sum = 0.0;
-    for k in 0..c {
-        if k > 0 {
-            term *= a / f64::from(k);
-        }
-        sum += term;
-    }
-    let last = term * a / f64::from(c) * f64::from(c) / (f64::from(c) - a);
-    last / (sum + last)
-}
+use crate::helpers::{assert_in_ci, erlang_c, mmc, run, shipped};
 
 #[test]
 fn erlang_c_formula_matches_the_reference_table() {
