@@ -313,17 +313,18 @@ impl<'w> Engine<'w> {
         if job.units > self.world.largest_reachable_pool(job.class as usize, job.origin as usize) {
             return self.reject(key, RejectReason::NoEligibleHub);
         }
+        let class = &self.world.classes[job.class as usize];
         let request = JobRequest {
             class: job.class,
             origin: job.origin,
             pool: job.pool,
             units: job.units,
             data_bytes: job.data_bytes,
-            max_round_trip: self.world.classes[job.class as usize].max_round_trip,
+            max_round_trip: class.max_round_trip,
             runtime_estimate: self.world.runtime_estimate(job.runtime),
             submit: job.submit,
-            input: self.world.classes[job.class as usize].input_at,
-            output_bytes: self.output_bytes(key),
+            input: class.input_at,
+            output_bytes: if class.output.is_some() { self.outputs[key] } else { 0 },
         };
         let view = View {
             now: self.now,
