@@ -123,7 +123,20 @@ struct LinkLive {
     /// Residual capacity and unfrozen flows during an allocation (scratch).
     residual: f64,
     unfrozen: u32,
+    /// Allocation epoch that last visited the link, and its place in `component_links`.
     seen: u32,
+    local: u32,
+}
+
+impl LinkLive {
+    /// What is left of the link's capacity in an allocation, split over its unfrozen flows.
+    #[inline]
+    fn fair_share(&self) -> f64 {
+        match self.unfrozen {
+            0 => f64::INFINITY,
+            n => self.residual.max(0.0) / f64::from(n),
+        }
+    }
 }
 
 /// An indexed binary min-heap of (completion time, group).
@@ -259,7 +272,8 @@ pub struct FlowNetwork {
     /// Scratch of an allocation: links and groups of the component.
     component_links: Vec<u32>,
     component_groups: Vec<u32>,
-    open_links: Vec<u32>,
+    /// Per component link (same order): its fair share of what is left (scratch).
+    share: Vec<f64>,
     warmup: SimTime,
     /// Per link, the mean utilisation of each closed sample interval (background included).
     samples: Vec<Vec<f32>>,
@@ -330,7 +344,7 @@ impl FlowNetwork {
             epoch: 0,
             component_links: Vec::new(),
             component_groups: Vec::new(),
-            open_links: Vec::new(),
+            share: Vec::new(),
             warmup,
             samples: vec![Vec::new(); links.len()],
             measured_samples_from: 0,
@@ -491,6 +505,7 @@ impl FlowNetwork {
             let l = self.route_links[i as usize];
             if self.links[l as usize].seen != epoch {
                 self.links[l as usize].seen = epoch;
+                self.links[l as usize].local = self.component_links.len() as u32;
                 self.component_links.push(l);
             }
         }
@@ -513,40 +528,31 @@ impl FlowNetwork {
                     let link = &mut self.links[l2 as usize];
                     if link.seen != epoch {
                         link.seen = epoch;
+                        link.local = self.component_links.len() as u32;
                         self.component_links.push(l2);
                     }
                 }
             }
         }
+        self.share.clear();
         for &l in &self.component_links {
             let link = &mut self.links[l as usize];
             link.residual = link.capacity;
             link.unfrozen = link.count;
+            self.share.push(link.fair_share());
         }
-        // Progressive filling: the link with the smallest fair share of what is left freezes
-        // its groups at that share; the per-flow cap freezes every group left once reached.
+        // Progressive filling: the link with the smallest fair share of what is left (ties: the
+        // first found) freezes its groups at that share; the per-flow cap freezes every group
+        // left once reached.
         let mut unfrozen = self.component_groups.len();
-        // Links that still have unfrozen flows; a link leaves the list once all are frozen.
-        self.open_links.clear();
-        self.open_links.extend_from_slice(&self.component_links);
         while unfrozen > 0 {
-            let mut bottleneck = (f64::INFINITY, u32::MAX);
-            let mut i = 0;
-            while i < self.open_links.len() {
-                let l = self.open_links[i];
-                let link = &self.links[l as usize];
-                if link.unfrozen == 0 {
-                    self.open_links.swap_remove(i);
-                    continue;
+            let (mut bottleneck, mut level) = (0, f64::INFINITY);
+            for (i, &share) in self.share.iter().enumerate() {
+                if share < level {
+                    (bottleneck, level) = (i, share);
                 }
-                let share = (link.residual.max(0.0) / f64::from(link.unfrozen), l);
-                if share < bottleneck {
-                    bottleneck = share;
-                }
-                i += 1;
             }
-            let (share, l) = bottleneck;
-            if share >= self.max_rate || l == u32::MAX {
+            if level >= self.max_rate {
                 for &g in &self.component_groups {
                     let group = &mut self.groups[g as usize];
                     if !group.frozen {
@@ -556,21 +562,26 @@ impl FlowNetwork {
                 }
                 break;
             }
-            for j in 0..self.links[l as usize].groups.len() {
-                let g = self.links[l as usize].groups[j];
+            self.share[bottleneck] = f64::INFINITY;
+            let l = self.component_links[bottleneck] as usize;
+            for j in 0..self.links[l].groups.len() {
+                let g = self.links[l].groups[j];
                 let group = &mut self.groups[g as usize];
                 if group.frozen {
                     continue;
                 }
                 group.frozen = true;
-                group.new_rate = share;
+                group.new_rate = level;
                 unfrozen -= 1;
                 let n = group.n;
                 let (start, len) = self.routes[group.route as usize];
                 for &l2 in &self.route_links[start as usize..(start + len) as usize] {
                     let link = &mut self.links[l2 as usize];
-                    link.residual -= share * f64::from(n);
+                    link.residual -= level * f64::from(n);
                     link.unfrozen -= n;
+                    if l2 as usize != l {
+                        self.share[link.local as usize] = link.fair_share();
+                    }
                 }
             }
         }
