@@ -31,6 +31,7 @@
 //! Link statistics are exact integrals: the bytes a link carried (the integral of its flows'
 //! rates) over the measured window, and per sample interval the mean utilisation.
 
+use super::max_min::MaxMin;
 use crate::model::topology::Topology;
 use crate::time::SimTime;
 
@@ -129,6 +130,15 @@ struct LinkLive {
 }
 
 impl LinkLive {
+    /// Brings the carried-bytes integral up to `now`.
+    #[inline]
+    fn integrate(&mut self, now: SimTime) {
+        if now > self.integrated {
+            self.carried += self.rate_sum * (now - self.integrated) as f64;
+            self.integrated = now;
+        }
+    }
+
     /// What is left of the link's capacity in an allocation, split over its unfrozen flows.
     #[inline]
     fn fair_share(&self) -> f64 {
@@ -274,6 +284,9 @@ pub struct FlowNetwork {
     component_groups: Vec<u32>,
     /// Per component link (same order): its fair share of what is left (scratch).
     share: Vec<f64>,
+    /// On a small network, every route's group at once (group `g` is route `g`), to allocate
+    /// the whole network when it is busy.
+    whole: Option<MaxMin>,
     warmup: SimTime,
     /// Per link, the mean utilisation of each closed sample interval (background included).
     samples: Vec<Vec<f32>>,
@@ -287,6 +300,9 @@ pub struct FlowNetwork {
 
 /// A group's service is rebased when it passes this many bytes, keeping targets exact.
 const REBASE: f64 = (1u64 << 40) as f64;
+
+/// Networks whose routes cross at most this many links in all are allocated whole when busy.
+const WHOLE_NETWORK_LIMIT: usize = 4096;
 
 /// Bits per second to bytes per nanosecond.
 fn bytes_per_ns(bps: f64) -> f64 {
@@ -322,7 +338,7 @@ impl FlowNetwork {
         warmup: SimTime,
     ) -> Self {
         let route_count = routes.len();
-        FlowNetwork {
+        let mut network = FlowNetwork {
             links: links
                 .iter()
                 .map(|&(capacity, background)| LinkLive {
@@ -345,13 +361,22 @@ impl FlowNetwork {
             component_links: Vec::new(),
             component_groups: Vec::new(),
             share: Vec::new(),
+            whole: None,
             warmup,
             samples: vec![Vec::new(); links.len()],
             measured_samples_from: 0,
             last_sample: 0,
             reallocations: 0,
             moved: 0,
+        };
+        if network.route_links.len() <= WHOLE_NETWORK_LIMIT {
+            let capacity: Vec<f64> = network.links.iter().map(|l| l.capacity).collect();
+            let groups = (0..route_count as u32).map(|r| network.route(r));
+            network.whole = Some(MaxMin::new(&capacity, groups));
+            network.groups = (0..route_count as u32).map(|route| Group { route, ..Group::default() }).collect();
+            network.group_of = (0..route_count as u32).collect();
         }
+        network
     }
 
     /// The current rate of flow `key`, bits per second.
@@ -395,6 +420,9 @@ impl FlowNetwork {
         let joined = group.served;
         group.members.push(std::cmp::Reverse(((joined + bytes).to_bits(), key)));
         group.n += 1;
+        if let Some(whole) = &mut self.whole {
+            whole.join(g);
+        }
         self.flows[key as usize] = Flow { route, job, kind, bytes, joined };
         self.active += 1;
         let (start, len) = self.routes[route as usize];
@@ -456,6 +484,9 @@ impl FlowNetwork {
         let std::cmp::Reverse((_, key)) = group.members.pop().expect("a group in the heap has members");
         group.n -= 1;
         let emptied = group.n == 0;
+        if let Some(whole) = &mut self.whole {
+            whole.leave(g);
+        }
         let flow = &self.flows[key as usize];
         // What the links carried for this flow: the service since it joined (its bytes, and
         // up to a nanosecond's worth more).
@@ -486,16 +517,40 @@ impl FlowNetwork {
     /// Brings link `l`'s carried-bytes integral up to `now`.
     #[inline]
     fn integrate(&mut self, l: usize, now: SimTime) {
-        let link = &mut self.links[l];
-        if now > link.integrated {
-            link.carried += link.rate_sum * (now - link.integrated) as f64;
-            link.integrated = now;
+        self.links[l].integrate(now);
+    }
+
+    /// Re-allocates the whole network at once: when most route groups are busy, cheaper than
+    /// finding the component.
+    fn reallocate_whole(&mut self, now: SimTime) {
+        let Some(whole) = &mut self.whole else { return };
+        whole.solve(self.max_rate);
+        for (g, group) in self.groups.iter_mut().enumerate() {
+            let new_rate = whole.rate(g as u32);
+            if group.n == 0 || new_rate == group.rate {
+                continue;
+            }
+            group.settle(now);
+            group.updated = now;
+            group.rate = new_rate;
+            self.heap.set(g as u32, group.next_finish());
+            self.moved += 1;
+        }
+        for (l, link) in self.links.iter_mut().enumerate() {
+            let sum = whole.rate_sum(l as u32);
+            if sum != link.rate_sum {
+                link.integrate(now);
+                link.rate_sum = sum;
+            }
         }
     }
 
     /// Re-allocates the rates of the groups connected to `route`'s links, max-min fairly.
     fn reallocate(&mut self, now: SimTime, route: u32) {
         self.reallocations += 1;
+        if self.whole.as_ref().is_some_and(|w| w.busy() * 4 >= w.groups()) {
+            return self.reallocate_whole(now);
+        }
         self.epoch = self.epoch.wrapping_add(1);
         let epoch = self.epoch;
         self.component_links.clear();

@@ -16,6 +16,7 @@ pub mod flows;
 pub mod hub_state;
 pub mod jobs;
 pub mod ladder;
+pub mod max_min;
 pub mod pool_queue;
 pub mod queue;
 
