@@ -124,58 +124,6 @@ fn decisions(
     group.finish();
 }
 
-/// The same reference model as a bare hand-written loop: a `BinaryHeap<Reverse<(time, seq,
-/// event)>>`, a FIFO per hub, no metrics. The baseline every cnsim figure is compared with.
-fn baseline_reference_model(hubs: usize, jobs: u64, seed: u64) -> u64 {
-    use rand_distr::{Distribution as _, Exp1};
-    use std::cmp::Reverse;
-    use std::collections::{BinaryHeap, VecDeque};
-    const ARRIVAL: u32 = u32::MAX;
-    let mut rng = stream(seed, Stream::Workload(0));
-    let rate_per_ns = 57.6 / 1e9;
-    let mut heap: BinaryHeap<Reverse<(u64, u64, u32)>> = BinaryHeap::new();
-    let mut seq = 0u64;
-    let mut free = vec![64u32; hubs];
-    let mut queues: Vec<VecDeque<u64>> = vec![VecDeque::new(); hubs];
-    let mut next_arrival = vec![0u64; hubs];
-    for (h, next) in next_arrival.iter_mut().enumerate() {
-        let gap: f64 = Exp1.sample(&mut rng);
-        *next = (gap / rate_per_ns) as u64;
-        heap.push(Reverse((*next, seq, ARRIVAL - 1 - h as u32)));
-        seq += 1;
-    }
-    let (mut submitted, mut finished) = (0u64, 0u64);
-    while let Some(Reverse((now, _, event))) = heap.pop() {
-        if event >= ARRIVAL - hubs as u32 {
-            let h = (ARRIVAL - 1 - event) as usize;
-            submitted += 1;
-            if submitted < jobs {
-                let gap: f64 = Exp1.sample(&mut rng);
-                heap.push(Reverse((now + (gap / rate_per_ns) as u64, seq, event)));
-                seq += 1;
-            }
-            let service: f64 = Exp1.sample(&mut rng);
-            if free[h] > 0 {
-                free[h] -= 1;
-                heap.push(Reverse((now + (service * 1e9) as u64, seq, h as u32)));
-                seq += 1;
-            } else {
-                queues[h].push_back((service * 1e9) as u64);
-            }
-        } else {
-            let h = event as usize;
-            finished += 1;
-            if let Some(service) = queues[h].pop_front() {
-                heap.push(Reverse((now + service, seq, h as u32)));
-                seq += 1;
-            } else {
-                free[h] += 1;
-            }
-        }
-    }
-    finished
-}
-
 /// A whole run of the reference model, all metrics on, beside the bare baseline loop.
 fn whole_run(c: &mut Criterion) {
     let mut group = c.benchmark_group("reference_model_run");
@@ -187,7 +135,7 @@ fn whole_run(c: &mut Criterion) {
         b.iter(|| black_box(simulate(&scenario).expect("known scheduler").recorder.events));
     });
     group.bench_function("baseline_binary_heap_8x64_rho0.9_200k_jobs", |b| {
-        b.iter(|| black_box(baseline_reference_model(8, jobs, 1)));
+        b.iter(|| black_box(cnsim::bare_loop::run(8, jobs, 1)));
     });
     group.finish();
     // The ratio, measured in alternation so machine drift hits both alike.
@@ -197,7 +145,7 @@ fn whole_run(c: &mut Criterion) {
             black_box(simulate(&scenario).expect("known scheduler").recorder.events);
             let cnsim = t.elapsed().as_secs_f64();
             let t = std::time::Instant::now();
-            black_box(baseline_reference_model(8, jobs, 1));
+            black_box(cnsim::bare_loop::run(8, jobs, 1));
             cnsim / t.elapsed().as_secs_f64()
         })
         .collect();

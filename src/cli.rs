@@ -112,6 +112,11 @@ enum Command {
         /// its region's own 80 Gbps line (58 % load).
         #[arg(long)]
         flow: bool,
+        /// Time the bare baseline instead: the reference model as the tightest hand-written
+        /// loop (a binary heap of 16-byte events, one generator, no metrics), what cnsim's
+        /// speed is compared with.
+        #[arg(long, conflicts_with_all = ["star", "flow", "scheduler"])]
+        bare: bool,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
@@ -232,6 +237,7 @@ pub fn main(cli: Cli) -> Result<(), CliError> {
         Command::Capacity(args) => capacity::capacity(args),
         Command::Validate { scenario, strict, what_if } => validate(&scenario, strict, &what_if),
         Command::Bench { jobs, runs, star: true, .. } => star_command(jobs, runs),
+        Command::Bench { hubs, jobs, runs, bare: true, .. } => bare_command(hubs, jobs, runs),
         Command::Bench { hubs, jobs, runs, scheduler, format, flow, .. } => {
             bench_command(hubs, jobs, runs, &scheduler, format, flow)
         }
@@ -574,6 +580,28 @@ fn star_command(transfers: u64, runs: usize) -> Result<(), CliError> {
     }
     rates.sort_by(f64::total_cmp);
     println!("median: {:.2} M transfers/s", rates[rates.len() / 2] / 1e6);
+    Ok(())
+}
+
+fn bare_command(hubs: usize, jobs: u64, runs: usize) -> Result<(), CliError> {
+    if hubs == 0 || hubs > crate::bare_loop::MAX_HUBS || jobs == 0 || runs == 0 {
+        let most = crate::bare_loop::MAX_HUBS;
+        return Err(CliError::Input(format!("--hubs must be between 1 and {most}, --jobs and --runs positive")));
+    }
+    println!(
+        "bare loop: {hubs} hubs x {} units, rho = 0.9, {jobs} jobs a run, {runs} runs, no metrics",
+        bench::UNITS_PER_HUB
+    );
+    let mut rates = Vec::with_capacity(runs);
+    for run in 0..runs {
+        let started = std::time::Instant::now();
+        let bare = crate::bare_loop::run(hubs, jobs, run as u64 + 1);
+        let seconds = started.elapsed().as_secs_f64();
+        rates.push(bare.finished as f64 / seconds);
+        println!("  run {}: {seconds:.3} s, {:.2} M jobs/s", run + 1, bare.finished as f64 / seconds / 1e6);
+    }
+    rates.sort_by(f64::total_cmp);
+    println!("median: {:.2} M jobs/s", rates[rates.len() / 2] / 1e6);
     Ok(())
 }
 

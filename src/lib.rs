@@ -3,6 +3,7 @@
 //!
 //! Data flows one way: scenario -> world -> engine <-> scheduler -> recorder -> report.
 
+pub mod bare_loop;
 pub mod batch;
 pub mod bench;
 pub mod cli;
