@@ -27,6 +27,8 @@ pub const MAX_HUBS: usize = HUB_MASK as usize + 1;
 /// What a run of the bare loop did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct BareRun {
+    /// Jobs submitted: `jobs`, plus up to one per other hub whose arrival was already due.
+    pub submitted: u64,
     /// Jobs that finished (all that were submitted).
     pub finished: u64,
     /// The time of the last event, ns.
@@ -45,7 +47,7 @@ pub fn run(hubs: usize, jobs: u64, seed: u64) -> BareRun {
         sequence += 1;
         (sequence << SEQUENCE_SHIFT) | low
     };
-    let mut free = vec![UNITS_PER_HUB as u32; hubs];
+    let mut free = vec![UNITS_PER_HUB; hubs];
     let mut queues: Vec<VecDeque<u64>> = vec![VecDeque::new(); hubs];
     for h in 0..hubs as u64 {
         heap.push(Reverse((gap.sample(&mut rng) as u64, key(ARRIVAL | h))));
@@ -74,7 +76,7 @@ pub fn run(hubs: usize, jobs: u64, seed: u64) -> BareRun {
             }
         }
     }
-    BareRun { finished, end }
+    BareRun { submitted, finished, end }
 }
 
 #[cfg(test)]
@@ -86,7 +88,8 @@ mod tests {
         // 200,000 Poisson arrivals at 8 x 57.6 /s take 434 s, give or take 0.3 % (one
         // standard deviation is 1 / sqrt(200,000) of it); draining adds a few seconds.
         let run = run(8, 200_000, 7);
-        assert_eq!(run.finished, 200_000);
+        assert_eq!(run.finished, run.submitted);
+        assert!((200_000..200_008).contains(&run.submitted), "{run:?}");
         let expected = 200_000.0 / (8.0 * RATE_PER_HUB);
         let seconds = run.end as f64 / 1e9;
         assert!(seconds > expected * 0.99 && seconds < expected * 1.01 + 20.0, "{seconds} s vs {expected} s");
