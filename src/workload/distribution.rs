@@ -106,8 +106,20 @@ impl Distribution {
     }
 
     /// Draws one value.
-    #[inline]
+    #[inline(always)]
     pub fn sample(&self, rng: &mut SimRng) -> f64 {
+        // Constants (most units and data sizes) draw nothing: answered without a call.
+        // Exponentials (most runtimes) inline their ziggurat step.
+        match &self.shape {
+            Shape::Constant(v) => v.clamp(self.min, self.max),
+            Shape::Exponential(d, _) => d.sample(rng).clamp(self.min, self.max),
+            _ => self.sample_shape(rng),
+        }
+    }
+
+    /// Draws one value of a shape other than a constant's.
+    #[inline(never)]
+    fn sample_shape(&self, rng: &mut SimRng) -> f64 {
         let raw = match &self.shape {
             Shape::Constant(v) => *v,
             Shape::Exponential(d, _) => d.sample(rng),
