@@ -2,25 +2,24 @@
 //! and pop, in exactly the order of a binary heap.
 //!
 //! Keys live in one of three places, by time:
-//! - `near`, a binary heap of every key earlier than `horizon`, popped from;
+//! - `near`, every key earlier than `horizon`, sorted in descending order and popped from
+//!   the end;
 //! - the rung: `buckets[cur..]`, equal-width time slices from `horizon` up to `rung_end`,
 //!   each an unsorted vector;
 //! - `top`, an unsorted vector of every key from `rung_end` on.
 //!
-//! A push appends to the vector its time falls in (or pushes onto `near`). When `near` runs
-//! dry, the next non-empty bucket becomes the heap (heapified in O(k)); when the rung runs dry,
+//! A push appends to the vector its time falls in (or inserts into `near` in order). When
+//! `near` runs dry, the next non-empty bucket is sorted and becomes `near` (a bucket holds about
+//! [`PER_BUCKET`] keys, so sorting once beats sifting each pop through a heap); when the rung runs dry,
 //! `top` is spread over a new rung sized to hold about [`PER_BUCKET`] keys a bucket. Every key
 //! is thus written a few times into short vectors, sequentially, rather than sifted through
 //! the levels of one large heap: with tens of thousands of pending events (many hubs) those
-//! sifts miss the cache at every level. Equal times always share a place, and the heap
-//! orders by the whole key, so keys come out in exactly ascending order (the tests compare
+//! sifts miss the cache at every level. Equal times always share a place, and `near` is
+//! ordered by the whole key, so keys come out in exactly ascending order (the tests compare
 //! with `std`'s heap).
 //!
 //! After Tang, Goh and Thng, "Ladder queue: An O(1) priority queue structure for large-scale
 //! discrete event simulation", ACM TOMACS 15(3), 2005, simplified to one rung.
-
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
 
 /// Keys a rung bucket holds on average when the rung is built.
 pub const PER_BUCKET: usize = 16;
@@ -37,10 +36,11 @@ fn time(key: u128) -> u64 {
 /// See the module documentation.
 #[derive(Debug, Default)]
 pub struct LadderQueue {
-    near: BinaryHeap<Reverse<u128>>,
+    /// Keys before `horizon`, in descending order: the smallest is last.
+    near: Vec<u128>,
     /// Every key in `near` is earlier than this; every other key is at or after it.
     horizon: u64,
-    buckets: Vec<Vec<Reverse<u128>>>,
+    buckets: Vec<Vec<u128>>,
     /// Bucket `i` covers `[rung_start + (i << shift), rung_start + ((i + 1) << shift))`: widths
     /// are powers of two, so finding a key's bucket is a shift, not a division.
     rung_start: u64,
@@ -72,15 +72,16 @@ impl LadderQueue {
         self.len() == 0
     }
 
-    /// Adds a key. O(1) unless it lands in `near` (O(log near)).
+    /// Adds a key. O(1) unless it lands in `near` (an insertion into a short sorted vector).
     #[inline]
     pub fn push(&mut self, key: u128) {
         let t = time(key);
         if t < self.horizon {
-            self.near.push(Reverse(key));
+            let at = self.near.partition_point(|&k| k > key);
+            self.near.insert(at, key);
         } else if t < self.rung_end {
             let bucket = ((t - self.rung_start) >> self.shift) as usize;
-            self.buckets[bucket].push(Reverse(key));
+            self.buckets[bucket].push(key);
             self.in_rung += 1;
         } else {
             self.top_min = self.top_min.min(t);
@@ -95,13 +96,13 @@ impl LadderQueue {
         if self.near.is_empty() {
             self.refill();
         }
-        self.near.peek().map(|Reverse(key)| *key)
+        self.near.last().copied()
     }
 
     /// The smallest key if `near` holds it (no refill), else `None`.
     #[inline]
     pub fn peek_near(&self) -> Option<u128> {
-        self.near.peek().map(|Reverse(key)| *key)
+        self.near.last().copied()
     }
 
     /// Removes and returns the smallest key.
@@ -110,7 +111,7 @@ impl LadderQueue {
         if self.near.is_empty() {
             self.refill();
         }
-        self.near.pop().map(|Reverse(key)| key)
+        self.near.pop()
     }
 
     /// Makes `near` hold the earliest keys, if there are any.
@@ -125,11 +126,13 @@ impl LadderQueue {
         while self.buckets[self.cur].is_empty() {
             self.cur += 1;
         }
-        let bucket = std::mem::take(&mut self.buckets[self.cur]);
+        let mut bucket = std::mem::take(&mut self.buckets[self.cur]);
         self.in_rung -= bucket.len();
-        // The emptied heap's allocation becomes the bucket's, for the next rung, unless it is
+        // Keys are unique, so an unstable sort is deterministic.
+        bucket.sort_unstable_by(|a, b| b.cmp(a));
+        // The emptied `near`'s allocation becomes the bucket's, for the next rung, unless it is
         // large: buckets that once overflowed would otherwise keep their peak sizes for good.
-        let spare = std::mem::replace(&mut self.near, BinaryHeap::from(bucket)).into_vec();
+        let spare = std::mem::replace(&mut self.near, bucket);
         if spare.capacity() <= KEEP_CAPACITY {
             self.buckets[self.cur] = spare;
         }
@@ -160,7 +163,7 @@ impl LadderQueue {
         self.cur = 0;
         for key in self.top.drain(..) {
             let bucket = ((time(key) - lo) >> self.shift) as usize;
-            self.buckets[bucket].push(Reverse(key));
+            self.buckets[bucket].push(key);
         }
         self.in_rung = self.buckets[..count].iter().map(Vec::len).sum();
         // Ends past the last time are cut to u64::MAX: later keys at that very time go to `top`,
@@ -175,6 +178,8 @@ mod tests {
     use super::*;
     use crate::rng::{Stream, stream};
     use rand::RngExt;
+    use std::cmp::Reverse;
+    use std::collections::BinaryHeap;
 
     fn check_against_a_heap(seed: u64, spread: u64, steps: usize) {
         let mut rng = stream(seed, Stream::Scheduler);
