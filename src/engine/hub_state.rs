@@ -192,9 +192,37 @@ impl PoolState {
             + 1;
         let job = self.queue.remove(position).expect("position is in the queue");
         self.advance(now);
+        self.forget_queued(&job);
+        Some(job)
+    }
+
+    /// Takes a job that left the queue out of the queued aggregates (after `advance`).
+    #[inline]
+    fn forget_queued(&mut self, job: &Queued) {
         self.queued_units -= u64::from(job.units);
         self.queued_work -= u128::from(job.units) * u128::from(job.runtime);
-        Some(job)
+    }
+
+    /// Sets the units usable at `now` (an outage takes some away); running jobs must already
+    /// fit in them.
+    pub fn set_capacity(&mut self, now: SimTime, capacity: u32) {
+        debug_assert!(self.busy <= capacity, "busy {} > new capacity {capacity}", self.busy);
+        self.advance(now);
+        self.capacity = capacity;
+    }
+
+    /// Removes from the queue at `now`, in service order, the jobs that need more than
+    /// `units`, which cannot start while the pool has only that many.
+    pub fn take_queued_above(&mut self, now: SimTime, units: u32) -> Vec<Queued> {
+        self.advance(now);
+        let mut taken = Vec::new();
+        loop {
+            let Some(position) = self.queue.iter().position(|q| q.units > units) else { break };
+            let job = self.queue.remove(position).expect("position is in the queue");
+            self.forget_queued(&job);
+            taken.push(job);
+        }
+        taken
     }
 
     /// Removes the head of the queue at `now` if it fits in the free units.
@@ -206,8 +234,7 @@ impl PoolState {
         }
         self.advance(now);
         self.queue.pop_front();
-        self.queued_units -= u64::from(head.units);
-        self.queued_work -= u128::from(head.units) * u128::from(head.runtime);
+        self.forget_queued(&head);
         Some(head)
     }
 }

@@ -106,8 +106,15 @@ pub struct JobCounts {
     pub rejected_no_eligible_hub: u64,
     /// Rejected by the scheduler.
     pub rejected_by_scheduler: u64,
+    /// Lost to faults (present only when some job was lost).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub lost: u64,
     /// Still in flight at the end.
     pub in_flight: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 impl From<Counters> for JobCounts {
@@ -118,6 +125,7 @@ impl From<Counters> for JobCounts {
             rejected: c.rejected(),
             rejected_no_eligible_hub: c.rejected_no_eligible_hub,
             rejected_by_scheduler: c.rejected_by_scheduler,
+            lost: c.lost,
             in_flight: c.in_flight(),
         }
     }
