@@ -193,7 +193,7 @@ impl FaultRuntime {
             (JobHazard::Rate { mtbf }, Some(rng)) => Some(exponential(rng, mtbf)).filter(|&t| t < runtime),
             (JobHazard::Probability(p), Some(rng)) => {
                 let (fails, at): (f64, f64) = (rng.random(), rng.random());
-                (fails < p).then(|| (at * runtime as f64) as SimDuration)
+                (fails < p).then_some((at * runtime as f64) as SimDuration)
             }
             _ => None,
         };

@@ -3,6 +3,7 @@
 //! runs the engine again.
 
 pub mod censoring;
+pub mod faults;
 pub mod hdr_log;
 pub mod hubs;
 pub mod json;
@@ -314,6 +315,9 @@ pub struct RunReport {
     /// Per direction of every link (flow model only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<links::LinkReport>>,
+    /// Outages and failures (runs with faults only; see docs/faults.md).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub faults: Option<faults::FaultReport>,
     /// The energy model: IT power per unit of each pool (kW) and grid carbon intensity.
     pub energy_model: crate::model::EnergyModel,
     /// Energy, cost and carbon consumed by all hubs over the measured window.
@@ -452,6 +456,7 @@ impl RunReport {
                 transfer_slowdown: links::slowdowns(world, recorder),
             },
             links: links::links(world, recorder),
+            faults: faults::FaultReport::of(world, recorder, scenario.run.duration - scenario.run.warmup),
             footprint: {
                 let mut total = (0..world.hubs.len()).fold(Footprint::default(), |mut acc, h| {
                     acc.add(window_footprint(world, recorder, h));
