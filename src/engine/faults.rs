@@ -11,7 +11,7 @@
 use std::collections::BTreeMap;
 
 use rand::RngExt;
-use rand_distr::Exp1;
+use rand_distr::{Distribution as _, Exp1};
 
 use crate::engine::lifecycle::{Lifecycle, Observer};
 use crate::engine::{Engine, EventKind, EventQueue, JobTable};
@@ -65,7 +65,8 @@ pub struct FaultRuntime {
 
 /// An exponential draw with mean `mean` ns, rounded to whole nanoseconds.
 fn exponential(rng: &mut SimRng, mean: SimDuration) -> SimDuration {
-    let e: f64 = rng.sample(Exp1);
+    // The same call as the workload's arrivals (one instance of the sampler for both).
+    let e: f64 = Exp1.sample(rng);
     (e * mean as f64).round() as SimDuration
 }
 
@@ -302,6 +303,8 @@ impl FaultRuntime {
 
 impl<O: Observer> Engine<'_, O> {
     /// Outage process `process` begins or ends.
+    #[cold]
+    #[inline(never)]
     pub(super) fn on_fault(&mut self, process: usize) {
         let end = self.config.duration;
         let faults = self.faults.as_mut().expect("fault events only with faults");
@@ -312,6 +315,8 @@ impl<O: Observer> Engine<'_, O> {
 
     /// Brings a pool's capacity to what its outages leave: kills runs that no longer fit,
     /// hands back queued jobs that cannot start, and starts what can.
+    #[cold]
+    #[inline(never)]
     fn apply_capacity(&mut self, hub: usize, pool: usize) {
         let faults = self.faults.as_mut().expect("faults");
         let capacity = faults.capacity(hub, pool);
@@ -320,6 +325,7 @@ impl<O: Observer> Engine<'_, O> {
             return;
         }
         faults.capacity_changed(hub, pool, self.now, old, capacity);
+        self.degraded = faults.degraded();
         if self.state[hub].pools[pool].busy > capacity {
             for key in faults.running_at(hub, pool, &self.jobs) {
                 if self.state[hub].pools[pool].busy <= capacity {
@@ -337,6 +343,8 @@ impl<O: Observer> Engine<'_, O> {
     }
 
     /// The job at `key` ran into a failed pool before starting: the scheduler decides again.
+    #[cold]
+    #[inline(never)]
     pub(super) fn hand_back(&mut self, key: usize) {
         let job = &mut self.jobs[key];
         job.hub = u16::MAX;
@@ -348,6 +356,8 @@ impl<O: Observer> Engine<'_, O> {
     }
 
     /// The run of job `key` fails by itself.
+    #[cold]
+    #[inline(never)]
     pub(super) fn on_failed(&mut self, key: usize) {
         if self.faults.as_mut().expect("failures only with faults").take_stale(self.now, key) {
             return;
@@ -358,6 +368,8 @@ impl<O: Observer> Engine<'_, O> {
     }
 
     /// Kills the run of job `key`, frees its units, and retries or loses the job.
+    #[cold]
+    #[inline(never)]
     fn kill(&mut self, key: usize, by_outage: bool) {
         let job = &self.jobs[key];
         let (hub, pool, class) = (job.hub as usize, job.pool.index(), job.class as usize);

@@ -130,7 +130,7 @@ impl PoolState {
     }
 
     /// Frees the `units` of `job`, which was expected to end at `estimated_end`.
-    #[inline]
+    #[inline(always)]
     pub fn release(&mut self, now: SimTime, job: u32, units: u32, estimated_end: SimTime) {
         debug_assert!(units <= self.busy);
         self.advance(now);
@@ -197,7 +197,7 @@ impl PoolState {
     }
 
     /// Takes a job that left the queue out of the queued aggregates (after `advance`).
-    #[inline]
+    #[inline(always)]
     fn forget_queued(&mut self, job: &Queued) {
         self.queued_units -= u64::from(job.units);
         self.queued_work -= u128::from(job.units) * u128::from(job.runtime);
@@ -226,7 +226,7 @@ impl PoolState {
     }
 
     /// Removes the head of the queue at `now` if it fits in the free units.
-    #[inline]
+    #[inline(always)]
     pub fn pop_startable(&mut self, now: SimTime) -> Option<Queued> {
         let head = *self.queue.front()?;
         if head.units > self.free() {

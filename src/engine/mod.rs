@@ -80,6 +80,8 @@ pub struct Engine<'w, O: Observer = Silent> {
     levels: Vec<u8>,
     /// Outages and failures in progress (`None` when nothing in the world can fail).
     faults: Option<Box<FaultRuntime>>,
+    /// Whether an outage has some pool below its nominal capacity now.
+    degraded: bool,
     /// Told of every job's lifecycle.
     observer: O,
 }
@@ -143,6 +145,7 @@ impl<'w, O: Observer> Engine<'w, O> {
             flows: world.network.topology().map(|t| FlowNetwork::new(t, config_warmup)),
             outputs: Vec::new(),
             faults,
+            degraded: false,
             observer,
         }
     }
@@ -362,7 +365,7 @@ impl<'w, O: Observer> Engine<'w, O> {
             energy: &self.world.energy,
             changed: Some(&self.changed),
             flows: self.flows.as_ref(),
-            degraded: self.faults.as_ref().is_some_and(|f| f.degraded()),
+            degraded: self.degraded,
         };
         let decision = self.scheduler.decide(&request, &view, &mut self.scheduler_rng);
         if let Decision::Run(hub) = decision {
@@ -501,7 +504,7 @@ impl<'w, O: Observer> Engine<'w, O> {
     }
 
     /// Starts every queued job of a pool that its discipline lets start now.
-    #[inline]
+    #[inline(always)]
     fn start_queued(&mut self, hub: usize, pool: usize) {
         while let Some(next) = self.state[hub].pools[pool].next_to_start(self.now) {
             self.start(next.job as usize);
