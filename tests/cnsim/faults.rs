@@ -242,3 +242,66 @@ fn a_run_without_faults_reports_none() {
     let (output, report) = run(&parse(&one_job("", "")));
     assert!(output.recorder.faults.is_none() && report.faults.is_none());
 }
+
+#[test]
+fn bad_fault_fields_name_the_place_and_what_is_allowed() {
+    let cases: [(&str, &str, &[&str]); 8] = [
+        (
+            "hub",
+            "[[faults.outages]]\nhub = \"z\"\nstart = \"1h\"\nduration = \"1h\"",
+            &["faults.outages[0].hub", "\"z\"", "known hubs: a, b"],
+        ),
+        (
+            "pool",
+            "[[faults.outages]]\nhub = \"a\"\npool = \"gpu\"\nstart = \"1h\"\nduration = \"1h\"",
+            &["faults.outages[0].pool", "\"intelligent\" or \"general\""],
+        ),
+        (
+            "lost",
+            "[[faults.outages]]\nhub = \"a\"\nstart = \"1h\"\nduration = \"1h\"\nlost = 1.5",
+            &["faults.outages[0].lost", "1.5", "at most 1"],
+        ),
+        (
+            "timing",
+            "[[faults.outages]]\nhub = \"a\"\nstart = \"1h\"\nmtbf = \"1h\"",
+            &["faults.outages[0]", "either `start` and `duration`", "`mtbf` and `mttr`"],
+        ),
+        (
+            "mttr",
+            "[[faults.outages]]\nhub = \"a\"\nmtbf = \"1h\"\nmttr = \"0s\"",
+            &["faults.outages[0].mttr", "must be positive"],
+        ),
+        ("both", "", &["classes[0].failure", "`mtbf`", "not both"]),
+        ("attempts", "", &["classes[0].failure.max_attempts", "0", "from 1 to 1000"]),
+        ("on_failure", "", &["classes[0].failure.on_failure", "\"again\"", "\"retry\" or \"lose\""]),
+    ];
+    let failures = [
+        ("both", "failure = { mtbf = \"1h\", probability = 0.5 }"),
+        ("attempts", "failure = { max_attempts = 0 }"),
+        ("on_failure", "failure = { on_failure = \"again\" }"),
+    ];
+    for (case, faults, expected) in cases {
+        let failure = failures.iter().find(|(c, _)| *c == case).map_or("", |(_, f)| f);
+        let error = cnsim::scenario::Scenario::parse(&one_job(failure, faults), "f.toml")
+            .err()
+            .unwrap_or_else(|| panic!("{case}: accepted"))
+            .to_string();
+        assert!(error.starts_with("f.toml:") && !error.contains('\n'), "{case}: {error}");
+        for fragment in expected {
+            assert!(error.contains(fragment), "{case}: {error:?} lacks {fragment:?}");
+        }
+    }
+}
+
+#[test]
+fn the_outage_scenario_takes_a_western_hub_down_at_the_daily_peak_after_the_warm_up() {
+    let scenario = crate::helpers::shipped("outage.toml");
+    let [outage] = &scenario.faults.outages[..] else { panic!("one outage") };
+    let hub = &scenario.hubs[outage.hub as usize];
+    assert_eq!((hub.id.as_str(), hub.side), ("ningxia", Some(cnsim::model::Side::West)));
+    let cnsim::model::OutageTiming::Scheduled { start, duration } = outage.timing else { panic!("scheduled") };
+    assert_eq!((start, duration, outage.lost), (38 * HOUR, 6 * HOUR, 1.0));
+    assert!(start >= scenario.run.warmup && start + duration <= scenario.run.duration);
+    // 14:00 to 20:00, around the classes' diurnal peaks (14 h to 20 h).
+    assert_eq!(start % (24 * HOUR), 14 * HOUR);
+}
