@@ -268,6 +268,24 @@ mod tests {
         assert_eq!(p.load(), 1.0 / 4.0);
     }
 
+    #[test]
+    fn an_outage_hands_back_the_queued_jobs_that_no_longer_fit() {
+        let mut p = PoolState::new(8);
+        p.occupy(0, 0, 2, 10);
+        p.enqueue(0, Queued { job: 1, units: 8, runtime: 5 });
+        p.enqueue(0, Queued { job: 2, units: 2, runtime: 5 });
+        p.enqueue(0, Queued { job: 3, units: 3, runtime: 5 });
+        // Half the pool goes at t = 4: the 8- and 3-unit jobs cannot start on 4 units.
+        let taken: Vec<u32> = p.take_queued_above(4, 2).iter().map(|q| q.job).collect();
+        p.set_capacity(4, 4);
+        assert_eq!(taken, vec![1, 3]);
+        assert_eq!((p.queued_units, p.queued_work), (2, 10));
+        assert_eq!(p.free(), 2);
+        assert_eq!(p.pop_startable(4).map(|q| q.job), Some(2));
+        // The busy integral is unaffected by the capacity change.
+        assert_eq!(p.busy_integral_at(4), 8);
+    }
+
     fn easy_pool() -> PoolState {
         // 4 units; job 0 holds 3 until t = 10 (estimated); the head (job 1) needs all 4.
         let mut p = PoolState::with_discipline(4, QueueDiscipline::EasyBackfill);
