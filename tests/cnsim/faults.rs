@@ -305,3 +305,48 @@ fn the_outage_scenario_takes_a_western_hub_down_at_the_daily_peak_after_the_warm
     // 14:00 to 20:00, around the classes' diurnal peaks (14 h to 20 h).
     assert_eq!(start % (24 * HOUR), 14 * HOUR);
 }
+
+#[test]
+fn no_policy_places_a_job_on_a_pool_that_is_down_even_with_warm_caches() {
+    use cnsim::model::Side;
+    use cnsim::rng::{Stream, stream};
+    use cnsim::scheduler::{Decision, View, registry::POLICIES};
+
+    use crate::helpers::{HubSpec, hub, request, states, world};
+    // Hub 0 is the best by every policy's measure: nearest, cheapest, greenest, western, idle.
+    let best = HubSpec { lon: 1.0, capacity: 64, side: Side::West, pue: 1.1, price: 0.1, renewable: 0.95 };
+    let world = world(&[best, hub(20.0, 64), hub(40.0, 64)]);
+    let up = states(&world, |_, _| {});
+    let down = states(&world, |h, pool| {
+        if h == 0 {
+            pool.set_capacity(0, 0);
+        }
+    });
+    let view = |state, degraded| View {
+        now: 0,
+        hubs: &world.hubs,
+        state,
+        network: &world.network,
+        energy: &world.energy,
+        changed: None,
+        flows: None,
+        degraded,
+    };
+    for info in POLICIES {
+        for job in [request(1, 0, None), request(8, 1 << 40, None)] {
+            let mut policy = cnsim::scheduler::build(&info.name.into(), &world.hubs).unwrap();
+            let mut rng = stream(5, Stream::Scheduler);
+            // Decisions with every hub up warm the policy's caches and indexes.
+            for _ in 0..20 {
+                policy.decide(&job, &view(&up, false), &mut rng);
+            }
+            let outage = view(&down, true);
+            assert!(outage.is_down(0, cnsim::model::PoolKind::Intelligent));
+            for _ in 0..200 {
+                let decision = policy.decide(&job, &outage, &mut rng);
+                assert_ne!(decision, Decision::Run(0), "{} placed a job on the down hub", info.name);
+                assert!(matches!(decision, Decision::Run(_)), "{}: {decision:?} though two hubs are up", info.name);
+            }
+        }
+    }
+}
