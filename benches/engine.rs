@@ -116,6 +116,7 @@ fn decisions(
                     energy: &world.energy,
                     changed: Some(&changed),
                     flows: None,
+                    degraded: false,
                 };
                 black_box(policy.decide(black_box(job), &view, &mut rng))
             });

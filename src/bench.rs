@@ -65,6 +65,7 @@ pub fn reference_scenario(hubs: usize, jobs: u64, seed: u64) -> Scenario {
         origin_weights: vec![1.0; hubs],
         input_at: crate::workload::InputAt::Origin,
         output: None,
+        failure: crate::model::FailureRule::default(),
     };
     Scenario {
         name: format!("reference-{hubs}x64"),
@@ -80,6 +81,7 @@ pub fn reference_scenario(hubs: usize, jobs: u64, seed: u64) -> Scenario {
         network: NetworkConfig { fixed_delay: 0, ..NetworkConfig::default() },
         classes: vec![class],
         energy: EnergyModel::default(),
+        faults: crate::model::Faults::default(),
     }
 }
 

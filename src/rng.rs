@@ -18,6 +18,10 @@ pub enum Stream {
     Scheduler,
     /// The load check's sampled means of one class (by index); never used by a run.
     LoadCheck(u32),
+    /// The up and down times of one random outage process (by index in the scenario).
+    Outage(u32),
+    /// The failures of running jobs of one class (by index).
+    JobFailure(u32),
 }
 
 impl Stream {
@@ -26,6 +30,8 @@ impl Stream {
             Stream::Workload(class) => 0x1000_0000 + u64::from(class),
             Stream::Scheduler => 0x2000_0000,
             Stream::LoadCheck(class) => 0x3000_0000 + u64::from(class),
+            Stream::Outage(process) => 0x4000_0000 + u64::from(process),
+            Stream::JobFailure(class) => 0x5000_0000 + u64::from(class),
         }
     }
 }

@@ -47,6 +47,8 @@ pub struct Layout {
     pub classes: Vec<(String, bool)>,
     /// Hub ids, each with its pools that have capacity.
     pub hubs: Vec<(String, Vec<PoolKind>)>,
+    /// Whether the scenario has faults (outages or failing classes): adds their figures.
+    pub faults: bool,
 }
 
 impl Layout {
@@ -59,6 +61,8 @@ impl Layout {
                 .iter()
                 .map(|h| (h.id.clone(), PoolKind::ALL.into_iter().filter(|&p| h.capacity(p) > 0).collect()))
                 .collect(),
+            faults: !scenario.faults.outages.is_empty()
+                || scenario.classes.iter().any(|c| c.failure.hazard != crate::model::JobHazard::None),
         }
     }
 }
@@ -121,6 +125,13 @@ pub fn extract(report: &RunReport, layout: &Layout) -> Vec<(f64, bool)> {
     ] {
         values.push((v, false));
     }
+    if layout.faults {
+        let f = report.faults.as_ref();
+        values.push((f.map_or(f64::NAN, |f| f.lost as f64), false));
+        values.push((f.map_or(f64::NAN, |f| f.runs_failed as f64), false));
+        values.push((f.map_or(f64::NAN, |f| f.work_lost_unit_hours), false));
+        values.push((f.and_then(|f| f.goodput).unwrap_or(f64::NAN), false));
+    }
     values
 }
 
@@ -168,5 +179,11 @@ pub fn metric_infos(layout: &Layout) -> Vec<MetricInfo> {
     infos.push(info("jain_slowdown".into(), "Jain index of regions' slowdown".into(), Unit::Index));
     infos.push(info("moved_total_tb".into(), "data moved, input + output (TB)".into(), Unit::Terabytes));
     infos.push(info("transfer_slowdown".into(), "mean transfer slowdown (flow model)".into(), Unit::Index));
+    if layout.faults {
+        infos.push(info("lost".into(), "jobs lost to faults".into(), Unit::Count));
+        infos.push(info("runs_failed".into(), "runs killed by faults".into(), Unit::Count));
+        infos.push(info("work_lost_unit_h".into(), "work lost (unit-hours)".into(), Unit::Index));
+        infos.push(info("goodput".into(), "goodput (useful / busy unit-hours)".into(), Unit::Share));
+    }
     infos
 }

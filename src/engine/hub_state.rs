@@ -130,7 +130,7 @@ impl PoolState {
     }
 
     /// Frees the `units` of `job`, which was expected to end at `estimated_end`.
-    #[inline]
+    #[inline(always)]
     pub fn release(&mut self, now: SimTime, job: u32, units: u32, estimated_end: SimTime) {
         debug_assert!(units <= self.busy);
         self.advance(now);
@@ -192,13 +192,41 @@ impl PoolState {
             + 1;
         let job = self.queue.remove(position).expect("position is in the queue");
         self.advance(now);
-        self.queued_units -= u64::from(job.units);
-        self.queued_work -= u128::from(job.units) * u128::from(job.runtime);
+        self.forget_queued(&job);
         Some(job)
     }
 
+    /// Takes a job that left the queue out of the queued aggregates (after `advance`).
+    #[inline(always)]
+    fn forget_queued(&mut self, job: &Queued) {
+        self.queued_units -= u64::from(job.units);
+        self.queued_work -= u128::from(job.units) * u128::from(job.runtime);
+    }
+
+    /// Sets the units usable at `now` (an outage takes some away); running jobs must already
+    /// fit in them.
+    pub fn set_capacity(&mut self, now: SimTime, capacity: u32) {
+        debug_assert!(self.busy <= capacity, "busy {} > new capacity {capacity}", self.busy);
+        self.advance(now);
+        self.capacity = capacity;
+    }
+
+    /// Removes from the queue at `now`, in service order, the jobs that need more than
+    /// `units`, which cannot start while the pool has only that many.
+    pub fn take_queued_above(&mut self, now: SimTime, units: u32) -> Vec<Queued> {
+        self.advance(now);
+        let mut taken = Vec::new();
+        loop {
+            let Some(position) = self.queue.iter().position(|q| q.units > units) else { break };
+            let job = self.queue.remove(position).expect("position is in the queue");
+            self.forget_queued(&job);
+            taken.push(job);
+        }
+        taken
+    }
+
     /// Removes the head of the queue at `now` if it fits in the free units.
-    #[inline]
+    #[inline(always)]
     pub fn pop_startable(&mut self, now: SimTime) -> Option<Queued> {
         let head = *self.queue.front()?;
         if head.units > self.free() {
@@ -206,8 +234,7 @@ impl PoolState {
         }
         self.advance(now);
         self.queue.pop_front();
-        self.queued_units -= u64::from(head.units);
-        self.queued_work -= u128::from(head.units) * u128::from(head.runtime);
+        self.forget_queued(&head);
         Some(head)
     }
 }
@@ -239,6 +266,24 @@ mod tests {
         assert_eq!(p.queued_integral_at(20), 3 * 10);
         assert_eq!(p.pop_startable(20).map(|q| q.job), Some(1));
         assert_eq!(p.load(), 1.0 / 4.0);
+    }
+
+    #[test]
+    fn an_outage_hands_back_the_queued_jobs_that_no_longer_fit() {
+        let mut p = PoolState::new(8);
+        p.occupy(0, 0, 2, 10);
+        p.enqueue(0, Queued { job: 1, units: 8, runtime: 5 });
+        p.enqueue(0, Queued { job: 2, units: 2, runtime: 5 });
+        p.enqueue(0, Queued { job: 3, units: 3, runtime: 5 });
+        // Half the pool goes at t = 4: the 8- and 3-unit jobs cannot start on 4 units.
+        let taken: Vec<u32> = p.take_queued_above(4, 2).iter().map(|q| q.job).collect();
+        p.set_capacity(4, 4);
+        assert_eq!(taken, vec![1, 3]);
+        assert_eq!((p.queued_units, p.queued_work), (2, 10));
+        assert_eq!(p.free(), 2);
+        assert_eq!(p.pop_startable(4).map(|q| q.job), Some(2));
+        // The busy integral is unaffected by the capacity change.
+        assert_eq!(p.busy_integral_at(4), 8);
     }
 
     fn easy_pool() -> PoolState {

@@ -12,10 +12,12 @@
 //! completion with the queue's next event, and a completion at the same time as a queued
 //! event comes after it.
 
+pub mod faults;
 pub mod flows;
 pub mod hub_state;
 pub mod jobs;
 pub mod ladder;
+pub mod lifecycle;
 pub mod max_min;
 pub mod pool_queue;
 pub mod queue;
@@ -23,6 +25,7 @@ pub mod queue;
 pub use flows::{Delivered, FlowKind, FlowNetwork, LinkRecord};
 pub use hub_state::{HubState, PoolState, Queued};
 pub use jobs::JobTable;
+pub use lifecycle::{Lifecycle, Observer, Silent};
 pub use pool_queue::PoolQueue;
 pub use queue::{EventKind, EventQueue};
 
@@ -33,6 +36,7 @@ use crate::scheduler::{Decision, JobRequest, Scheduler, View};
 use crate::time::{SimDuration, SimTime};
 use crate::workload::InputAt;
 use crate::workload::Source;
+use faults::FaultRuntime;
 
 /// How long to run and how to measure.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -47,8 +51,8 @@ pub struct RunConfig {
     pub sample_interval: SimDuration,
 }
 
-/// A simulation in progress over a borrowed world.
-pub struct Engine<'w> {
+/// A simulation in progress over a borrowed world, reporting each job's lifecycle to `O`.
+pub struct Engine<'w, O: Observer = Silent> {
     world: &'w World,
     config: RunConfig,
     scheduler: Box<dyn Scheduler>,
@@ -75,11 +79,24 @@ pub struct Engine<'w> {
     outputs: Vec<u64>,
     /// Queue priority level of each class (0 is served first).
     levels: Vec<u8>,
+    /// Outages and failures in progress (`None` when nothing in the world can fail).
+    faults: Option<Box<FaultRuntime>>,
+    /// Whether an outage has some pool below its nominal capacity now.
+    degraded: bool,
+    /// Told of every job's lifecycle.
+    observer: O,
 }
 
 impl<'w> Engine<'w> {
     /// A new run of `world` under `scheduler`, with each class's first arrival scheduled.
     pub fn new(world: &'w World, config: RunConfig, scheduler: Box<dyn Scheduler>) -> Self {
+        Engine::with_observer(world, config, scheduler, Silent)
+    }
+}
+
+impl<'w, O: Observer> Engine<'w, O> {
+    /// A new run like [`Engine::new`] whose jobs' lifecycles are reported to `observer`.
+    pub fn with_observer(world: &'w World, config: RunConfig, scheduler: Box<dyn Scheduler>, observer: O) -> Self {
         assert!(config.sample_interval > 0, "sample interval must be positive");
         let state: Vec<HubState> = world
             .hubs
@@ -106,6 +123,7 @@ impl<'w> Engine<'w> {
             }
             sources.push(source);
         }
+        let faults = FaultRuntime::new(world, config.seed, config.warmup, config.duration, &mut queue);
         let (levels, _) = pool_queue::levels(&world.classes.iter().map(|c| c.priority).collect::<Vec<_>>());
         Engine {
             world,
@@ -127,6 +145,9 @@ impl<'w> Engine<'w> {
             now: 0,
             flows: world.network.topology().map(|t| FlowNetwork::new(t, config_warmup)),
             outputs: Vec::new(),
+            faults,
+            degraded: false,
+            observer,
         }
     }
 
@@ -189,6 +210,8 @@ impl<'w> Engine<'w> {
                 EventKind::Finish(job) => self.on_finish(job as usize),
                 EventKind::Retry(job) => self.decide(job as usize),
                 EventKind::Returned(job) => self.complete(job as usize),
+                EventKind::Fault(process) => self.on_fault(process as usize),
+                EventKind::Failed(job) => self.on_failed(job as usize),
             }
             #[cfg(debug_assertions)]
             self.check_invariants();
@@ -209,6 +232,10 @@ impl<'w> Engine<'w> {
         self.catch_up(end);
         self.record_unfinished(end);
         self.recorder.finish(end, &self.state);
+        if let Some(faults) = self.faults.take() {
+            let state = &self.state;
+            self.recorder.faults = Some(faults.into_record(end, |hub, pool| state[hub].pools[pool].capacity));
+        }
         if let Some(flows) = &mut self.flows {
             flows.finish(end);
             self.recorder.links = Some(flows.link_records(end - self.config.warmup.min(end)));
@@ -300,6 +327,10 @@ impl<'w> Engine<'w> {
             hub_arrival: 0,
             start: 0,
         });
+        self.observer.on(self.now, key, Lifecycle::Submitted);
+        if let Some(faults) = &mut self.faults {
+            faults.submitted(key);
+        }
         if class.output.is_some() {
             if self.outputs.len() <= key {
                 self.outputs.resize(key + 1, 0);
@@ -335,6 +366,7 @@ impl<'w> Engine<'w> {
             energy: &self.world.energy,
             changed: Some(&self.changed),
             flows: self.flows.as_ref(),
+            degraded: self.degraded,
         };
         let decision = self.scheduler.decide(&request, &view, &mut self.scheduler_rng);
         if let Decision::Run(hub) = decision {
@@ -349,7 +381,10 @@ impl<'w> Engine<'w> {
         self.changed.clear();
         match decision {
             Decision::Run(hub) => self.place(key, hub),
-            Decision::Defer(t) => self.queue.push(t.max(self.now + 1), EventKind::Retry(key as u32)),
+            Decision::Defer(t) => {
+                self.observer.on(self.now, key, Lifecycle::Deferred);
+                self.queue.push(t.max(self.now + 1), EventKind::Retry(key as u32));
+            }
             Decision::Reject => self.reject(key, RejectReason::Scheduler),
         }
     }
@@ -357,6 +392,7 @@ impl<'w> Engine<'w> {
     fn reject(&mut self, key: usize, reason: RejectReason) {
         let job = self.jobs.remove(key);
         self.recorder.rejected(job.class, job.measured, reason);
+        self.observer.on(self.now, key, Lifecycle::Rejected);
     }
 
     /// Output bytes of the job at `key` (0 when its class returns none).
@@ -386,6 +422,7 @@ impl<'w> Engine<'w> {
         // The placement time, until the data arrives (see `on_transferred`).
         job.hub_arrival = self.now;
         self.recorder.placed(job, moved);
+        self.observer.on(self.now, key, Lifecycle::Placed { hub });
         let Some(source) = source else { return self.on_transferred(key) };
         let bytes = job.data_bytes;
         let network = &self.world.network;
@@ -456,6 +493,9 @@ impl<'w> Engine<'w> {
         let pool = &mut self.state[hub].pools[pool_index];
         if pool.queue.is_empty() && entry.units <= pool.free() {
             self.start(key);
+        } else if self.faults.is_some() && entry.units > pool.capacity {
+            // An outage left the pool too small for it: the scheduler decides again.
+            self.hand_back(key);
         } else {
             pool.enqueue_at(self.now, entry, usize::from(self.levels[job.class as usize]));
             self.touch(hub);
@@ -465,7 +505,7 @@ impl<'w> Engine<'w> {
     }
 
     /// Starts every queued job of a pool that its discipline lets start now.
-    #[inline]
+    #[inline(always)]
     fn start_queued(&mut self, hub: usize, pool: usize) {
         while let Some(next) = self.state[hub].pools[pool].next_to_start(self.now) {
             self.start(next.job as usize);
@@ -480,8 +520,16 @@ impl<'w> Engine<'w> {
         let estimated_end = self.now + self.world.runtime_estimate(job.runtime);
         let hub = job.hub as usize;
         self.state[hub].pools[job.pool.index()].occupy(self.now, key as u32, job.units, estimated_end);
-        self.queue.push(self.now + job.runtime, EventKind::Finish(key as u32));
+        let (end, event) = match &mut self.faults {
+            None => (self.now + job.runtime, EventKind::Finish(key as u32)),
+            Some(faults) => {
+                let class = job.class as usize;
+                faults.started(key, class, &self.world.classes[class].failure, self.now, job.runtime)
+            }
+        };
+        self.queue.push(end, event);
         self.touch(hub);
+        self.observer.on(self.now, key, Lifecycle::Started);
     }
 
     /// Notes that `hub`'s state changed, for schedulers that keep indexes.
@@ -494,11 +542,18 @@ impl<'w> Engine<'w> {
     }
 
     fn on_finish(&mut self, key: usize) {
+        if let Some(faults) = &mut self.faults {
+            if faults.take_stale(self.now, key) {
+                return;
+            }
+            faults.run_ended(key, &self.jobs[key], self.now);
+        }
         let job = &self.jobs[key];
         let (hub, pool) = (job.hub as usize, job.pool.index());
         let estimated_end = job.start + self.world.runtime_estimate(job.runtime);
         self.state[hub].pools[pool].release(self.now, key as u32, job.units, estimated_end);
         self.touch(hub);
+        self.observer.on(self.now, key, Lifecycle::RunEnded);
         let output = self.output_bytes(key);
         if output == 0 {
             self.complete(key);
@@ -542,6 +597,7 @@ impl<'w> Engine<'w> {
             Footprint::default()
         };
         self.recorder.finished(&job, self.now, footprint);
+        self.observer.on(self.now, key, Lifecycle::Finished);
     }
 
     /// What moving a job's input and output cost, CNY (links' prices, flow model only).
@@ -567,8 +623,20 @@ impl<'w> Engine<'w> {
         let measured = self.recorder.total();
         let warm = self.recorder.warmup_counters;
         let submitted = measured.submitted + warm.submitted;
-        let ended = measured.finished + measured.rejected() + warm.finished + warm.rejected();
+        let ended =
+            measured.finished + measured.rejected() + measured.lost + warm.finished + warm.rejected() + warm.lost;
         assert_eq!(submitted, ended + self.jobs.len() as u64, "jobs not conserved");
+        if let Some(faults) = &self.faults {
+            for (h, hub) in self.state.iter().enumerate() {
+                for (p, pool) in hub.pools.iter().enumerate() {
+                    assert_eq!(
+                        pool.capacity,
+                        faults.capacity(h, p),
+                        "hub {h} pool {p}: capacity out of step with outages"
+                    );
+                }
+            }
+        }
         if let Some(flows) = &self.flows
             && let Err(e) = flows.check_conservation(self.now)
         {

@@ -24,6 +24,10 @@ pub enum EventKind {
     Retry(u32),
     /// Job `0`'s output has reached its origin: the job completes.
     Returned(u32),
+    /// Outage process `0` begins or ends (see `engine::faults`).
+    Fault(u32),
+    /// Job `0`'s run fails by itself.
+    Failed(u32),
 }
 
 const INDEX_BITS: u32 = 26;
@@ -43,6 +47,8 @@ impl EventKind {
             EventKind::Finish(i) => (2, i),
             EventKind::Retry(i) => (3, i),
             EventKind::Returned(i) => (4, i),
+            EventKind::Fault(i) => (5, i),
+            EventKind::Failed(i) => (6, i),
         };
         assert!(index <= MAX_INDEX, "event index {index} exceeds {MAX_INDEX}");
         (seq << SEQ_SHIFT) | (kind << INDEX_BITS) | u64::from(index)
@@ -56,7 +62,9 @@ impl EventKind {
             1 => EventKind::Transferred(index),
             2 => EventKind::Finish(index),
             3 => EventKind::Retry(index),
-            _ => EventKind::Returned(index),
+            4 => EventKind::Returned(index),
+            5 => EventKind::Fault(index),
+            _ => EventKind::Failed(index),
         }
     }
 }
@@ -137,7 +145,9 @@ impl EventQueue {
             | EventKind::Transferred(i)
             | EventKind::Finish(i)
             | EventKind::Retry(i)
-            | EventKind::Returned(i) => i,
+            | EventKind::Returned(i)
+            | EventKind::Fault(i)
+            | EventKind::Failed(i) => i,
         })
     }
 
@@ -199,6 +209,8 @@ mod tests {
             EventKind::Finish(12345),
             EventKind::Retry(7),
             EventKind::Returned(3),
+            EventKind::Fault(2),
+            EventKind::Failed(MAX_INDEX),
         ] {
             q.push(u64::MAX, kind);
             assert_eq!(q.pop(), Some((u64::MAX, kind)));

@@ -5,11 +5,13 @@
 //! bounded slowdown = max(1, JCT / max(run, 10 s)). Jobs submitted before the warm-up ends
 //! are left out of every statistic (but still counted as warm-up jobs).
 
+pub mod faults;
 pub mod latency;
 pub mod log_histogram;
 pub mod recorder;
 pub mod utilisation;
 
+pub use faults::{FaultRecord, PoolAvailability};
 pub use latency::{LatencySet, Metric, new_histogram};
 pub use log_histogram::LogHistogram;
 pub use recorder::{Counters, Recorder, RejectReason, Unfinished, UnfinishedRecord};

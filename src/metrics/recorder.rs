@@ -1,6 +1,7 @@
 //! The recorder: everything the engine reports about jobs, hubs and itself.
 
 use crate::engine::{HubState, LinkRecord};
+use crate::metrics::faults::FaultRecord;
 use crate::metrics::latency::{bounded_slowdown_millis, recorded};
 use crate::metrics::latency::{hub_histogram_digits, new_histogram_with_digits};
 use crate::metrics::{LatencySet, LogHistogram, Metric, Utilisation};
@@ -17,7 +18,7 @@ pub enum RejectReason {
     Scheduler,
 }
 
-/// Job counts of one group. `submitted = finished + rejected + in_flight` at the end of a run.
+/// Job counts of one group. `submitted = finished + rejected + lost + in_flight` at the end of a run.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Counters {
     /// Jobs submitted.
@@ -28,6 +29,8 @@ pub struct Counters {
     pub rejected_no_eligible_hub: u64,
     /// Jobs the scheduler rejected.
     pub rejected_by_scheduler: u64,
+    /// Jobs lost to faults (killed with no attempt left).
+    pub lost: u64,
     /// Finished jobs whose JCT met the class deadline (only classes with a deadline).
     pub deadline_met: u64,
     /// Finished jobs that met every objective of the class's SLO (only classes with one).
@@ -42,9 +45,9 @@ impl Counters {
         self.rejected_no_eligible_hub + self.rejected_by_scheduler
     }
 
-    /// Jobs neither finished nor rejected.
+    /// Jobs neither finished, rejected nor lost.
     pub fn in_flight(&self) -> u64 {
-        self.submitted - self.finished - self.rejected()
+        self.submitted - self.finished - self.rejected() - self.lost
     }
 
     fn reject(&mut self, reason: RejectReason) {
@@ -229,6 +232,8 @@ pub struct Recorder {
     pub utilisation: Utilisation,
     /// Events processed.
     pub events: u64,
+    /// What faults did (runs with faults only; filled in when the run finishes).
+    pub faults: Option<FaultRecord>,
 }
 
 impl Recorder {
@@ -276,6 +281,7 @@ impl Recorder {
             workload_digest: 0xcbf2_9ce4_8422_2325,
             utilisation: Utilisation::new(states, sample_interval, warmup, duration),
             events: 0,
+            faults: None,
         }
     }
 
@@ -346,6 +352,12 @@ impl Recorder {
     #[inline]
     pub fn rejected(&mut self, class: u16, measured: bool, reason: RejectReason) {
         self.counters(class, measured).reject(reason);
+    }
+
+    /// A job was lost to a fault.
+    #[inline]
+    pub fn lost(&mut self, class: u16, measured: bool) {
+        self.counters(class, measured).lost += 1;
     }
 
     /// A job was placed at a hub and `moved` bytes of its input start moving there.
@@ -430,6 +442,7 @@ impl Recorder {
             acc.finished += c.finished;
             acc.rejected_no_eligible_hub += c.rejected_no_eligible_hub;
             acc.rejected_by_scheduler += c.rejected_by_scheduler;
+            acc.lost += c.lost;
             acc.deadline_met += c.deadline_met;
             acc.slo_met += c.slo_met;
             acc.footprint.add(c.footprint);

@@ -1,6 +1,7 @@
 //! The world's parts: hubs with their pools, demand regions, the network, and jobs.
 
 pub mod energy;
+pub mod faults;
 pub mod hub;
 pub mod job;
 pub mod network;
@@ -9,6 +10,7 @@ pub mod topology;
 pub mod world;
 
 pub use energy::{EnergyModel, Footprint, Tariff};
+pub use faults::{FailureRule, Faults, JobHazard, OnFailure, Outage, OutageTiming};
 pub use hub::{Hub, PoolKind, Side};
 pub use job::Job;
 pub use network::{Network, NetworkConfig, NetworkModel};

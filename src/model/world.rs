@@ -1,7 +1,7 @@
 //! The world a run happens in: hubs, regions, network and workload classes, resolved.
 
 use crate::model::topology::TopologyError;
-use crate::model::{EnergyModel, Hub, Network, NetworkConfig, Region, Tariff};
+use crate::model::{EnergyModel, Faults, Hub, Network, NetworkConfig, Region, Tariff};
 use crate::time::SimDuration;
 use crate::workload::JobClass;
 
@@ -52,6 +52,8 @@ pub struct World {
     largest_reachable_pool: Vec<u32>,
     /// Per hub, what its energy figures depend on (compact, for the engine's per-job use).
     pub tariffs: Vec<Tariff>,
+    /// Outage processes (none by default).
+    pub faults: Faults,
 }
 
 impl World {
@@ -85,6 +87,7 @@ impl World {
             discipline: QueueDiscipline::Fifo,
             runtime_estimate_factor: 1.0,
             largest_reachable_pool,
+            faults: Faults::default(),
         })
     }
 

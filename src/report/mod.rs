@@ -3,6 +3,7 @@
 //! runs the engine again.
 
 pub mod censoring;
+pub mod faults;
 pub mod hdr_log;
 pub mod hubs;
 pub mod json;
@@ -106,8 +107,15 @@ pub struct JobCounts {
     pub rejected_no_eligible_hub: u64,
     /// Rejected by the scheduler.
     pub rejected_by_scheduler: u64,
+    /// Lost to faults (present only when some job was lost).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub lost: u64,
     /// Still in flight at the end.
     pub in_flight: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 impl From<Counters> for JobCounts {
@@ -118,6 +126,7 @@ impl From<Counters> for JobCounts {
             rejected: c.rejected(),
             rejected_no_eligible_hub: c.rejected_no_eligible_hub,
             rejected_by_scheduler: c.rejected_by_scheduler,
+            lost: c.lost,
             in_flight: c.in_flight(),
         }
     }
@@ -306,6 +315,9 @@ pub struct RunReport {
     /// Per direction of every link (flow model only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<links::LinkReport>>,
+    /// Outages and failures (runs with faults only; see docs/faults.md).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub faults: Option<faults::FaultReport>,
     /// The energy model: IT power per unit of each pool (kW) and grid carbon intensity.
     pub energy_model: crate::model::EnergyModel,
     /// Energy, cost and carbon consumed by all hubs over the measured window.
@@ -444,6 +456,7 @@ impl RunReport {
                 transfer_slowdown: links::slowdowns(world, recorder),
             },
             links: links::links(world, recorder),
+            faults: faults::FaultReport::of(world, recorder, scenario.run.duration - scenario.run.warmup),
             footprint: {
                 let mut total = (0..world.hubs.len()).fold(Footprint::default(), |mut acc, h| {
                     acc.add(window_footprint(world, recorder, h));

@@ -399,6 +399,9 @@ pub fn render(report: &RunReport) -> String {
     if let Some(links) = &report.links {
         super::links::render_text(&mut out, links, report.network.transfer_slowdown.as_ref());
     }
+    if let Some(faults) = &report.faults {
+        faults.render_text(&mut out);
+    }
 
     let per_hour = &report.finished_per_hour;
     let max = per_hour.iter().copied().max().unwrap_or(0).max(1) as f64;

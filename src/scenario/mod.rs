@@ -5,6 +5,7 @@
 
 pub mod distribution;
 pub mod error;
+mod faults;
 pub mod location;
 mod network;
 pub mod overrides;
@@ -19,7 +20,7 @@ pub use error::{FieldError, InvalidScenario, ScenarioError};
 pub use overrides::Override;
 
 use crate::engine::RunConfig;
-use crate::model::{EnergyModel, Hub, NetworkConfig, QueueDiscipline, Region, World};
+use crate::model::{EnergyModel, Faults, Hub, NetworkConfig, QueueDiscipline, Region, World};
 use crate::scheduler::SchedulerSpec;
 use crate::workload::JobClass;
 
@@ -53,6 +54,8 @@ pub struct Scenario {
     pub classes: Vec<JobClass>,
     /// Power per unit and grid carbon intensity.
     pub energy: EnergyModel,
+    /// Hub outages (none unless the scenario has a `[faults]` table).
+    pub faults: Faults,
 }
 
 impl Scenario {
@@ -154,6 +157,7 @@ impl Scenario {
         .expect("validation built the topology once");
         world.discipline = self.discipline;
         world.runtime_estimate_factor = self.runtime_estimate_factor;
+        world.faults = self.faults.clone();
         world
     }
 

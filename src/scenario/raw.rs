@@ -27,6 +27,41 @@ pub struct RawScenario {
     pub network: Option<RawNetwork>,
     #[serde(default)]
     pub classes: Vec<RawClass>,
+    pub faults: Option<RawFaults>,
+}
+
+/// `[faults]`: hub outages.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFaults {
+    #[serde(default)]
+    pub outages: Vec<RawOutage>,
+}
+
+/// `[[faults.outages]]`: a scheduled window (`start`, `duration`) or a random process
+/// (`mtbf`, `mttr`) taking `lost` of a hub's pool(s) away.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawOutage {
+    pub hub: String,
+    pub pool: Option<String>,
+    pub start: Option<String>,
+    pub duration: Option<String>,
+    pub mtbf: Option<String>,
+    pub mttr: Option<String>,
+    pub lost: Option<f64>,
+}
+
+/// `failure = { ... }`: a class's own failures and what a failure does.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFailure {
+    pub mtbf: Option<String>,
+    pub probability: Option<f64>,
+    pub on_failure: Option<String>,
+    pub max_attempts: Option<i64>,
+    pub backoff: Option<String>,
+    pub checkpoint: Option<String>,
 }
 
 /// `[queue]`: the in-hub queue discipline.
@@ -179,6 +214,7 @@ pub struct RawClass {
     pub origins: Option<BTreeMap<String, f64>>,
     pub input_at: Option<String>,
     pub output: Option<toml::Value>,
+    pub failure: Option<RawFailure>,
 }
 
 /// `slo = { jct = "30min", wait = "5min" }`: a class's objectives.

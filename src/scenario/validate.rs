@@ -22,11 +22,11 @@ pub const DEFAULT_CENSORING_THRESHOLD: f64 = 0.01;
 /// At most this many utilisation samples per pool.
 const MAX_SAMPLES: u64 = 1_000_000;
 
-fn parse_field(text: &str, path: &str) -> FieldResult<SimDuration> {
+pub(super) fn parse_field(text: &str, path: &str) -> FieldResult<SimDuration> {
     parse_duration(text).map_err(|e| FieldError::new(path, format!("bad value {text:?}: {e}")))
 }
 
-fn in_range(value: f64, low: f64, high: f64, path: &str, what: &str) -> FieldResult<f64> {
+pub(super) fn in_range(value: f64, low: f64, high: f64, path: &str, what: &str) -> FieldResult<f64> {
     if value.is_finite() && value >= low && value <= high {
         Ok(value)
     } else {
@@ -237,6 +237,7 @@ pub(super) fn scenario(raw: RawScenario, stem: &str) -> FieldResult<Scenario> {
         }
     }
 
+    let faults = super::faults::faults(raw.faults.as_ref(), &hubs)?;
     Ok(Scenario {
         name: raw.name.clone().unwrap_or_else(|| stem.to_string()),
         description: raw.description.clone(),
@@ -251,6 +252,7 @@ pub(super) fn scenario(raw: RawScenario, stem: &str) -> FieldResult<Scenario> {
         network,
         classes,
         energy,
+        faults,
     })
 }
 
@@ -534,5 +536,6 @@ fn class(raw: &RawClass, path: &str, regions: &[Region], hubs: &[Hub]) -> FieldR
             .as_ref()
             .map(|v| distribution::read(v, Quantity::Bytes, &format!("{path}.output")))
             .transpose()?,
+        failure: super::faults::failure(raw.failure.as_ref(), &format!("{path}.failure"))?,
     })
 }

@@ -55,6 +55,10 @@ pub struct View<'a> {
     pub changed: Option<&'a [u16]>,
     /// Flows in progress (flow network model), for contended transfer estimates.
     pub flows: Option<&'a FlowNetwork>,
+    /// Whether an outage has some pool below its nominal capacity now: capacities in `state`
+    /// are what outages leave usable (0 for a pool that is down), so cached figures over
+    /// nominal capacities (see [`View::smallest_pools`]) do not hold.
+    pub degraded: bool,
 }
 
 impl<'a> View<'a> {
@@ -63,7 +67,8 @@ impl<'a> View<'a> {
         self.hubs.len()
     }
 
-    /// Whether `hub` can ever run `job`: its pool is large enough and the round trip fits.
+    /// Whether `hub` can run `job` now: its pool, as far as outages leave it, is large enough
+    /// (so a pool that is down is never eligible) and the round trip fits.
     #[inline]
     pub fn eligible(&self, job: &JobRequest, hub: usize) -> bool {
         // The capacity is read from the dynamic state, whose line the engine touches next.
@@ -90,7 +95,7 @@ impl<'a> View<'a> {
     /// caller keeps) fits it. O(log hubs).
     #[inline]
     pub fn all_eligible(&self, job: &JobRequest, smallest_pool: u32) -> bool {
-        job.units <= smallest_pool && self.reachable(job).len() == self.hubs.len()
+        !self.degraded && job.units <= smallest_pool && self.reachable(job).len() == self.hubs.len()
     }
 
     /// The smallest capacity of each pool over all hubs, by `PoolKind::index`. O(hubs):
@@ -111,6 +116,18 @@ impl<'a> View<'a> {
             .iter()
             .map(|&h| h as usize)
             .filter(move |&h| self.eligible(job, h))
+    }
+
+    /// Units of `pool` at `hub` usable now (its capacity less what outages take away).
+    #[inline]
+    pub fn available_units(&self, hub: usize, pool: PoolKind) -> u32 {
+        self.state[hub].pools[pool.index()].capacity
+    }
+
+    /// Whether an outage has `pool` at `hub` down (no unit usable, though it has some).
+    #[inline]
+    pub fn is_down(&self, hub: usize, pool: PoolKind) -> bool {
+        self.available_units(hub, pool) == 0 && self.hubs[hub].capacity(pool) > 0
     }
 
     /// Units of `pool` not allocated at `hub`.

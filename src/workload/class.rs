@@ -101,4 +101,6 @@ pub struct JobClass {
     pub input_at: InputAt,
     /// Bytes of output each job sends back to its origin when it finishes (`None`: nothing).
     pub output: Option<Distribution>,
+    /// Its jobs' own failures and what any failure does to them (see `docs/faults.md`).
+    pub failure: crate::model::FailureRule,
 }

@@ -199,6 +199,7 @@ pub fn decide(spec: &str, world: &World, state: &[HubState], job: &JobRequest, t
         energy: &world.energy,
         changed: None,
         flows: None,
+        degraded: false,
     };
     (0..times).map(|_| policy.decide(job, &view, &mut rng)).collect()
 }

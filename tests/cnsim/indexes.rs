@@ -143,6 +143,7 @@ fn indexed_policies_match_a_scan_through_thousands_of_state_changes() {
             energy: &world.energy,
             changed: Some(&changed),
             flows: None,
+            degraded: false,
         };
         let limits: [Option<SimDuration>; 4] = [None, None, Some(8 * MILLISECOND), Some(30 * MILLISECOND)];
         let job = JobRequest {
@@ -227,6 +228,7 @@ fn random_power_of_d_and_capacity_weighted_skip_the_scan_with_the_same_draws() {
         energy: &world.energy,
         changed: None,
         flows: None,
+        degraded: false,
     };
     let job = JobRequest {
         class: 0,
