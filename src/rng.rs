@@ -18,6 +18,12 @@ pub enum Stream {
     Scheduler,
     /// The load check's sampled means of one class (by index); never used by a run.
     LoadCheck(u32),
+    /// A trace copy's origin draws (by trace index x 1024 + copy).
+    TraceOrigin(u32),
+    /// A trace copy's data-size draws.
+    TraceData(u32),
+    /// A trace copy's thinning draws (load scaling).
+    TraceThinning(u32),
 }
 
 impl Stream {
@@ -26,6 +32,9 @@ impl Stream {
             Stream::Workload(class) => 0x1000_0000 + u64::from(class),
             Stream::Scheduler => 0x2000_0000,
             Stream::LoadCheck(class) => 0x3000_0000 + u64::from(class),
+            Stream::TraceOrigin(copy) => 0x4_0000_0000 + u64::from(copy),
+            Stream::TraceData(copy) => 0x5_0000_0000 + u64::from(copy),
+            Stream::TraceThinning(copy) => 0x6_0000_0000 + u64::from(copy),
         }
     }
 }

@@ -14,6 +14,7 @@
 
 pub mod flows;
 pub mod hub_state;
+pub mod job_log;
 pub mod jobs;
 pub mod ladder;
 pub mod pool_queue;
@@ -30,8 +31,10 @@ use crate::model::{Footprint, Job, World};
 use crate::rng::{SimRng, Stream, stream};
 use crate::scheduler::{Decision, JobRequest, Scheduler, View};
 use crate::time::{SimDuration, SimTime};
-use crate::workload::InputAt;
-use crate::workload::Source;
+use crate::workload::trace::{TraceError, TraceJob, TraceSource, TraceStats};
+use crate::workload::{InputAt, JobDraw, Source};
+
+pub use job_log::{JobRecord, JobSink, JobState, JobTag};
 
 /// How long to run and how to measure.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -44,6 +47,13 @@ pub struct RunConfig {
     pub warmup: SimDuration,
     /// Length of one utilisation sample interval.
     pub sample_interval: SimDuration,
+}
+
+/// The per-job log: the sink, the tags of jobs in flight by key, and the submission count.
+struct JobLog {
+    sink: Box<dyn JobSink>,
+    tags: Vec<JobTag>,
+    submitted: u64,
 }
 
 /// A simulation in progress over a borrowed world.
@@ -74,6 +84,35 @@ pub struct Engine<'w> {
     outputs: Vec<u64>,
     /// Queue priority level of each class (0 is served first).
     levels: Vec<u8>,
+    /// Trace sources (arrival sources after the classes') and each one's next job.
+    traces: Vec<(TraceSource, Option<TraceJob>)>,
+    /// Where each job's record goes as it ends (`--jobs`), with trace ids by job key.
+    job_log: Option<JobLog>,
+}
+
+impl JobLog {
+    fn tag(&mut self, key: usize, id: Option<Box<str>>) {
+        if self.tags.len() <= key {
+            self.tags.resize(key + 1, JobTag::default());
+        }
+        self.tags[key] = JobTag { seq: self.submitted, id };
+        self.submitted += 1;
+    }
+
+    fn ended(&mut self, key: usize, job: &Job, state: JobState, finish: Option<SimTime>, footprint: Footprint) {
+        let tag = std::mem::take(&mut self.tags[key]);
+        let placed = job.hub != u16::MAX;
+        // Before its data arrives `hub_arrival` is the placement time and `transfer` is 0.
+        let transfer = placed.then(|| {
+            if job.transfer > 0 || job.started {
+                (job.hub_arrival - job.transfer, Some(job.hub_arrival))
+            } else {
+                (job.hub_arrival, None)
+            }
+        });
+        let record = JobRecord { seq: tag.seq, trace_id: tag.id.as_deref(), job, state, transfer, finish, footprint };
+        self.sink.record(&record);
+    }
 }
 
 impl<'w> Engine<'w> {
@@ -126,7 +165,43 @@ impl<'w> Engine<'w> {
             now: 0,
             flows: world.network.topology().map(|t| FlowNetwork::new(t, config_warmup)),
             outputs: Vec::new(),
+            traces: Vec::new(),
+            job_log: None,
         }
+    }
+
+    /// Adds trace sources: each one's first job is scheduled, the rest read as they fire.
+    pub fn add_traces(&mut self, sources: Vec<TraceSource>) {
+        for mut source in sources {
+            let index = self.sources.len() + self.traces.len();
+            let next = source.next_job().filter(|job| job.submit < self.config.duration);
+            if let Some(job) = &next {
+                self.queue.push(job.submit, EventKind::Arrival(index as u32));
+            }
+            self.traces.push((source, next));
+        }
+    }
+
+    /// Sends every job's record to `sink` as the job ends (finished, rejected, or in flight at
+    /// the end).
+    pub fn log_jobs(&mut self, sink: Box<dyn JobSink>) {
+        self.job_log = Some(JobLog { sink, tags: Vec::new(), submitted: 0 });
+    }
+
+    /// The first error that stopped a trace source, if any.
+    pub fn trace_error(&self) -> Option<&TraceError> {
+        self.traces.iter().find_map(|(source, _)| source.error())
+    }
+
+    /// What the trace sources have read, summed (`None` without traces).
+    pub fn trace_stats(&self) -> Option<TraceStats> {
+        (!self.traces.is_empty()).then(|| {
+            let mut total = TraceStats::default();
+            for (source, _) in &self.traces {
+                total.add(source.stats());
+            }
+            total
+        })
     }
 
     /// The flows in progress and the links' statistics (flow network model only).
@@ -235,6 +310,9 @@ impl<'w> Engine<'w> {
                 Unfinished::NotAtHub
             };
             self.recorder.unfinished(job, end, state);
+            if let Some(log) = &mut self.job_log {
+                log.ended(key, job, JobState::InFlight, None, Footprint::default());
+            }
         }
     }
 
@@ -275,13 +353,36 @@ impl<'w> Engine<'w> {
         self.next_sample += self.config.sample_interval;
     }
 
+    #[inline]
     fn on_arrival(&mut self, source: usize) {
+        if source >= self.sources.len() {
+            return self.on_trace_arrival(source);
+        }
         let class = &self.world.classes[source];
         let draw = self.sources[source].draw(class);
         let next = self.sources[source].next_arrival(class, self.now);
         if next < self.config.duration {
             self.queue.push(next, EventKind::Arrival(source as u32));
         }
+        self.submit(source, draw, None);
+    }
+
+    /// The pending job of a trace source arrives; its next job is read and scheduled.
+    fn on_trace_arrival(&mut self, source: usize) {
+        let (trace, pending) = &mut self.traces[source - self.sources.len()];
+        let job = pending.take().expect("a trace arrival has its job");
+        *pending = trace.next_job().filter(|next| next.submit < self.config.duration);
+        if let Some(next) = pending {
+            self.queue.push(next.submit.max(self.now), EventKind::Arrival(source as u32));
+        }
+        self.submit(usize::from(job.class), job.draw, job.id);
+    }
+
+    /// A job of class `class` is submitted now; returns its key.
+    #[inline]
+    fn submit(&mut self, class_index: usize, draw: JobDraw, id: Option<Box<str>>) {
+        let source = class_index;
+        let class = &self.world.classes[class_index];
         let measured = self.recorder.is_measured(self.now);
         self.recorder.submitted(source as u16, measured, self.now, &draw);
         let key = self.jobs.insert(Job {
@@ -304,6 +405,9 @@ impl<'w> Engine<'w> {
                 self.outputs.resize(key + 1, 0);
             }
             self.outputs[key] = draw.output_bytes;
+        }
+        if let Some(log) = &mut self.job_log {
+            log.tag(key, id);
         }
         self.decide(key);
     }
@@ -356,6 +460,9 @@ impl<'w> Engine<'w> {
     fn reject(&mut self, key: usize, reason: RejectReason) {
         let job = self.jobs.remove(key);
         self.recorder.rejected(job.class, job.measured, reason);
+        if let Some(log) = &mut self.job_log {
+            log.ended(key, &job, JobState::Rejected, None, Footprint::default());
+        }
     }
 
     /// Output bytes of the job at `key` (0 when its class returns none).
@@ -541,6 +648,13 @@ impl<'w> Engine<'w> {
             Footprint::default()
         };
         self.recorder.finished(&job, self.now, footprint);
+        if self.job_log.is_some() {
+            let mut footprint =
+                self.world.energy.footprint_at(self.world.tariffs[hub], job.pool, job.units, job.runtime);
+            footprint.add_transfer_cost(self.transfer_cost(&job, output));
+            let now = self.now;
+            self.job_log.as_mut().expect("checked").ended(key, &job, JobState::Finished, Some(now), footprint);
+        }
     }
 
     /// What moving a job's input and output cost, CNY (links' prices, flow model only).

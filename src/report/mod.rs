@@ -5,6 +5,7 @@
 pub mod censoring;
 pub mod hdr_log;
 pub mod hubs;
+pub mod jobs_csv;
 pub mod json;
 pub mod links;
 pub mod network_map;

@@ -9,6 +9,7 @@ pub mod location;
 mod network;
 pub mod overrides;
 pub mod raw;
+pub mod traces;
 mod validate;
 
 pub use validate::DEFAULT_CENSORING_THRESHOLD;
@@ -53,6 +54,8 @@ pub struct Scenario {
     pub classes: Vec<JobClass>,
     /// Power per unit and grid carbon intensity.
     pub energy: EnergyModel,
+    /// Trace sources (`[[traces]]`), replayed beside the classes' synthetic arrivals.
+    pub traces: Vec<crate::workload::trace::TraceSpec>,
 }
 
 impl Scenario {
@@ -64,6 +67,7 @@ impl Scenario {
     /// Parses scenario text, applies `overrides` in order to the parsed document, and validates
     /// the result once, like a file (see `overrides`). Errors caused by an override name it.
     pub fn parse_with(source: &str, file: &str, overrides: &[Override]) -> Result<Scenario, ScenarioError> {
+        let dir = Path::new(file).parent().unwrap_or(Path::new("")).to_path_buf();
         let stem = Path::new(file).file_stem().and_then(|s| s.to_str()).unwrap_or("scenario").to_string();
         let mut doc: toml::Table = source.parse().map_err(|e| syntax_error(source, file, &e))?;
         let expanded = overrides::expand_preset_refs(&mut doc)
@@ -71,7 +75,7 @@ impl Scenario {
         if !expanded {
             // The file as written, so that serde's errors keep their line and column.
             let raw: raw::RawScenario = toml::from_str(source).map_err(|e| syntax_error(source, file, &e))?;
-            let scenario = validate::scenario(raw, &stem).map_err(|e| locate(source, file, e))?;
+            let scenario = validate::scenario(raw, &stem, &dir).map_err(|e| locate(source, file, e))?;
             if overrides.is_empty() {
                 return Ok(scenario);
             }
@@ -85,7 +89,7 @@ impl Scenario {
                     format!("{} (after expanding preset references)", e.message().trim()),
                 )
             })?;
-            let scenario = validate::scenario(raw, &stem).map_err(|e| locate(source, file, e))?;
+            let scenario = validate::scenario(raw, &stem, &dir).map_err(|e| locate(source, file, e))?;
             if overrides.is_empty() {
                 return Ok(scenario);
             }
@@ -102,7 +106,7 @@ impl Scenario {
             written.push((o, path));
         }
         let Some(raw) = raw else { unreachable!("overrides is not empty here") };
-        validate::scenario(raw, &stem).map_err(|e| {
+        validate::scenario(raw, &stem, &dir).map_err(|e| {
             let caused = |p: &String| {
                 e.path == *p || e.path.starts_with(&format!("{p}.")) || e.path.starts_with(&format!("{p}["))
             };
