@@ -85,6 +85,11 @@ enum Command {
         #[command(flatten)]
         what_if: WhatIf,
     },
+    /// Read real cluster traces: `cnsim trace inspect FILE --format F`.
+    Trace {
+        #[command(subcommand)]
+        command: trace::TraceCommand,
+    },
     /// Run every combination of grid values, policies and seeds; write a tidy CSV and JSON.
     Sweep(sweep::SweepArgs),
     /// Find the largest load (or smallest capacity) that meets a target, by bisection.
@@ -235,6 +240,7 @@ pub fn main(cli: Cli) -> Result<(), CliError> {
         }
         Command::Compare(args) => compare(args),
         Command::Sweep(args) => sweep::sweep(args),
+        Command::Trace { command } => trace::trace(command),
         Command::Capacity(args) => capacity::capacity(args),
         Command::Validate { scenario, strict, what_if } => validate(&scenario, strict, &what_if),
         Command::Bench { jobs, runs, star: true, .. } => star_command(jobs, runs),

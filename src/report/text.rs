@@ -23,7 +23,7 @@ const LATENCY_EDGES: &[(f64, &str)] = &[
     (7.0 * 86400.0, "7d"),
 ];
 
-const BARS: [char; 9] = [' ', '▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+pub(crate) const BARS: [char; 9] = [' ', '▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
 
 /// A table of left-aligned first column and right-aligned other columns.
 pub(crate) struct Table {

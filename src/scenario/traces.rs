@@ -342,3 +342,34 @@ fn data(value: Option<&toml::Value>, path: &str) -> FieldResult<DataRule> {
     }
     distribution::read(value, Quantity::Bytes, path).map(DataRule::Distribution)
 }
+
+/// The mapping `cnsim trace inspect` uses without a scenario: every row one job of class 0,
+/// one unit per GPU, from region 0, no data. `csv` needs a scenario for its columns.
+pub fn standalone(path: &Path, format: &str) -> Result<TraceSpec, String> {
+    let format = match format {
+        "azure-llm" => TraceFormat::AzureLlm(LlmModel::default()),
+        "alibaba-gpu-2023" => TraceFormat::AlibabaGpu2023,
+        "swf" => TraceFormat::Swf,
+        "helios" => TraceFormat::Helios,
+        "csv" => return Err("format \"csv\" needs --scenario, whose [[traces]] entry maps its columns".into()),
+        other => return Err(format!("unknown format {other:?}; known: {}", FORMAT_NAMES.join(", "))),
+    };
+    let everything = (f64::NEG_INFINITY, f64::INFINITY);
+    Ok(TraceSpec {
+        path: path.to_path_buf(),
+        file: path.display().to_string(),
+        format,
+        classes: vec![ClassRule { class: 0, column: None, units: everything, runtime: everything }],
+        units_per_gpu: 1.0,
+        origin: OriginRule::Region(0),
+        data: DataRule::Distribution(crate::workload::Distribution::constant(0.0).expect("0 is finite")),
+        start: 0.0,
+        end: f64::INFINITY,
+        speed: 1.0,
+        scale: 1.0,
+        shift: 0.0,
+        statuses: None,
+        on_bad_row: OnBadRow::Skip,
+        reorder_window: 0.0,
+    })
+}

@@ -12,6 +12,7 @@ pub mod error;
 pub mod fields;
 pub mod format;
 pub mod helios;
+pub mod inspect;
 pub mod mapping;
 pub mod reader;
 pub mod source;
