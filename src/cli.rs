@@ -11,10 +11,10 @@ use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::engine::JobSink;
 use crate::report;
 use crate::scenario::{Scenario, ScenarioError};
 use crate::scheduler::{SchedulerSpec, registry};
-use crate::engine::JobSink;
 use crate::simulation::{RunError, RunOutput, simulate_with};
 use crate::time::{DURATION_UNITS_HELP, parse_duration};
 use crate::{bench, seeds};

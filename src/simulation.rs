@@ -37,7 +37,9 @@ pub struct RunOutput {
 impl RunOutput {
     /// The report of this run.
     pub fn report(&self, scenario: &Scenario) -> RunReport {
-        RunReport::build(scenario, &self.world, &self.recorder, self.wall)
+        let mut report = RunReport::build(scenario, &self.world, &self.recorder, self.wall);
+        report.traces = self.traces.as_ref().map(crate::report::TraceReport::of);
+        report
     }
 }
 

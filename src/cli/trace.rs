@@ -45,10 +45,7 @@ pub fn trace(command: TraceCommand) -> Result<(), CliError> {
         Some(path) => {
             let scenario = Scenario::load(path)?;
             let Some(spec) = scenario.traces.iter().find(|t| t.format.name() == format) else {
-                return Err(CliError::Input(format!(
-                    "{}: no [[traces]] entry has format {format:?}",
-                    path.display()
-                )));
+                return Err(CliError::Input(format!("{}: no [[traces]] entry has format {format:?}", path.display())));
             };
             let spec = TraceSpec { path: file.clone(), file: file.display().to_string(), ..spec.clone() };
             (spec, scenario.classes.iter().map(|c| c.name.clone()).collect(), scenario.run.seed)

@@ -61,7 +61,9 @@ pub struct RawColumns {
 }
 
 fn seconds(text: &str, path: &str) -> FieldResult<f64> {
-    parse_duration(text).map(|ns| ns as f64 / 1e9).map_err(|e| FieldError::new(path, format!("bad value {text:?}: {e}")))
+    parse_duration(text)
+        .map(|ns| ns as f64 / 1e9)
+        .map_err(|e| FieldError::new(path, format!("bad value {text:?}: {e}")))
 }
 
 fn positive(value: f64, path: &str, what: &str) -> FieldResult<f64> {
@@ -74,12 +76,7 @@ fn positive(value: f64, path: &str, what: &str) -> FieldResult<f64> {
 
 /// Validates every `[[traces]]`: paths relative to `dir`, classes by name, regions by id; each
 /// file is opened and its header checked against the format and the mapping.
-pub fn traces(
-    raw: &[RawTrace],
-    dir: &Path,
-    classes: &[JobClass],
-    regions: &[Region],
-) -> FieldResult<Vec<TraceSpec>> {
+pub fn traces(raw: &[RawTrace], dir: &Path, classes: &[JobClass], regions: &[Region]) -> FieldResult<Vec<TraceSpec>> {
     raw.iter().enumerate().map(|(i, t)| trace(t, &format!("traces[{i}]"), dir, classes, regions)).collect()
 }
 
@@ -136,7 +133,10 @@ fn trace(raw: &RawTrace, path: &str, dir: &Path, classes: &[JobClass], regions: 
 fn format(raw: &RawTrace, path: &str, units_per_gpu: f64) -> FieldResult<TraceFormat> {
     let only = |key: &str, given: bool, format: &str| -> FieldResult<()> {
         if given && raw.format != format {
-            return Err(FieldError::new(format!("{path}.{key}"), format!("`{key}` applies to format \"{format}\" only")));
+            return Err(FieldError::new(
+                format!("{path}.{key}"),
+                format!("`{key}` applies to format \"{format}\" only"),
+            ));
         }
         Ok(())
     };
@@ -262,15 +262,18 @@ fn class_rules(value: &toml::Value, path: &str, classes: &[JobClass]) -> FieldRe
             let Some(table) = rule.as_table() else {
                 return Err(FieldError::new(&path, format!("bad value {rule}: expected {expected}")));
             };
-            if let Some(key) = table.keys().find(|k| !["class", "column", "values", "units", "runtime"].contains(&k.as_str())) {
+            if let Some(key) =
+                table.keys().find(|k| !["class", "column", "values", "units", "runtime"].contains(&k.as_str()))
+            {
                 return Err(FieldError::new(
                     format!("{path}.{key}"),
                     format!("unknown key `{key}`; allowed: class, column, values, units, runtime"),
                 ));
             }
-            let name = table.get("class").and_then(toml::Value::as_str).ok_or_else(|| {
-                FieldError::new(&path, "a rule needs `class`, the name of a [[classes]] entry")
-            })?;
+            let name = table
+                .get("class")
+                .and_then(toml::Value::as_str)
+                .ok_or_else(|| FieldError::new(&path, "a rule needs `class`, the name of a [[classes]] entry"))?;
             let mut built = any(class_index(name, &format!("{path}.class"), classes)?);
             match (table.get("column").and_then(toml::Value::as_str), table.get("values")) {
                 (None, None) => {}
@@ -305,7 +308,8 @@ fn origin(value: Option<&toml::Value>, path: &str, regions: &[Region]) -> FieldR
     if let Some(id) = value.as_str() {
         return Ok(OriginRule::Region(region(id, path)? as u16));
     }
-    let table = value.as_table().ok_or_else(|| FieldError::new(path, format!("bad value {value}: expected {expected}")))?;
+    let table =
+        value.as_table().ok_or_else(|| FieldError::new(path, format!("bad value {value}: expected {expected}")))?;
     match (table.get("column"), table.get("weights"), table.len()) {
         (Some(toml::Value::String(column)), None, 1) => {
             Ok(OriginRule::Column { column: column.clone(), ids: regions.iter().map(|r| r.id.clone()).collect() })
@@ -336,8 +340,8 @@ fn data(value: Option<&toml::Value>, path: &str) -> FieldResult<DataRule> {
     };
     if let Some(toml::Value::String(column)) = value.get("column") {
         let unit = value.get("unit").and_then(toml::Value::as_str).unwrap_or("B");
-        let bytes_per_value =
-            parse_bytes(&format!("1{unit}")).map_err(|e| FieldError::new(format!("{path}.unit"), format!("bad value {unit:?}: {e}")))?;
+        let bytes_per_value = parse_bytes(&format!("1{unit}"))
+            .map_err(|e| FieldError::new(format!("{path}.unit"), format!("bad value {unit:?}: {e}")))?;
         return Ok(DataRule::Column { column: column.clone(), bytes_per_value });
     }
     distribution::read(value, Quantity::Bytes, path).map(DataRule::Distribution)

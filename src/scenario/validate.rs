@@ -238,14 +238,13 @@ pub(super) fn scenario(raw: RawScenario, stem: &str, dir: &std::path::Path) -> F
     }
 
     let traces = crate::scenario::traces::traces(&raw.traces, dir, &classes, &regions)?;
-    for (i, c) in raw.classes.iter().enumerate() {
-        let fed = traces.iter().any(|t| t.classes.iter().any(|r| usize::from(r.class) == i));
-        if c.rate.is_none() && !fed {
-            return Err(FieldError::new(
-                format!("classes[{i}].rate"),
-                "missing `rate` (e.g. \"2000/h\"): only a class fed by a [[traces]] source may omit it",
-            ));
-        }
+    if let Some(i) = raw.classes.iter().position(|c| c.rate.is_none())
+        && traces.is_empty()
+    {
+        return Err(FieldError::new(
+            format!("classes[{i}].rate"),
+            "missing `rate` (e.g. \"2000/h\"): only classes of a scenario with [[traces]] may omit it",
+        ));
     }
 
     Ok(Scenario {
@@ -438,8 +437,9 @@ fn class(raw: &RawClass, path: &str, regions: &[Region], hubs: &[Hub]) -> FieldR
     let rate_per_second = match &raw.rate {
         // A class fed only by traces: no synthetic arrivals.
         None => 0.0,
-        Some(rate) => parse_rate(rate)
-            .map_err(|e| FieldError::new(format!("{path}.rate"), format!("bad value {rate:?}: {e}")))?,
+        Some(rate) => {
+            parse_rate(rate).map_err(|e| FieldError::new(format!("{path}.rate"), format!("bad value {rate:?}: {e}")))?
+        }
     };
     let diurnal = match &raw.diurnal {
         None => None,
@@ -469,8 +469,12 @@ fn class(raw: &RawClass, path: &str, regions: &[Region], hubs: &[Hub]) -> FieldR
     let (units, runtime) = match (&raw.units, &raw.runtime, &raw.rate) {
         (Some(u), Some(r), _) => (u, r),
         (None, None, None) => (&one, &toml::Value::String("1s".into())),
-        (None, _, _) => return Err(FieldError::new(format!("{path}.units"), "missing `units` (e.g. 8 or a distribution)")),
-        (_, None, _) => return Err(FieldError::new(format!("{path}.runtime"), "missing `runtime` (e.g. \"2h\" or a distribution)")),
+        (None, _, _) => {
+            return Err(FieldError::new(format!("{path}.units"), "missing `units` (e.g. 8 or a distribution)"));
+        }
+        (_, None, _) => {
+            return Err(FieldError::new(format!("{path}.runtime"), "missing `runtime` (e.g. \"2h\" or a distribution)"));
+        }
     };
     let units = distribution::read(units, Quantity::Count, &format!("{path}.units"))?;
     if units.upper_bound() < 0.5 {

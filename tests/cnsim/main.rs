@@ -20,6 +20,7 @@ mod queueing;
 mod schedulers;
 mod slo;
 mod sweep;
+mod traces;
 mod unfinished;
 mod workload;
 mod world_view;

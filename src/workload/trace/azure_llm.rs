@@ -63,10 +63,10 @@ impl Binding {
     /// Reads one row.
     #[inline]
     pub fn parse(&mut self, record: &ByteRecord) -> Result<Outcome, BadField> {
-        let submit = self.clock.read(field(record, self.timestamp)).ok_or(BadField {
-            column: self.timestamp,
-            expected: "a timestamp YYYY-MM-DD HH:MM:SS[.fff]",
-        })?;
+        let submit = self
+            .clock
+            .read(field(record, self.timestamp))
+            .ok_or(BadField { column: self.timestamp, expected: "a timestamp YYYY-MM-DD HH:MM:SS[.fff]" })?;
         let tokens = "a whole number of tokens >= 0";
         let context = number(record, self.context, tokens)?;
         let generated = number(record, self.generated, tokens)?;

@@ -29,7 +29,11 @@ pub struct BadRow {
 
 impl std::fmt::Display for BadRow {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}:{}: column `{}`: bad value {:?}: expected {}", self.file, self.line, self.column, self.value, self.expected)
+        write!(
+            f,
+            "{}:{}: column `{}`: bad value {:?}: expected {}",
+            self.file, self.line, self.column, self.value, self.expected
+        )
     }
 }
 

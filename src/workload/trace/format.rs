@@ -7,8 +7,8 @@ use crate::workload::trace::fields::{self, Clock};
 use crate::workload::trace::reader::Layout;
 use crate::workload::trace::{alibaba_gpu_2023, azure_llm, csv_generic, helios, swf};
 
-pub use csv_generic::CsvColumns;
 pub use azure_llm::LlmModel;
+pub use csv_generic::CsvColumns;
 
 /// A built-in trace format.
 #[derive(Clone, Debug, PartialEq)]
