@@ -648,12 +648,12 @@ impl<'w> Engine<'w> {
             Footprint::default()
         };
         self.recorder.finished(&job, self.now, footprint);
-        if self.job_log.is_some() {
+        if let Some(mut log) = self.job_log.take() {
             let mut footprint =
                 self.world.energy.footprint_at(self.world.tariffs[hub], job.pool, job.units, job.runtime);
             footprint.add_transfer_cost(self.transfer_cost(&job, output));
-            let now = self.now;
-            self.job_log.as_mut().expect("checked").ended(key, &job, JobState::Finished, Some(now), footprint);
+            log.ended(key, &job, JobState::Finished, Some(self.now), footprint);
+            self.job_log = Some(log);
         }
     }
 

@@ -473,7 +473,10 @@ fn class(raw: &RawClass, path: &str, regions: &[Region], hubs: &[Hub]) -> FieldR
             return Err(FieldError::new(format!("{path}.units"), "missing `units` (e.g. 8 or a distribution)"));
         }
         (_, None, _) => {
-            return Err(FieldError::new(format!("{path}.runtime"), "missing `runtime` (e.g. \"2h\" or a distribution)"));
+            return Err(FieldError::new(
+                format!("{path}.runtime"),
+                "missing `runtime` (e.g. \"2h\" or a distribution)",
+            ));
         }
     };
     let units = distribution::read(units, Quantity::Count, &format!("{path}.units"))?;

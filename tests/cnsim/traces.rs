@@ -61,8 +61,11 @@ fn jobs_of(dir: &Path, scenario: &str) -> (Scenario, Vec<TraceJob>) {
     (scenario, jobs)
 }
 
-/// (submit ns, class, origin, units, runtime ns, data bytes, id) of each job.
-fn fields(jobs: &[TraceJob]) -> Vec<(u64, u16, u16, u32, u64, u64, Option<String>)> {
+/// (submit ns, class, origin, units, runtime ns, data bytes, id) of a job.
+type Fields = (u64, u16, u16, u32, u64, u64, Option<String>);
+
+/// The fields of each job.
+fn fields(jobs: &[TraceJob]) -> Vec<Fields> {
     jobs.iter()
         .map(|j| {
             let d = j.draw;
