@@ -20,6 +20,7 @@ use crate::scenario::distribution::{self, Quantity};
 use crate::scenario::error::{FieldError, FieldResult, shorten_list};
 use crate::time::parse_duration;
 use crate::workload::JobClass;
+use crate::workload::trace::csv_generic::ColumnNames;
 use crate::workload::trace::format::{CsvColumns, FORMAT_NAMES, LlmModel, TraceFormat};
 use crate::workload::trace::{ClassRule, DataRule, OnBadRow, OriginRule, TraceSource, TraceSpec};
 
@@ -41,23 +42,10 @@ pub struct RawTrace {
     pub statuses: Option<Vec<String>>,
     pub on_bad_row: Option<String>,
     pub reorder_window: Option<String>,
-    pub columns: Option<RawColumns>,
+    pub columns: Option<ColumnNames>,
     pub time_unit: Option<String>,
     pub prefill_tokens_per_second_per_unit: Option<f64>,
     pub decode_tokens_per_second_per_unit: Option<f64>,
-}
-
-/// `columns = { ... }` of a `csv` trace.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawColumns {
-    pub submit: String,
-    pub runtime: Option<String>,
-    pub start: Option<String>,
-    pub end: Option<String>,
-    pub units: Option<String>,
-    pub id: Option<String>,
-    pub status: Option<String>,
 }
 
 fn seconds(text: &str, path: &str) -> FieldResult<f64> {
@@ -202,16 +190,7 @@ fn csv_columns(raw: &RawTrace, path: &str) -> FieldResult<CsvColumns> {
             ));
         }
     };
-    Ok(CsvColumns {
-        submit: c.submit.clone(),
-        runtime: c.runtime.clone(),
-        start: c.start.clone(),
-        end: c.end.clone(),
-        units: c.units.clone(),
-        id: c.id.clone(),
-        status: c.status.clone(),
-        time_unit,
-    })
+    Ok(CsvColumns { names: c.clone(), time_unit })
 }
 
 fn class_index(name: &str, path: &str, classes: &[JobClass]) -> FieldResult<u16> {

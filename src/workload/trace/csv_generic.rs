@@ -14,9 +14,10 @@ use csv::ByteRecord;
 use crate::workload::trace::fields::Clock;
 use crate::workload::trace::format::{BadField, DropReason, Outcome, Parsed, column, optional_number, optional_time};
 
-/// Which columns hold what (names as in the file's header).
-#[derive(Clone, Debug, PartialEq)]
-pub struct CsvColumns {
+/// Which columns hold what (names as in the file's header): `columns = { ... }` of a trace.
+#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ColumnNames {
     /// Submit time.
     pub submit: String,
     /// Runtime (a duration in `time_unit`).
@@ -31,6 +32,13 @@ pub struct CsvColumns {
     pub id: Option<String>,
     /// The job's status.
     pub status: Option<String>,
+}
+
+/// The column mapping of a `csv` trace and its time unit.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CsvColumns {
+    /// The columns.
+    pub names: ColumnNames,
     /// Seconds per numeric time unit.
     pub time_unit: f64,
 }
@@ -53,11 +61,12 @@ pub struct Binding {
 
 impl Binding {
     /// Finds the mapped columns in `header`.
-    pub fn new(columns: &CsvColumns, header: &[String]) -> Result<Binding, String> {
+    pub fn new(mapping: &CsvColumns, header: &[String]) -> Result<Binding, String> {
         let optional = |name: &Option<String>| name.as_deref().map(|n| column(header, n)).transpose();
+        let columns = &mapping.names;
         Ok(Binding {
-            clock: Clock::new(columns.time_unit),
-            unit: columns.time_unit,
+            clock: Clock::new(mapping.time_unit),
+            unit: mapping.time_unit,
             submit: column(header, &columns.submit)?,
             runtime: optional(&columns.runtime)?,
             start: optional(&columns.start)?,
