@@ -99,16 +99,21 @@ impl JobLog {
         self.submitted += 1;
     }
 
-    fn ended(&mut self, key: usize, job: &Job, state: JobState, finish: Option<SimTime>, footprint: Footprint) {
+    /// Job `key` has ended in `state`; `arrived` says whether its data reached its hub.
+    fn ended(
+        &mut self,
+        key: usize,
+        job: &Job,
+        state: JobState,
+        arrived: bool,
+        finish: Option<SimTime>,
+        footprint: Footprint,
+    ) {
         let tag = std::mem::take(&mut self.tags[key]);
         let placed = job.hub != u16::MAX;
         // Before its data arrives `hub_arrival` is the placement time and `transfer` is 0.
         let transfer = placed.then(|| {
-            if job.transfer > 0 || job.started {
-                (job.hub_arrival - job.transfer, Some(job.hub_arrival))
-            } else {
-                (job.hub_arrival, None)
-            }
+            if arrived { (job.hub_arrival - job.transfer, Some(job.hub_arrival)) } else { (job.hub_arrival, None) }
         });
         let record = JobRecord { seq: tag.seq, trace_id: tag.id.as_deref(), job, state, transfer, finish, footprint };
         self.sink.record(&record);
@@ -311,7 +316,8 @@ impl<'w> Engine<'w> {
             };
             self.recorder.unfinished(job, end, state);
             if let Some(log) = &mut self.job_log {
-                log.ended(key, job, JobState::InFlight, None, Footprint::default());
+                let arrived = !matches!(state, Unfinished::NotAtHub);
+                log.ended(key, job, JobState::InFlight, arrived, None, Footprint::default());
             }
         }
     }
@@ -461,7 +467,7 @@ impl<'w> Engine<'w> {
         let job = self.jobs.remove(key);
         self.recorder.rejected(job.class, job.measured, reason);
         if let Some(log) = &mut self.job_log {
-            log.ended(key, &job, JobState::Rejected, None, Footprint::default());
+            log.ended(key, &job, JobState::Rejected, false, None, Footprint::default());
         }
     }
 
@@ -652,7 +658,7 @@ impl<'w> Engine<'w> {
             let mut footprint =
                 self.world.energy.footprint_at(self.world.tariffs[hub], job.pool, job.units, job.runtime);
             footprint.add_transfer_cost(self.transfer_cost(&job, output));
-            log.ended(key, &job, JobState::Finished, Some(self.now), footprint);
+            log.ended(key, &job, JobState::Finished, true, Some(self.now), footprint);
             self.job_log = Some(log);
         }
     }

@@ -152,15 +152,14 @@ fn format(raw: &RawTrace, path: &str, units_per_gpu: f64) -> FieldResult<TraceFo
             })
         }
         "alibaba-gpu-2023" => TraceFormat::AlibabaGpu2023,
+        "alibaba-pai-2020" => TraceFormat::AlibabaPai2020,
         "swf" => TraceFormat::Swf,
         "helios" => TraceFormat::Helios,
+        "philly" => TraceFormat::Philly,
         other => {
             return Err(FieldError::new(
                 format!("{path}.format"),
-                format!(
-                    "unknown format {other:?}; known: {} (alibaba-pai-2020 and philly are not supported yet)",
-                    FORMAT_NAMES.join(", ")
-                ),
+                format!("unknown format {other:?}; known: {}", FORMAT_NAMES.join(", ")),
             ));
         }
     })
@@ -332,8 +331,10 @@ pub fn standalone(path: &Path, format: &str) -> Result<TraceSpec, String> {
     let format = match format {
         "azure-llm" => TraceFormat::AzureLlm(LlmModel::default()),
         "alibaba-gpu-2023" => TraceFormat::AlibabaGpu2023,
+        "alibaba-pai-2020" => TraceFormat::AlibabaPai2020,
         "swf" => TraceFormat::Swf,
         "helios" => TraceFormat::Helios,
+        "philly" => TraceFormat::Philly,
         "csv" => return Err("format \"csv\" needs --scenario, whose [[traces]] entry maps its columns".into()),
         other => return Err(format!("unknown format {other:?}; known: {}", FORMAT_NAMES.join(", "))),
     };

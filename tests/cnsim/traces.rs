@@ -230,6 +230,82 @@ start = "1s"
     assert_eq!(fields(&jobs), vec![(1_500_000_000, 1, 0, 1, 500_000_000, 0, Some("y".into()))]);
 }
 
+#[test]
+fn alibaba_pai_2020_task_table_fields_by_hand() {
+    let dir = scratch("trace-pai");
+    write(
+        &dir,
+        "pai_task_table.csv",
+        "j1,worker,2,Terminated,100,400,600,29.3,50,V100\n\
+         j2,ps,1,Terminated,150,250,200,10,,CPU\n\
+         j3,worker,1,Running,200,,600,29.3,100,T4\n\
+         j4,worker,4,Failed,300,360,600,29.3,25,P100\n",
+    );
+    let scenario = world("")
+        + r#"
+[[traces]]
+path = "pai_task_table.csv"
+format = "alibaba-pai-2020"
+class = "b"
+units_per_gpu = 8
+origin = "north"
+"#;
+    let (_, jobs) = jobs_of(&dir, &scenario);
+    // j1: 2 instances x 50 % = 1 GPU = 8 units, 300 s; j2 has no GPU; j3 no end;
+    // j4: 4 x 25 % = 1 GPU, 60 s. Replay time 0 is trace time 0.
+    assert_eq!(
+        fields(&jobs),
+        vec![
+            (100 * SECOND, 1, 0, 8, 300 * SECOND, 0, Some("j1".into())),
+            (300 * SECOND, 1, 0, 8, 60 * SECOND, 0, Some("j4".into())),
+        ]
+    );
+}
+
+#[test]
+fn philly_json_fields_by_hand() {
+    let dir = scratch("trace-philly");
+    // Pretty-printed like the published log; a brace inside a string must not confuse the reader.
+    write(
+        &dir,
+        "cluster_job_log",
+        r#"[
+  {"status": "Pass", "vc": "vc1", "jobid": "app_1", "user": "u{1}",
+   "submitted_time": "2017-10-03 02:56:05",
+   "attempts": [{"start_time": "2017-10-03 02:56:10", "end_time": "2017-10-03 02:57:00",
+                 "detail": [{"ip": "m1", "gpus": ["gpu0", "gpu1"]}]}]},
+  {"status": "Killed", "vc": "vc2", "jobid": "app_2", "user": "u2",
+   "submitted_time": "2017-10-03 02:56:06", "attempts": []},
+  {"status": "Failed", "vc": "vc2", "jobid": "app_3", "user": "u3",
+   "submitted_time": "2017-10-03 02:57:05",
+   "attempts": [{"start_time": "2017-10-03 02:57:10", "end_time": "2017-10-03 02:58:10", "detail": [{"ip": "m1", "gpus": ["gpu0"]}]},
+                {"start_time": "2017-10-03 03:00:00", "end_time": "2017-10-03 03:10:00",
+                 "detail": [{"ip": "m2", "gpus": ["gpu0", "gpu1", "gpu2", "gpu3"]}, {"ip": "m3", "gpus": ["gpu0", "gpu1", "gpu2", "gpu3"]}]}]},
+  {"status": "Running", "vc": "vc1", "jobid": "app_4", "user": "u4",
+   "submitted_time": "2017-10-03 02:58:00",
+   "attempts": [{"start_time": "2017-10-03 02:58:30", "end_time": null, "detail": [{"ip": "m1", "gpus": ["gpu0"]}]}]}
+]"#,
+    );
+    let scenario = world("")
+        + r#"
+[[traces]]
+path = "cluster_job_log"
+format = "philly"
+class = [{ class = "b", column = "vc", values = ["vc2"] }, { class = "a" }]
+origin = "south"
+"#;
+    let (_, jobs) = jobs_of(&dir, &scenario);
+    // app_1: 2 GPUs, 50 s, at 0; app_2 never started; app_3: last attempt, 8 GPUs, 600 s, at
+    // 60 s, vc2 -> b; app_4 has no end.
+    assert_eq!(
+        fields(&jobs),
+        vec![
+            (0, 0, 1, 2, 50 * SECOND, 0, Some("app_1".into())),
+            (60 * SECOND, 1, 1, 8, 600 * SECOND, 0, Some("app_3".into())),
+        ]
+    );
+}
+
 /// A generic CSV of `n` jobs (ids, submit s, runtime s, GPUs) from a simple LCG.
 fn generated(n: usize) -> (String, Vec<(String, f64, f64, u32)>) {
     let mut state: u64 = 12345;

@@ -7,14 +7,40 @@ pub fn number(bytes: &[u8]) -> Option<f64> {
     if bytes.is_empty() {
         return None;
     }
-    if bytes.len() <= 18 && bytes.iter().all(u8::is_ascii_digit) {
-        let mut value = 0u64;
-        for &b in bytes {
-            value = value * 10 + u64::from(b - b'0');
-        }
-        return Some(value as f64);
+    if let Some(value) = plain_decimal(bytes) {
+        return Some(value);
     }
     std::str::from_utf8(bytes).ok()?.parse::<f64>().ok().filter(|v| v.is_finite())
+}
+
+/// Powers of ten exactly representable as `f64`.
+const POWERS_OF_TEN: [f64; 16] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+
+/// `123` or `123.456` with at most 15 digits, fast and exact: digits / 10^decimals, one
+/// correctly rounded division of two exactly represented numbers, so the result is the
+/// correctly rounded value of the decimal, as `str::parse` gives. `None` for anything else.
+#[inline]
+fn plain_decimal(bytes: &[u8]) -> Option<f64> {
+    let mut digits = 0u64;
+    let mut count = 0usize;
+    let mut decimals: Option<usize> = None;
+    for &b in bytes {
+        match b {
+            b'0'..=b'9' => {
+                digits = digits * 10 + u64::from(b - b'0');
+                count += 1;
+                if let Some(d) = decimals.as_mut() {
+                    *d += 1;
+                }
+            }
+            b'.' if decimals.is_none() => decimals = Some(0),
+            _ => return None,
+        }
+    }
+    if count == 0 || count > 15 {
+        return None;
+    }
+    Some(digits as f64 / POWERS_OF_TEN[decimals.unwrap_or(0)])
 }
 
 /// Whether a field is empty (or only spaces).
@@ -109,6 +135,23 @@ mod tests {
         assert_eq!(number(b""), None);
         assert_eq!(number(b"x1"), None);
         assert_eq!(number(b"inf"), None);
+        assert_eq!(number(b"."), None);
+        assert_eq!(number(b"1.2.3"), None);
+    }
+
+    #[test]
+    fn plain_decimals_equal_the_standard_parse() {
+        // A brute-force check against `str::parse` over many shapes of decimals.
+        let mut state: u64 = 99;
+        for _ in 0..200_000 {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let digits = 1 + (state >> 60) as usize % 15;
+            let value = (state >> 8) % 10u64.pow(digits as u32);
+            let text = format!("{value:0digits$}");
+            let point = (state >> 40) as usize % (digits + 1);
+            let text = if point == digits { text } else { format!("{}.{}", &text[..point], &text[point..]) };
+            assert_eq!(number(text.as_bytes()), text.parse::<f64>().ok(), "{text}");
+        }
     }
 
     #[test]

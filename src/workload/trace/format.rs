@@ -5,7 +5,7 @@ use csv::ByteRecord;
 
 use crate::workload::trace::fields::{self, Clock};
 use crate::workload::trace::reader::Layout;
-use crate::workload::trace::{alibaba_gpu_2023, azure_llm, csv_generic, helios, swf};
+use crate::workload::trace::{alibaba_gpu_2023, alibaba_pai_2020, azure_llm, csv_generic, helios, philly, swf};
 
 pub use azure_llm::LlmModel;
 pub use csv_generic::CsvColumns;
@@ -19,14 +19,19 @@ pub enum TraceFormat {
     AzureLlm(LlmModel),
     /// Alibaba `cluster-trace-gpu-v2023` pod lists (`openb_pod_list_*.csv`).
     AlibabaGpu2023,
+    /// Alibaba `cluster-trace-gpu-v2020` task table (`pai_task_table.csv`).
+    AlibabaPai2020,
     /// The Standard Workload Format of the Parallel Workloads Archive.
     Swf,
     /// SenseTime Helios `cluster_log.csv`.
     Helios,
+    /// Microsoft Philly `cluster_job_log` (JSON).
+    Philly,
 }
 
 /// The format names, as written in a scenario.
-pub const FORMAT_NAMES: &[&str] = &["csv", "azure-llm", "alibaba-gpu-2023", "swf", "helios"];
+pub const FORMAT_NAMES: &[&str] =
+    &["csv", "azure-llm", "alibaba-gpu-2023", "alibaba-pai-2020", "swf", "helios", "philly"];
 
 impl TraceFormat {
     /// The format's name.
@@ -35,8 +40,10 @@ impl TraceFormat {
             TraceFormat::Csv(_) => "csv",
             TraceFormat::AzureLlm(_) => "azure-llm",
             TraceFormat::AlibabaGpu2023 => "alibaba-gpu-2023",
+            TraceFormat::AlibabaPai2020 => "alibaba-pai-2020",
             TraceFormat::Swf => "swf",
             TraceFormat::Helios => "helios",
+            TraceFormat::Philly => "philly",
         }
     }
 
@@ -44,6 +51,8 @@ impl TraceFormat {
     pub fn layout(&self) -> Layout {
         match self {
             TraceFormat::Swf => Layout::Whitespace(swf::COLUMNS),
+            TraceFormat::AlibabaPai2020 => Layout::CsvNamed(alibaba_pai_2020::COLUMNS),
+            TraceFormat::Philly => Layout::PhillyJson(philly::COLUMNS),
             _ => Layout::CsvWithHeader,
         }
     }
@@ -177,10 +186,14 @@ pub enum Binding {
     AzureLlm(azure_llm::Binding),
     /// See [`alibaba_gpu_2023`].
     AlibabaGpu2023(alibaba_gpu_2023::Binding),
+    /// See [`alibaba_pai_2020`].
+    AlibabaPai2020(alibaba_pai_2020::Binding),
     /// See [`swf`].
     Swf(swf::Binding),
     /// See [`helios`].
     Helios(helios::Binding),
+    /// See [`philly`].
+    Philly(philly::Binding),
 }
 
 impl Binding {
@@ -190,8 +203,10 @@ impl Binding {
             TraceFormat::Csv(columns) => Binding::Csv(csv_generic::Binding::new(columns, header)?),
             TraceFormat::AzureLlm(model) => Binding::AzureLlm(azure_llm::Binding::new(*model, header)?),
             TraceFormat::AlibabaGpu2023 => Binding::AlibabaGpu2023(alibaba_gpu_2023::Binding::new(header)?),
+            TraceFormat::AlibabaPai2020 => Binding::AlibabaPai2020(alibaba_pai_2020::Binding::new(header)?),
             TraceFormat::Swf => Binding::Swf(swf::Binding::new(header)?),
             TraceFormat::Helios => Binding::Helios(helios::Binding::new(header)?),
+            TraceFormat::Philly => Binding::Philly(philly::Binding::new(header)?),
         })
     }
 
@@ -202,8 +217,10 @@ impl Binding {
             Binding::Csv(b) => b.parse(record),
             Binding::AzureLlm(b) => b.parse(record),
             Binding::AlibabaGpu2023(b) => b.parse(record),
+            Binding::AlibabaPai2020(b) => b.parse(record),
             Binding::Swf(b) => b.parse(record),
             Binding::Helios(b) => b.parse(record),
+            Binding::Philly(b) => b.parse(record),
         }
     }
 
@@ -213,8 +230,10 @@ impl Binding {
             Binding::Csv(b) => b.id,
             Binding::AzureLlm(_) => None,
             Binding::AlibabaGpu2023(b) => Some(b.name),
+            Binding::AlibabaPai2020(_) => Some(alibaba_pai_2020::JOB_NAME),
             Binding::Swf(_) => Some(0),
             Binding::Helios(b) => Some(b.job_id),
+            Binding::Philly(b) => Some(b.id_column()),
         }
     }
 
@@ -224,8 +243,10 @@ impl Binding {
             Binding::Csv(b) => b.status,
             Binding::AzureLlm(_) => None,
             Binding::AlibabaGpu2023(b) => Some(b.pod_phase),
+            Binding::AlibabaPai2020(_) => Some(alibaba_pai_2020::STATUS),
             Binding::Swf(_) => Some(swf::STATUS),
             Binding::Helios(b) => Some(b.state),
+            Binding::Philly(_) => Some(philly::STATUS),
         }
     }
 }

@@ -1,11 +1,13 @@
 //! Trace replay: real cluster traces as job sources, read lazily in submit order and merged
 //! with the synthetic classes by the engine's event queue.
 //!
-//! One file per format (`csv_generic`, `azure_llm`, `alibaba_gpu_2023`, `swf`, `helios`), the
+//! One file per format (`csv_generic`, `azure_llm`,
+//! `alibaba_gpu_2023`, `alibaba_pai_2020`, `swf`, `helios`, `philly`), the
 //! mapping they share (`mapping`), the reader (`reader`), the source (`source`) and the
 //! summary of `cnsim trace inspect` (`inspect`).
 
 pub mod alibaba_gpu_2023;
+pub mod alibaba_pai_2020;
 pub mod azure_llm;
 pub mod csv_generic;
 pub mod error;
@@ -14,6 +16,7 @@ pub mod format;
 pub mod helios;
 pub mod inspect;
 pub mod mapping;
+pub mod philly;
 pub mod reader;
 pub mod source;
 pub mod swf;

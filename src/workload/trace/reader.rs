@@ -18,11 +18,14 @@ pub enum Layout {
     CsvNamed(&'static [&'static str]),
     /// Whitespace-separated fields, `;` comment lines: the columns get these names.
     Whitespace(&'static [&'static str]),
+    /// Philly's JSON list of jobs, flattened to these columns.
+    PhillyJson(&'static [&'static str]),
 }
 
 enum Records {
     Csv(Box<csv::Reader<Box<dyn Read + Send>>>),
     Whitespace { lines: BufReader<Box<dyn Read + Send>>, buffer: Vec<u8>, line: u64 },
+    PhillyJson { input: BufReader<Box<dyn Read + Send>>, buffer: Vec<u8>, line: u64, at: u64 },
 }
 
 /// A trace file read one record at a time, in memory independent of its length.
@@ -59,6 +62,10 @@ impl RecordReader {
                 };
                 (Records::Csv(Box::new(reader)), header)
             }
+            Layout::PhillyJson(names) => (
+                Records::PhillyJson { input: BufReader::new(input), buffer: Vec::new(), line: 0, at: 0 },
+                names.iter().map(|n| n.to_string()).collect(),
+            ),
             Layout::Whitespace(names) => (
                 Records::Whitespace { lines: BufReader::new(input), buffer: Vec::new(), line: 0 },
                 names.iter().map(|n| n.to_string()).collect(),
@@ -99,6 +106,12 @@ impl RecordReader {
                     .map_err(|e| TraceError::Io { file: self.file.clone(), message: e.to_string() })?;
                 self.line = *line;
                 !buffer.is_empty()
+            }
+            Records::PhillyJson { input, buffer, line, at } => {
+                let more = crate::workload::trace::philly::next_record(input, buffer, line, at, &mut self.record)
+                    .map_err(|e| TraceError::Io { file: self.file.clone(), message: e.to_string() })?;
+                self.line = *at;
+                more
             }
         };
         Ok(more)
