@@ -359,7 +359,6 @@ impl<'w> Engine<'w> {
         self.next_sample += self.config.sample_interval;
     }
 
-    #[inline]
     fn on_arrival(&mut self, source: usize) {
         if source >= self.sources.len() {
             return self.on_trace_arrival(source);
@@ -370,10 +369,16 @@ impl<'w> Engine<'w> {
         if next < self.config.duration {
             self.queue.push(next, EventKind::Arrival(source as u32));
         }
-        self.submit(source, draw, None);
+        let key = self.insert_job(source, &draw);
+        if self.job_log.is_some() {
+            self.tag_job(key, None);
+        }
+        self.decide(key);
     }
 
     /// The pending job of a trace source arrives; its next job is read and scheduled.
+    #[cold]
+    #[inline(never)]
     fn on_trace_arrival(&mut self, source: usize) {
         let (trace, pending) = &mut self.traces[source - self.sources.len()];
         let job = pending.take().expect("a trace arrival has its job");
@@ -381,16 +386,20 @@ impl<'w> Engine<'w> {
         if let Some(next) = pending {
             self.queue.push(next.submit.max(self.now), EventKind::Arrival(source as u32));
         }
-        self.submit(usize::from(job.class), job.draw, job.id);
+        let key = self.insert_job(usize::from(job.class), &job.draw);
+        if self.job_log.is_some() {
+            self.tag_job(key, job.id);
+        }
+        self.decide(key);
     }
 
-    /// A job of class `class` is submitted now; returns its key.
-    #[inline]
-    fn submit(&mut self, class_index: usize, draw: JobDraw, id: Option<Box<str>>) {
+    /// A job of class `class_index` is submitted now: counted and put in the job table.
+    #[inline(always)]
+    fn insert_job(&mut self, class_index: usize, draw: &JobDraw) -> usize {
         let source = class_index;
         let class = &self.world.classes[class_index];
         let measured = self.recorder.is_measured(self.now);
-        self.recorder.submitted(source as u16, measured, self.now, &draw);
+        self.recorder.submitted(source as u16, measured, self.now, draw);
         let key = self.jobs.insert(Job {
             class: source as u16,
             origin: draw.origin,
@@ -412,10 +421,16 @@ impl<'w> Engine<'w> {
             }
             self.outputs[key] = draw.output_bytes;
         }
+        key
+    }
+
+    /// Remembers job `key`'s submission number and trace id for the job log.
+    #[cold]
+    #[inline(never)]
+    fn tag_job(&mut self, key: usize, id: Option<Box<str>>) {
         if let Some(log) = &mut self.job_log {
             log.tag(key, id);
         }
-        self.decide(key);
     }
 
     fn decide(&mut self, key: usize) {
@@ -466,8 +481,27 @@ impl<'w> Engine<'w> {
     fn reject(&mut self, key: usize, reason: RejectReason) {
         let job = self.jobs.remove(key);
         self.recorder.rejected(job.class, job.measured, reason);
+        if self.job_log.is_some() {
+            self.log_ended(key, &job, JobState::Rejected, None, 0);
+        }
+    }
+
+    /// Sends job `key`'s record to the job log (`finish` and `output` for a finished job).
+    #[cold]
+    #[inline(never)]
+    fn log_ended(&mut self, key: usize, job: &Job, state: JobState, finish: Option<SimTime>, output: u64) {
+        let footprint = match finish {
+            Some(_) => {
+                let hub = job.hub as usize;
+                let mut footprint =
+                    self.world.energy.footprint_at(self.world.tariffs[hub], job.pool, job.units, job.runtime);
+                footprint.add_transfer_cost(self.transfer_cost(job, output));
+                footprint
+            }
+            None => Footprint::default(),
+        };
         if let Some(log) = &mut self.job_log {
-            log.ended(key, &job, JobState::Rejected, false, None, Footprint::default());
+            log.ended(key, job, state, finish.is_some(), finish, footprint);
         }
     }
 
@@ -654,16 +688,13 @@ impl<'w> Engine<'w> {
             Footprint::default()
         };
         self.recorder.finished(&job, self.now, footprint);
-        if let Some(mut log) = self.job_log.take() {
-            let mut footprint =
-                self.world.energy.footprint_at(self.world.tariffs[hub], job.pool, job.units, job.runtime);
-            footprint.add_transfer_cost(self.transfer_cost(&job, output));
-            log.ended(key, &job, JobState::Finished, true, Some(self.now), footprint);
-            self.job_log = Some(log);
+        if self.job_log.is_some() {
+            self.log_ended(key, &job, JobState::Finished, Some(self.now), output);
         }
     }
 
     /// What moving a job's input and output cost, CNY (links' prices, flow model only).
+    #[inline(always)]
     fn transfer_cost(&self, job: &Job, output: u64) -> f64 {
         let Some(topology) = self.world.network.topology() else { return 0.0 };
         let (hub, origin) = (job.hub as usize, job.origin as usize);

@@ -502,3 +502,67 @@ fn bad_rows_name_file_line_column_and_value() {
         stderr(&result)
     );
 }
+
+/// Keeps what the job log is sent: (state, submit, transfer, start, finish, runtime, units).
+struct Collect(std::rc::Rc<std::cell::RefCell<Vec<Logged>>>);
+type Logged = (&'static str, u64, Option<(u64, Option<u64>)>, Option<u64>, Option<u64>, u64);
+
+impl cnsim::engine::JobSink for Collect {
+    fn record(&mut self, r: &cnsim::engine::JobRecord<'_>) {
+        let job = r.job;
+        let start = job.started.then_some(job.start);
+        self.0.borrow_mut().push((r.state.name(), job.submit, r.transfer, start, r.finish, job.runtime));
+    }
+}
+
+#[test]
+fn the_job_log_accounts_for_every_synthetic_job() {
+    // A synthetic class, some of whose jobs ask for more than any hub has (rejected), on a
+    // short run that leaves some in flight.
+    let source = r#"
+seed = 5
+duration = "6h"
+warmup = "0s"
+[[hubs]]
+id = "h"
+lat = 30.0
+lon = 110.0
+intelligent = 16
+[[regions]]
+id = "r"
+lat = 31.0
+lon = 111.0
+[[classes]]
+name = "s"
+pool = "intelligent"
+rate = "40/h"
+units = { dist = "uniform", low = 1, high = 24 }
+runtime = { dist = "exponential", mean = "20min" }
+data = "10GB"
+"#;
+    let scenario = Scenario::parse(source, "log.toml").unwrap();
+    let logged = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+    let output = cnsim::simulation::simulate_with(&scenario, Some(Box::new(Collect(logged.clone()))), |_, _| true)
+        .unwrap()
+        .unwrap();
+    let total = output.recorder.total();
+    let rows = logged.borrow();
+    let count = |state: &str| rows.iter().filter(|r| r.0 == state).count() as u64;
+    assert_eq!(rows.len() as u64, total.submitted);
+    assert_eq!(count("finished"), total.finished);
+    assert_eq!(count("rejected"), total.rejected());
+    assert_eq!(count("in-flight"), total.in_flight());
+    assert!(count("rejected") > 0 && count("in-flight") > 0 && count("finished") > 0);
+    for &(state, submit, transfer, start, finish, runtime) in rows.iter() {
+        match state {
+            "finished" => {
+                let (from, to) = transfer.unwrap();
+                let to = to.unwrap();
+                assert!(submit <= from && from < to && to <= start.unwrap(), "times in order");
+                assert_eq!(finish.unwrap() - start.unwrap(), runtime);
+            }
+            "rejected" => assert!(transfer.is_none() && start.is_none() && finish.is_none()),
+            _ => assert!(finish.is_none()),
+        }
+    }
+}

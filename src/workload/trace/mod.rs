@@ -10,6 +10,7 @@ pub mod alibaba_gpu_2023;
 pub mod alibaba_pai_2020;
 pub mod azure_llm;
 pub mod csv_generic;
+pub mod csv_lines;
 pub mod error;
 pub mod fields;
 pub mod format;

@@ -7,6 +7,7 @@ use std::path::Path;
 
 use csv::ByteRecord;
 
+use crate::workload::trace::csv_lines;
 use crate::workload::trace::error::TraceError;
 
 /// How the records of a file are laid out.
@@ -23,7 +24,7 @@ pub enum Layout {
 }
 
 enum Records {
-    Csv(Box<csv::Reader<Box<dyn Read + Send>>>),
+    Csv { input: BufReader<Box<dyn Read + Send>>, buffer: Vec<u8>, line: u64, at: u64 },
     Whitespace { lines: BufReader<Box<dyn Read + Send>>, buffer: Vec<u8>, line: u64 },
     PhillyJson { input: BufReader<Box<dyn Read + Send>>, buffer: Vec<u8>, line: u64, at: u64 },
 }
@@ -51,16 +52,20 @@ impl RecordReader {
     /// Opens `path` (named `file` in messages) and reads its header.
     pub fn open(path: &Path, file: &str, layout: Layout) -> Result<RecordReader, TraceError> {
         let input = open(path, file)?;
-        let io = |e: csv::Error| TraceError::Io { file: file.to_string(), message: e.to_string() };
+        let io = |e: std::io::Error| TraceError::Io { file: file.to_string(), message: e.to_string() };
         let (records, header) = match layout {
             Layout::CsvWithHeader | Layout::CsvNamed(_) => {
-                let with_header = layout == Layout::CsvWithHeader;
-                let mut reader = csv::ReaderBuilder::new().has_headers(with_header).flexible(true).from_reader(input);
-                let header = match layout {
-                    Layout::CsvNamed(names) => names.iter().map(|n| n.to_string()).collect(),
-                    _ => reader.headers().map_err(io)?.iter().map(|h| h.trim().to_string()).collect(),
+                let mut records = Records::Csv { input: BufReader::new(input), buffer: Vec::new(), line: 0, at: 0 };
+                let header = match (layout, &mut records) {
+                    (Layout::CsvNamed(names), _) => names.iter().map(|n| n.to_string()).collect(),
+                    (_, Records::Csv { input, buffer, line, at }) => {
+                        let mut first = ByteRecord::new();
+                        csv_lines::next_record(input, buffer, line, at, &mut first).map_err(io)?;
+                        first.iter().map(|h| String::from_utf8_lossy(h).trim().to_string()).collect()
+                    }
+                    _ => unreachable!("a CSV layout reads CSV records"),
                 };
-                (Records::Csv(Box::new(reader)), header)
+                (records, header)
             }
             Layout::PhillyJson(names) => (
                 Records::PhillyJson { input: BufReader::new(input), buffer: Vec::new(), line: 0, at: 0 },
@@ -94,11 +99,10 @@ impl RecordReader {
     #[inline]
     pub fn advance(&mut self) -> Result<bool, TraceError> {
         let more = match &mut self.records {
-            Records::Csv(reader) => {
-                let more = reader
-                    .read_byte_record(&mut self.record)
+            Records::Csv { input, buffer, line, at } => {
+                let more = csv_lines::next_record(input, buffer, line, at, &mut self.record)
                     .map_err(|e| TraceError::Io { file: self.file.clone(), message: e.to_string() })?;
-                self.line = self.record.position().map_or(self.line + 1, |p| p.line());
+                self.line = *at;
                 more
             }
             Records::Whitespace { lines, buffer, line } => {
