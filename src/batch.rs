@@ -7,15 +7,16 @@
 //! stops the runs in progress at their next progress check and skips the rest; their slots
 //! come back as `None`, while finished runs are kept.
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 use crate::scenario::Scenario;
-use crate::simulation::{RunOutput, simulate_with_progress};
+use crate::simulation::{RunError, RunOutput, simulate_with_progress};
 
 /// Runs every scenario (at most `parallelism` at once) and maps each finished run with
 /// `extract`. `on_run_done(finished, total)` is called after each run. Returns one slot per
 /// scenario, in order: `None` for runs that were cancelled or whose scheduler failed to build.
+/// A trace that cannot be read stops every run, and its error is returned.
 pub fn run_all<T: Send + 'static>(
     scenarios: Vec<Scenario>,
     parallelism: usize,
@@ -31,6 +32,8 @@ pub fn run_all<T: Send + 'static>(
         .map_err(|e| format!("cannot start the runtime: {e}"))?;
     let on_run_done = Arc::new(on_run_done);
     let extract = Arc::new(extract);
+    let failure: Arc<Mutex<Option<String>>> = Arc::default();
+    let failed = failure.clone();
     let results = runtime.block_on(async {
         let permits = Arc::new(tokio::sync::Semaphore::new(parallelism.max(1)));
         let done = Arc::new(AtomicUsize::new(0));
@@ -42,15 +45,23 @@ pub fn run_all<T: Send + 'static>(
         });
         let mut handles = Vec::with_capacity(total);
         for scenario in scenarios {
-            let (permits, cancel, done, on_run_done, extract) =
-                (permits.clone(), cancel.clone(), done.clone(), on_run_done.clone(), extract.clone());
+            let (permits, cancel, done, on_run_done, extract, failure) =
+                (permits.clone(), cancel.clone(), done.clone(), on_run_done.clone(), extract.clone(), failure.clone());
             handles.push(tokio::spawn(async move {
                 let _permit = permits.acquire_owned().await.ok()?;
                 if cancel.load(Ordering::SeqCst) {
                     return None;
                 }
                 let result = tokio::task::spawn_blocking(move || {
-                    let output = simulate_with_progress(&scenario, |_, _| !cancel.load(Ordering::SeqCst)).ok()??;
+                    let output = match simulate_with_progress(&scenario, |_, _| !cancel.load(Ordering::SeqCst)) {
+                        Err(RunError::Trace(e)) => {
+                            // A bad trace fails every run alike: stop them all and say why.
+                            failure.lock().expect("not poisoned").get_or_insert(e.to_string());
+                            cancel.store(true, Ordering::SeqCst);
+                            return None;
+                        }
+                        other => other.ok()??,
+                    };
                     Some(extract(&scenario, output))
                 })
                 .await
@@ -67,7 +78,10 @@ pub fn run_all<T: Send + 'static>(
         watcher.abort();
         results
     });
-    Ok(results)
+    match failed.lock().expect("not poisoned").take() {
+        Some(message) => Err(message),
+        None => Ok(results),
+    }
 }
 
 /// Sets `cancel` on Ctrl-C for as long as the returned runtime lives: for work made of several

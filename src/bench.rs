@@ -82,6 +82,7 @@ pub fn reference_scenario(hubs: usize, jobs: u64, seed: u64) -> Scenario {
         classes: vec![class],
         energy: EnergyModel::default(),
         faults: crate::model::Faults::default(),
+        traces: Vec::new(),
     }
 }
 
@@ -181,7 +182,10 @@ pub fn run(
             scenario = with_flow_network(scenario);
         }
         scenario.scheduler = scheduler.clone();
-        let output = simulate(&scenario)?;
+        let output = simulate(&scenario).map_err(|e| match e {
+            crate::simulation::RunError::Scheduler(e) => e,
+            crate::simulation::RunError::Trace(e) => SchedulerError::BadParameter(e.to_string()),
+        })?;
         let total = output.recorder.total();
         let submitted = total.submitted + output.recorder.warmup_counters.submitted;
         let wait = crate::metrics::Metric::Wait

@@ -11,15 +11,18 @@ use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::engine::JobSink;
 use crate::report;
 use crate::scenario::{Scenario, ScenarioError};
 use crate::scheduler::{SchedulerSpec, registry};
-use crate::simulation::{RunOutput, simulate_with_progress};
+use crate::simulation::{RunError, RunOutput, simulate_with};
 use crate::time::{DURATION_UNITS_HELP, parse_duration};
 use crate::{bench, seeds};
 
 pub mod capacity;
+mod jobs_file;
 pub mod sweep;
+pub mod trace;
 pub mod whatif;
 
 use whatif::WhatIf;
@@ -81,6 +84,11 @@ enum Command {
         /// What-if overrides.
         #[command(flatten)]
         what_if: WhatIf,
+    },
+    /// Read real cluster traces: `cnsim trace inspect FILE --format F`.
+    Trace {
+        #[command(subcommand)]
+        command: trace::TraceCommand,
     },
     /// Run every combination of grid values, policies and seeds; write a tidy CSV and JSON.
     Sweep(sweep::SweepArgs),
@@ -179,6 +187,9 @@ struct RunArgs {
     /// Write every latency histogram to this file in HdrHistogram interval-log format.
     #[arg(long)]
     hdr_log: Option<PathBuf>,
+    /// Write one CSV row per job to this file, as jobs end (schema in docs/traces.md).
+    #[arg(long)]
+    jobs: Option<PathBuf>,
     /// What-if overrides.
     #[command(flatten)]
     what_if: WhatIf,
@@ -234,6 +245,7 @@ pub fn main(cli: Cli) -> Result<(), CliError> {
         }
         Command::Compare(args) => compare(args),
         Command::Sweep(args) => sweep::sweep(args),
+        Command::Trace { command } => trace::trace(command),
         Command::Capacity(args) => capacity::capacity(args),
         Command::Validate { scenario, strict, what_if } => validate(&scenario, strict, &what_if),
         Command::Bench { jobs, runs, star: true, .. } => star_command(jobs, runs),
@@ -302,7 +314,16 @@ fn apply_overrides(mut scenario: Scenario, args: &RunArgs) -> Result<Scenario, C
 
 fn run(args: RunArgs) -> Result<(), CliError> {
     let scenario = apply_overrides(whatif::load(args.scenario.as_deref(), &args.what_if)?, &args)?;
-    let output = run_with_progress(&scenario);
+    let jobs = args.jobs.as_deref().map(|path| jobs_file::JobsFile::create(path, &scenario)).transpose()?;
+    let output = match run_with_progress(&scenario, jobs.as_ref().map(jobs_file::JobsFile::sink)) {
+        Ok(output) => output,
+        Err(e) => {
+            if let Some(jobs) = jobs {
+                jobs.discard();
+            }
+            return Err(e);
+        }
+    };
     let report = output.report(&scenario);
     warn(&report.load_check.warnings);
     let rendered = match args.format {
@@ -328,21 +349,32 @@ fn run(args: RunArgs) -> Result<(), CliError> {
     if let Some(path) = &args.out {
         files.push((path, rendered.clone().into_bytes()));
     }
-    write_all_or_nothing(&files)?;
+    if let Some(jobs) = jobs {
+        jobs.check()?;
+        if let Err(e) = write_all_or_nothing(&files) {
+            jobs.discard();
+            return Err(e);
+        }
+        jobs.keep()?;
+    } else {
+        write_all_or_nothing(&files)?;
+    }
     if args.out.is_none() {
         print!("{rendered}");
     }
     Ok(())
 }
 
+/// The temporary name a file is written under before it is renamed into place.
+pub(crate) fn temp_of(path: &Path) -> PathBuf {
+    let mut name = path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+    name.push(format!(".cnsim-tmp-{}", std::process::id()));
+    path.with_file_name(name)
+}
+
 /// Writes each file under a temporary name, then renames them all; on any failure removes
 /// the temporary files and reports which path failed.
 fn write_all_or_nothing(files: &[(&Path, Vec<u8>)]) -> Result<(), CliError> {
-    let temp_of = |path: &Path| {
-        let mut name = path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
-        name.push(format!(".cnsim-tmp-{}", std::process::id()));
-        path.with_file_name(name)
-    };
     let mut written = Vec::new();
     for (path, bytes) in files {
         let temp = temp_of(path);
@@ -366,11 +398,11 @@ fn write_all_or_nothing(files: &[(&Path, Vec<u8>)]) -> Result<(), CliError> {
 }
 
 /// Runs with a progress bar on stderr when it is a terminal and the run lasts over a second.
-fn run_with_progress(scenario: &Scenario) -> RunOutput {
+fn run_with_progress(scenario: &Scenario, jobs: Option<Box<dyn JobSink>>) -> Result<RunOutput, CliError> {
     let terminal = std::io::stderr().is_terminal();
     let started = Instant::now();
     let mut bar: Option<indicatif::ProgressBar> = None;
-    let output = simulate_with_progress(scenario, |now, end| {
+    let output = simulate_with(scenario, jobs, |now, end| {
         if !terminal {
             return true;
         }
@@ -386,13 +418,15 @@ fn run_with_progress(scenario: &Scenario) -> RunOutput {
             b.set_position(now * 1000 / end.max(1));
         }
         true
-    })
-    .expect("the scheduler was validated with the scenario")
-    .expect("a run that is never stopped finishes");
+    });
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    output
+    match output {
+        Ok(output) => Ok(output.expect("a run that is never stopped finishes")),
+        Err(RunError::Trace(e)) => Err(CliError::Input(e.to_string())),
+        Err(RunError::Scheduler(e)) => Err(CliError::Input(e.to_string())),
+    }
 }
 
 /// Splits `a,b:k=1,j=2,c` into policies, keeping parameters with their policy.

@@ -22,6 +22,12 @@ pub enum Stream {
     Outage(u32),
     /// The failures of running jobs of one class (by index).
     JobFailure(u32),
+    /// A trace copy's origin draws (by trace index x 1024 + copy).
+    TraceOrigin(u32),
+    /// A trace copy's data-size draws.
+    TraceData(u32),
+    /// A trace copy's thinning draws (load scaling).
+    TraceThinning(u32),
 }
 
 impl Stream {
@@ -32,6 +38,9 @@ impl Stream {
             Stream::LoadCheck(class) => 0x3000_0000 + u64::from(class),
             Stream::Outage(process) => 0x4000_0000 + u64::from(process),
             Stream::JobFailure(class) => 0x5000_0000 + u64::from(class),
+            Stream::TraceOrigin(copy) => 0x4_0000_0000 + u64::from(copy),
+            Stream::TraceData(copy) => 0x5_0000_0000 + u64::from(copy),
+            Stream::TraceThinning(copy) => 0x6_0000_0000 + u64::from(copy),
         }
     }
 }

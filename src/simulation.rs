@@ -2,13 +2,25 @@
 
 use std::time::Instant;
 
-use crate::engine::Engine;
+use crate::engine::{Engine, JobSink};
 use crate::metrics::Recorder;
 use crate::model::World;
 use crate::report::{RunReport, WallClock};
 use crate::scenario::Scenario;
 use crate::scheduler;
 use crate::time::SimTime;
+use crate::workload::trace::{self, TraceError, TraceStats};
+
+/// Why a run could not be done.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// The scheduler cannot be built.
+    #[error(transparent)]
+    Scheduler(#[from] scheduler::SchedulerError),
+    /// A trace cannot be read (bad input: nothing is written).
+    #[error(transparent)]
+    Trace(#[from] TraceError),
+}
 
 /// What a finished run leaves behind.
 pub struct RunOutput {
@@ -18,17 +30,21 @@ pub struct RunOutput {
     pub recorder: Recorder,
     /// Wall time of the event loop.
     pub wall: WallClock,
+    /// What the trace sources read (`None` without traces).
+    pub traces: Option<TraceStats>,
 }
 
 impl RunOutput {
     /// The report of this run.
     pub fn report(&self, scenario: &Scenario) -> RunReport {
-        RunReport::build(scenario, &self.world, &self.recorder, self.wall)
+        let mut report = RunReport::build(scenario, &self.world, &self.recorder, self.wall);
+        report.traces = self.traces.as_ref().map(crate::report::TraceReport::of);
+        report
     }
 }
 
 /// Runs `scenario` to the end.
-pub fn simulate(scenario: &Scenario) -> Result<RunOutput, scheduler::SchedulerError> {
+pub fn simulate(scenario: &Scenario) -> Result<RunOutput, RunError> {
     Ok(simulate_with_progress(scenario, |_, _| true)?.expect("a run that is never stopped finishes"))
 }
 
@@ -36,25 +52,43 @@ pub fn simulate(scenario: &Scenario) -> Result<RunOutput, scheduler::SchedulerEr
 /// (and `None` is returned) as soon as `progress` returns false.
 pub fn simulate_with_progress(
     scenario: &Scenario,
+    progress: impl FnMut(SimTime, SimTime) -> bool,
+) -> Result<Option<RunOutput>, RunError> {
+    simulate_with(scenario, None, progress)
+}
+
+/// As [`simulate_with_progress`], sending each job's record to `jobs` as the job ends.
+pub fn simulate_with(
+    scenario: &Scenario,
+    jobs: Option<Box<dyn JobSink>>,
     mut progress: impl FnMut(SimTime, SimTime) -> bool,
-) -> Result<Option<RunOutput>, scheduler::SchedulerError> {
+) -> Result<Option<RunOutput>, RunError> {
     let world = scenario.world();
     let policy = scheduler::build(&scenario.scheduler, &scenario.hubs)?;
+    let sources = trace::open_all(&scenario.traces, scenario.run.seed, jobs.is_some())?;
     let started = Instant::now();
-    let recorder = {
+    let (recorder, traces) = {
         let mut engine = Engine::new(&world, scenario.run.clone(), policy);
+        engine.add_traces(sources);
+        if let Some(sink) = jobs {
+            engine.log_jobs(sink);
+        }
         let end = engine.end();
         let step = (end / 200).max(1);
         let mut until = 0;
         while until < end {
             until = until.saturating_add(step).min(end);
             engine.run_until(until);
+            if let Some(e) = engine.trace_error() {
+                return Err(e.clone().into());
+            }
             if !progress(until, end) {
                 return Ok(None);
             }
         }
-        engine.finish()
+        let traces = engine.trace_stats();
+        (engine.finish(), traces)
     };
     let wall = WallClock { seconds: started.elapsed().as_secs_f64() };
-    Ok(Some(RunOutput { world, recorder, wall }))
+    Ok(Some(RunOutput { world, recorder, wall, traces }))
 }

@@ -15,6 +15,7 @@
 pub mod faults;
 pub mod flows;
 pub mod hub_state;
+pub mod job_log;
 pub mod jobs;
 pub mod ladder;
 pub mod lifecycle;
@@ -34,9 +35,11 @@ use crate::model::{Footprint, Job, World};
 use crate::rng::{SimRng, Stream, stream};
 use crate::scheduler::{Decision, JobRequest, Scheduler, View};
 use crate::time::{SimDuration, SimTime};
-use crate::workload::InputAt;
-use crate::workload::Source;
 use faults::FaultRuntime;
+use crate::workload::trace::{TraceError, TraceJob, TraceSource, TraceStats};
+use crate::workload::{InputAt, JobDraw, Source};
+
+pub use job_log::{JobRecord, JobSink, JobState, JobTag};
 
 /// How long to run and how to measure.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -49,6 +52,13 @@ pub struct RunConfig {
     pub warmup: SimDuration,
     /// Length of one utilisation sample interval.
     pub sample_interval: SimDuration,
+}
+
+/// The per-job log: the sink, the tags of jobs in flight by key, and the submission count.
+struct JobLog {
+    sink: Box<dyn JobSink>,
+    tags: Vec<JobTag>,
+    submitted: u64,
 }
 
 /// A simulation in progress over a borrowed world, reporting each job's lifecycle to `O`.
@@ -85,6 +95,40 @@ pub struct Engine<'w, O: Observer = Silent> {
     degraded: bool,
     /// Told of every job's lifecycle.
     observer: O,
+    /// Trace sources (arrival sources after the classes') and each one's next job.
+    traces: Vec<(TraceSource, Option<TraceJob>)>,
+    /// Where each job's record goes as it ends (`--jobs`), with trace ids by job key.
+    job_log: Option<JobLog>,
+}
+
+impl JobLog {
+    fn tag(&mut self, key: usize, id: Option<Box<str>>) {
+        if self.tags.len() <= key {
+            self.tags.resize(key + 1, JobTag::default());
+        }
+        self.tags[key] = JobTag { seq: self.submitted, id };
+        self.submitted += 1;
+    }
+
+    /// Job `key` has ended in `state`; `arrived` says whether its data reached its hub.
+    fn ended(
+        &mut self,
+        key: usize,
+        job: &Job,
+        state: JobState,
+        arrived: bool,
+        finish: Option<SimTime>,
+        footprint: Footprint,
+    ) {
+        let tag = std::mem::take(&mut self.tags[key]);
+        let placed = job.hub != u16::MAX;
+        // Before its data arrives `hub_arrival` is the placement time and `transfer` is 0.
+        let transfer = placed.then(|| {
+            if arrived { (job.hub_arrival - job.transfer, Some(job.hub_arrival)) } else { (job.hub_arrival, None) }
+        });
+        let record = JobRecord { seq: tag.seq, trace_id: tag.id.as_deref(), job, state, transfer, finish, footprint };
+        self.sink.record(&record);
+    }
 }
 
 impl<'w> Engine<'w> {
@@ -148,7 +192,43 @@ impl<'w, O: Observer> Engine<'w, O> {
             faults,
             degraded: false,
             observer,
+            traces: Vec::new(),
+            job_log: None,
         }
+    }
+
+    /// Adds trace sources: each one's first job is scheduled, the rest read as they fire.
+    pub fn add_traces(&mut self, sources: Vec<TraceSource>) {
+        for mut source in sources {
+            let index = self.sources.len() + self.traces.len();
+            let next = source.next_job().filter(|job| job.submit < self.config.duration);
+            if let Some(job) = &next {
+                self.queue.push(job.submit, EventKind::Arrival(index as u32));
+            }
+            self.traces.push((source, next));
+        }
+    }
+
+    /// Sends every job's record to `sink` as the job ends (finished, rejected, or in flight at
+    /// the end).
+    pub fn log_jobs(&mut self, sink: Box<dyn JobSink>) {
+        self.job_log = Some(JobLog { sink, tags: Vec::new(), submitted: 0 });
+    }
+
+    /// The first error that stopped a trace source, if any.
+    pub fn trace_error(&self) -> Option<&TraceError> {
+        self.traces.iter().find_map(|(source, _)| source.error())
+    }
+
+    /// What the trace sources have read, summed (`None` without traces).
+    pub fn trace_stats(&self) -> Option<TraceStats> {
+        (!self.traces.is_empty()).then(|| {
+            let mut total = TraceStats::default();
+            for (source, _) in &self.traces {
+                total.add(source.stats());
+            }
+            total
+        })
     }
 
     /// The flows in progress and the links' statistics (flow network model only).
@@ -263,6 +343,10 @@ impl<'w, O: Observer> Engine<'w, O> {
                 Unfinished::NotAtHub
             };
             self.recorder.unfinished(job, end, state);
+            if let Some(log) = &mut self.job_log {
+                let arrived = !matches!(state, Unfinished::NotAtHub);
+                log.ended(key, job, JobState::InFlight, arrived, None, Footprint::default());
+            }
         }
     }
 
@@ -304,14 +388,46 @@ impl<'w, O: Observer> Engine<'w, O> {
     }
 
     fn on_arrival(&mut self, source: usize) {
+        if source >= self.sources.len() {
+            return self.on_trace_arrival(source);
+        }
         let class = &self.world.classes[source];
         let draw = self.sources[source].draw(class);
         let next = self.sources[source].next_arrival(class, self.now);
         if next < self.config.duration {
             self.queue.push(next, EventKind::Arrival(source as u32));
         }
+        let key = self.insert_job(source, &draw);
+        if self.job_log.is_some() {
+            self.tag_job(key, None);
+        }
+        self.decide(key);
+    }
+
+    /// The pending job of a trace source arrives; its next job is read and scheduled.
+    #[cold]
+    #[inline(never)]
+    fn on_trace_arrival(&mut self, source: usize) {
+        let (trace, pending) = &mut self.traces[source - self.sources.len()];
+        let job = pending.take().expect("a trace arrival has its job");
+        *pending = trace.next_job().filter(|next| next.submit < self.config.duration);
+        if let Some(next) = pending {
+            self.queue.push(next.submit.max(self.now), EventKind::Arrival(source as u32));
+        }
+        let key = self.insert_job(usize::from(job.class), &job.draw);
+        if self.job_log.is_some() {
+            self.tag_job(key, job.id);
+        }
+        self.decide(key);
+    }
+
+    /// A job of class `class_index` is submitted now: counted and put in the job table.
+    #[inline(always)]
+    fn insert_job(&mut self, class_index: usize, draw: &JobDraw) -> usize {
+        let source = class_index;
+        let class = &self.world.classes[class_index];
         let measured = self.recorder.is_measured(self.now);
-        self.recorder.submitted(source as u16, measured, self.now, &draw);
+        self.recorder.submitted(source as u16, measured, self.now, draw);
         let key = self.jobs.insert(Job {
             class: source as u16,
             origin: draw.origin,
@@ -337,7 +453,16 @@ impl<'w, O: Observer> Engine<'w, O> {
             }
             self.outputs[key] = draw.output_bytes;
         }
-        self.decide(key);
+        key
+    }
+
+    /// Remembers job `key`'s submission number and trace id for the job log.
+    #[cold]
+    #[inline(never)]
+    fn tag_job(&mut self, key: usize, id: Option<Box<str>>) {
+        if let Some(log) = &mut self.job_log {
+            log.tag(key, id);
+        }
     }
 
     fn decide(&mut self, key: usize) {
@@ -393,6 +518,28 @@ impl<'w, O: Observer> Engine<'w, O> {
         let job = self.jobs.remove(key);
         self.recorder.rejected(job.class, job.measured, reason);
         self.observer.on(self.now, key, Lifecycle::Rejected);
+        if self.job_log.is_some() {
+            self.log_ended(key, &job, JobState::Rejected, None, 0);
+        }
+    }
+
+    /// Sends job `key`'s record to the job log (`finish` and `output` for a finished job).
+    #[cold]
+    #[inline(never)]
+    fn log_ended(&mut self, key: usize, job: &Job, state: JobState, finish: Option<SimTime>, output: u64) {
+        let footprint = match finish {
+            Some(_) => {
+                let hub = job.hub as usize;
+                let mut footprint =
+                    self.world.energy.footprint_at(self.world.tariffs[hub], job.pool, job.units, job.runtime);
+                footprint.add_transfer_cost(self.transfer_cost(job, output));
+                footprint
+            }
+            None => Footprint::default(),
+        };
+        if let Some(log) = &mut self.job_log {
+            log.ended(key, job, state, finish.is_some(), finish, footprint);
+        }
     }
 
     /// Output bytes of the job at `key` (0 when its class returns none).
@@ -598,9 +745,13 @@ impl<'w, O: Observer> Engine<'w, O> {
         };
         self.recorder.finished(&job, self.now, footprint);
         self.observer.on(self.now, key, Lifecycle::Finished);
+        if self.job_log.is_some() {
+            self.log_ended(key, &job, JobState::Finished, Some(self.now), output);
+        }
     }
 
     /// What moving a job's input and output cost, CNY (links' prices, flow model only).
+    #[inline(always)]
     fn transfer_cost(&self, job: &Job, output: u64) -> f64 {
         let Some(topology) = self.world.network.topology() else { return 0.0 };
         let (hub, origin) = (job.hub as usize, job.origin as usize);

@@ -6,6 +6,7 @@ pub mod censoring;
 pub mod faults;
 pub mod hdr_log;
 pub mod hubs;
+pub mod jobs_csv;
 pub mod json;
 pub mod links;
 pub mod network_map;
@@ -336,6 +337,35 @@ pub struct RunReport {
     pub load_check: LoadCheck,
     /// Run-time figures.
     pub performance: Performance,
+    /// What the trace sources read (only for scenarios with `[[traces]]`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub traces: Option<TraceReport>,
+}
+
+/// Rows read, jobs kept and rows dropped by reason, over every trace source of a run.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct TraceReport {
+    /// Rows read.
+    pub rows: u64,
+    /// Jobs kept (submitted, or past the run's end and never read).
+    pub kept: u64,
+    /// Rows dropped, by reason.
+    pub dropped: BTreeMap<&'static str, u64>,
+    /// The first few rows skipped as unreadable.
+    pub bad_rows: Vec<String>,
+}
+
+impl TraceReport {
+    /// The report of `stats`.
+    pub fn of(stats: &crate::workload::trace::TraceStats) -> TraceReport {
+        use crate::workload::trace::DropReason;
+        TraceReport {
+            rows: stats.rows,
+            kept: stats.kept,
+            dropped: DropReason::ALL.iter().map(|&r| (r.name(), stats.dropped(r))).collect(),
+            bad_rows: stats.bad_rows.iter().map(ToString::to_string).collect(),
+        }
+    }
 }
 
 /// How long the run took on the wall clock.
@@ -480,6 +510,7 @@ impl RunReport {
                 jobs_per_second: per_second(submitted_all),
                 peak_rss_bytes: peak_rss_bytes(),
             },
+            traces: None,
         }
     }
 

@@ -23,7 +23,7 @@ const LATENCY_EDGES: &[(f64, &str)] = &[
     (7.0 * 86400.0, "7d"),
 ];
 
-const BARS: [char; 9] = [' ', '▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+pub(crate) const BARS: [char; 9] = [' ', '▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
 
 /// A table of left-aligned first column and right-aligned other columns.
 pub(crate) struct Table {
@@ -151,6 +151,9 @@ pub fn render(report: &RunReport) -> String {
         si(p.jobs_per_second),
     );
     out.push('\n');
+    if let Some(traces) = &report.traces {
+        render_traces(&mut out, traces);
+    }
     render_load_check(&mut out, &report.load_check);
 
     let _ = writeln!(out, "Jobs submitted after the warm-up");
@@ -437,6 +440,27 @@ pub(super) fn si(value: f64) -> String {
 }
 
 /// The offered-load table and its warnings (shared by the run report and `cnsim validate`).
+/// Rows read from the traces, kept and dropped by reason, and the first rows skipped.
+fn render_traces(out: &mut String, traces: &crate::report::TraceReport) {
+    let dropped: Vec<String> = traces
+        .dropped
+        .iter()
+        .filter(|(_, n)| **n > 0)
+        .map(|(reason, n)| format!("{reason} {}", thousands(*n)))
+        .collect();
+    let dropped = if dropped.is_empty() { "none".to_string() } else { dropped.join(", ") };
+    let _ = writeln!(
+        out,
+        "Traces: {} rows read, {} jobs kept; dropped: {dropped}",
+        thousands(traces.rows),
+        thousands(traces.kept)
+    );
+    for bad in &traces.bad_rows {
+        let _ = writeln!(out, "  skipped {bad}");
+    }
+    out.push('\n');
+}
+
 pub fn render_load_check(out: &mut String, check: &crate::load_check::LoadCheck) {
     let _ = writeln!(out, "Offered load (weekly mean rate x E[units] x E[runtime]) against capacity");
     let mut table = Table::new(&[

@@ -10,6 +10,7 @@ pub mod location;
 mod network;
 pub mod overrides;
 pub mod raw;
+pub mod traces;
 mod validate;
 
 pub use validate::DEFAULT_CENSORING_THRESHOLD;
@@ -56,6 +57,8 @@ pub struct Scenario {
     pub energy: EnergyModel,
     /// Hub outages (none unless the scenario has a `[faults]` table).
     pub faults: Faults,
+    /// Trace sources (`[[traces]]`), replayed beside the classes' synthetic arrivals.
+    pub traces: Vec<crate::workload::trace::TraceSpec>,
 }
 
 impl Scenario {
@@ -67,6 +70,7 @@ impl Scenario {
     /// Parses scenario text, applies `overrides` in order to the parsed document, and validates
     /// the result once, like a file (see `overrides`). Errors caused by an override name it.
     pub fn parse_with(source: &str, file: &str, overrides: &[Override]) -> Result<Scenario, ScenarioError> {
+        let dir = Path::new(file).parent().unwrap_or(Path::new("")).to_path_buf();
         let stem = Path::new(file).file_stem().and_then(|s| s.to_str()).unwrap_or("scenario").to_string();
         let mut doc: toml::Table = source.parse().map_err(|e| syntax_error(source, file, &e))?;
         let expanded = overrides::expand_preset_refs(&mut doc)
@@ -74,7 +78,7 @@ impl Scenario {
         if !expanded {
             // The file as written, so that serde's errors keep their line and column.
             let raw: raw::RawScenario = toml::from_str(source).map_err(|e| syntax_error(source, file, &e))?;
-            let scenario = validate::scenario(raw, &stem).map_err(|e| locate(source, file, e))?;
+            let scenario = validate::scenario(raw, &stem, &dir).map_err(|e| locate(source, file, e))?;
             if overrides.is_empty() {
                 return Ok(scenario);
             }
@@ -88,7 +92,7 @@ impl Scenario {
                     format!("{} (after expanding preset references)", e.message().trim()),
                 )
             })?;
-            let scenario = validate::scenario(raw, &stem).map_err(|e| locate(source, file, e))?;
+            let scenario = validate::scenario(raw, &stem, &dir).map_err(|e| locate(source, file, e))?;
             if overrides.is_empty() {
                 return Ok(scenario);
             }
@@ -105,7 +109,7 @@ impl Scenario {
             written.push((o, path));
         }
         let Some(raw) = raw else { unreachable!("overrides is not empty here") };
-        validate::scenario(raw, &stem).map_err(|e| {
+        validate::scenario(raw, &stem, &dir).map_err(|e| {
             let caused = |p: &String| {
                 e.path == *p || e.path.starts_with(&format!("{p}.")) || e.path.starts_with(&format!("{p}["))
             };

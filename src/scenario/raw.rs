@@ -28,6 +28,8 @@ pub struct RawScenario {
     #[serde(default)]
     pub classes: Vec<RawClass>,
     pub faults: Option<RawFaults>,
+    #[serde(default)]
+    pub traces: Vec<crate::scenario::traces::RawTrace>,
 }
 
 /// `[faults]`: hub outages.
@@ -202,10 +204,11 @@ pub struct RawRoute {
 pub struct RawClass {
     pub name: String,
     pub pool: String,
-    pub rate: String,
+    /// Omitted for a class fed only by traces.
+    pub rate: Option<String>,
     pub diurnal: Option<RawDiurnal>,
-    pub units: toml::Value,
-    pub runtime: toml::Value,
+    pub units: Option<toml::Value>,
+    pub runtime: Option<toml::Value>,
     pub data: Option<toml::Value>,
     pub max_round_trip: Option<String>,
     pub deadline: Option<String>,

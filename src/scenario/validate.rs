@@ -47,7 +47,7 @@ fn unique_ids<'a>(ids: impl Iterator<Item = &'a str>, path: &str) -> FieldResult
     Ok(())
 }
 
-pub(super) fn scenario(raw: RawScenario, stem: &str) -> FieldResult<Scenario> {
+pub(super) fn scenario(raw: RawScenario, stem: &str, dir: &std::path::Path) -> FieldResult<Scenario> {
     let duration = match &raw.duration {
         Some(text) => parse_field(text, "duration")?,
         None => WEEK,
@@ -238,7 +238,18 @@ pub(super) fn scenario(raw: RawScenario, stem: &str) -> FieldResult<Scenario> {
     }
 
     let faults = super::faults::faults(raw.faults.as_ref(), &hubs)?;
+    let traces = crate::scenario::traces::traces(&raw.traces, dir, &classes, &regions)?;
+    if let Some(i) = raw.classes.iter().position(|c| c.rate.is_none())
+        && traces.is_empty()
+    {
+        return Err(FieldError::new(
+            format!("classes[{i}].rate"),
+            "missing `rate` (e.g. \"2000/h\"): only classes of a scenario with [[traces]] may omit it",
+        ));
+    }
+
     Ok(Scenario {
+        traces,
         name: raw.name.clone().unwrap_or_else(|| stem.to_string()),
         description: raw.description.clone(),
         censoring_threshold,
@@ -425,8 +436,13 @@ fn class(raw: &RawClass, path: &str, regions: &[Region], hubs: &[Hub]) -> FieldR
             format!("bad value {:?}: expected \"intelligent\" or \"general\"", raw.pool),
         )
     })?;
-    let rate_per_second = parse_rate(&raw.rate)
-        .map_err(|e| FieldError::new(format!("{path}.rate"), format!("bad value {:?}: {e}", raw.rate)))?;
+    let rate_per_second = match &raw.rate {
+        // A class fed only by traces: no synthetic arrivals.
+        None => 0.0,
+        Some(rate) => {
+            parse_rate(rate).map_err(|e| FieldError::new(format!("{path}.rate"), format!("bad value {rate:?}: {e}")))?
+        }
+    };
     let diurnal = match &raw.diurnal {
         None => None,
         Some(d) => {
@@ -451,14 +467,28 @@ fn class(raw: &RawClass, path: &str, regions: &[Region], hubs: &[Hub]) -> FieldR
             Some(Diurnal { amplitude, peak, weekend })
         }
     };
-    let units = distribution::read(&raw.units, Quantity::Count, &format!("{path}.units"))?;
+    let one = toml::Value::Integer(1);
+    let (units, runtime) = match (&raw.units, &raw.runtime, &raw.rate) {
+        (Some(u), Some(r), _) => (u, r),
+        (None, None, None) => (&one, &toml::Value::String("1s".into())),
+        (None, _, _) => {
+            return Err(FieldError::new(format!("{path}.units"), "missing `units` (e.g. 8 or a distribution)"));
+        }
+        (_, None, _) => {
+            return Err(FieldError::new(
+                format!("{path}.runtime"),
+                "missing `runtime` (e.g. \"2h\" or a distribution)",
+            ));
+        }
+    };
+    let units = distribution::read(units, Quantity::Count, &format!("{path}.units"))?;
     if units.upper_bound() < 0.5 {
         return Err(FieldError::new(
             format!("{path}.units"),
             "jobs must ask for at least 1 unit: the largest possible draw is below 1",
         ));
     }
-    let runtime = distribution::read(&raw.runtime, Quantity::Duration, &format!("{path}.runtime"))?;
+    let runtime = distribution::read(runtime, Quantity::Duration, &format!("{path}.runtime"))?;
     let data = match &raw.data {
         Some(v) => distribution::read(v, Quantity::Bytes, &format!("{path}.data"))?,
         None => crate::workload::Distribution::constant(0.0).expect("0 is finite"),

@@ -5,6 +5,7 @@ pub mod distribution;
 pub mod origin;
 pub mod slo;
 pub mod synthetic;
+pub mod trace;
 
 pub use class::{Arrival, Diurnal, InputAt, JobClass};
 pub use distribution::{Distribution, Shape};

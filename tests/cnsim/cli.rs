@@ -183,9 +183,12 @@ fn every_cnsim_command_in_the_readme_and_docs_works() {
     pages.extend(docs);
     let dir = scratch("readme");
     std::fs::create_dir_all(dir.join("scenarios")).unwrap();
-    for entry in std::fs::read_dir(root.join("scenarios")).unwrap() {
-        let path = entry.unwrap().path();
-        std::fs::copy(&path, dir.join("scenarios").join(path.file_name().unwrap())).unwrap();
+    for folder in ["scenarios", "traces"] {
+        std::fs::create_dir_all(dir.join(folder)).unwrap();
+        for entry in std::fs::read_dir(root.join(folder)).unwrap() {
+            let path = entry.unwrap().path();
+            std::fs::copy(&path, dir.join(folder).join(path.file_name().unwrap())).unwrap();
+        }
     }
     let mut total = 0;
     for page in &pages {

@@ -22,6 +22,7 @@ mod schedulers;
 mod slo;
 mod sweep;
 mod tracker;
+mod traces;
 mod unfinished;
 mod workload;
 mod world_view;
