@@ -18,6 +18,8 @@ pub enum Stream {
     Scheduler,
     /// The load check's sampled means of one class (by index); never used by a run.
     LoadCheck(u32),
+    /// Errors of the signal forecasts policies see.
+    Forecast,
 }
 
 impl Stream {
@@ -26,12 +28,13 @@ impl Stream {
             Stream::Workload(class) => 0x1000_0000 + u64::from(class),
             Stream::Scheduler => 0x2000_0000,
             Stream::LoadCheck(class) => 0x3000_0000 + u64::from(class),
+            Stream::Forecast => 0x4000_0000,
         }
     }
 }
 
 /// SplitMix64 finaliser: decorrelates nearby seeds and tags.
-fn mix(mut z: u64) -> u64 {
+pub fn mix(mut z: u64) -> u64 {
     z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);

@@ -19,15 +19,17 @@ pub mod ladder;
 pub mod max_min;
 pub mod pool_queue;
 pub mod queue;
+pub mod signal_meter;
 
 pub use flows::{Delivered, FlowKind, FlowNetwork, LinkRecord};
 pub use hub_state::{HubState, PoolState, Queued};
 pub use jobs::JobTable;
 pub use pool_queue::PoolQueue;
 pub use queue::{EventKind, EventQueue};
+pub use signal_meter::SignalMeter;
 
 use crate::metrics::{Recorder, RejectReason, Unfinished};
-use crate::model::{Footprint, Job, World};
+use crate::model::{Footprint, Forecast, Job, World};
 use crate::rng::{SimRng, Stream, stream};
 use crate::scheduler::{Decision, JobRequest, Scheduler, View};
 use crate::time::{SimDuration, SimTime};
@@ -75,6 +77,10 @@ pub struct Engine<'w> {
     outputs: Vec<u64>,
     /// Queue priority level of each class (0 is served first).
     levels: Vec<u8>,
+    /// Signal integrals (only when the world has time-varying signals).
+    meter: Option<SignalMeter>,
+    /// Key of the forecast errors, from the forecast's own stream.
+    forecast_key: u64,
 }
 
 impl<'w> Engine<'w> {
@@ -94,7 +100,7 @@ impl<'w> Engine<'w> {
             config.duration,
             config.sample_interval,
         );
-        let config_warmup = config.warmup;
+        let (config_warmup, config_seed) = (config.warmup, config.seed);
         recorder.set_objectives(world.classes.iter().map(|c| c.slo).collect());
         let mut queue = EventQueue::new();
         let mut sources = Vec::with_capacity(world.classes.len());
@@ -127,6 +133,8 @@ impl<'w> Engine<'w> {
             now: 0,
             flows: world.network.topology().map(|t| FlowNetwork::new(t, config_warmup)),
             outputs: Vec::new(),
+            meter: world.signals.as_ref().map(|_| SignalMeter::new(world.hubs.len())),
+            forecast_key: rand::RngExt::random(&mut stream(config_seed, Stream::Forecast)),
         }
     }
 
@@ -207,6 +215,10 @@ impl<'w> Engine<'w> {
     pub fn finish(mut self) -> Recorder {
         let end = self.config.duration;
         self.catch_up(end);
+        if let (Some(meter), Some(signals)) = (&mut self.meter, &self.world.signals) {
+            meter.settle_all(signals, &self.state, end);
+            self.recorder.signal_window = Some(meter.window());
+        }
         self.record_unfinished(end);
         self.recorder.finish(end, &self.state);
         if let Some(flows) = &mut self.flows {
@@ -255,6 +267,9 @@ impl<'w> Engine<'w> {
                 self.sample();
             }
             self.recorder.utilisation.mark_warmup(self.config.warmup, &self.state);
+            if let (Some(meter), Some(signals)) = (&mut self.meter, &self.world.signals) {
+                meter.mark_warmup(signals, &self.state, self.config.warmup);
+            }
             if let Some(flows) = &mut self.flows {
                 flows.mark_warmup(self.config.warmup);
             }
@@ -323,6 +338,7 @@ impl<'w> Engine<'w> {
             data_bytes: job.data_bytes,
             max_round_trip: class.max_round_trip,
             runtime_estimate: self.world.runtime_estimate(job.runtime),
+            slack: class.slack_for(self.world.runtime_estimate(job.runtime)),
             submit: job.submit,
             input: class.input_at,
             output_bytes: if class.output.is_some() { self.outputs[key] } else { 0 },
@@ -335,6 +351,11 @@ impl<'w> Engine<'w> {
             energy: &self.world.energy,
             changed: Some(&self.changed),
             flows: self.flows.as_ref(),
+            signals: self.world.signals.as_ref().map(|signals| Forecast {
+                signals,
+                key: self.forecast_key,
+                issued: self.now,
+            }),
         };
         let decision = self.scheduler.decide(&request, &view, &mut self.scheduler_rng);
         if let Decision::Run(hub) = decision {
@@ -478,8 +499,12 @@ impl<'w> Engine<'w> {
         job.start = self.now;
         job.started = true;
         let estimated_end = self.now + self.world.runtime_estimate(job.runtime);
-        let hub = job.hub as usize;
-        self.state[hub].pools[job.pool.index()].occupy(self.now, key as u32, job.units, estimated_end);
+        let (hub, pool) = (job.hub as usize, job.pool.index());
+        if let (Some(meter), Some(signals)) = (&mut self.meter, &self.world.signals) {
+            meter.started(signals, key, hub, pool, self.state[hub].pools[pool].busy, self.now);
+        }
+        let job = &self.jobs[key];
+        self.state[hub].pools[pool].occupy(self.now, key as u32, job.units, estimated_end);
         self.queue.push(self.now + job.runtime, EventKind::Finish(key as u32));
         self.touch(hub);
     }
@@ -497,6 +522,9 @@ impl<'w> Engine<'w> {
         let job = &self.jobs[key];
         let (hub, pool) = (job.hub as usize, job.pool.index());
         let estimated_end = job.start + self.world.runtime_estimate(job.runtime);
+        if let (Some(meter), Some(signals)) = (&mut self.meter, &self.world.signals) {
+            meter.finished(signals, key, hub, pool, self.state[hub].pools[pool].busy, self.now);
+        }
         self.state[hub].pools[pool].release(self.now, key as u32, job.units, estimated_end);
         self.touch(hub);
         let output = self.output_bytes(key);
@@ -534,8 +562,14 @@ impl<'w> Engine<'w> {
         let job = self.jobs.remove(key);
         let hub = job.hub as usize;
         let footprint = if job.measured {
-            let mut footprint =
-                self.world.energy.footprint_at(self.world.tariffs[hub], job.pool, job.units, job.runtime);
+            let tariff = self.world.tariffs[hub];
+            let mut footprint = match &self.meter {
+                None => self.world.energy.footprint_at(tariff, job.pool, job.units, job.runtime),
+                Some(meter) => {
+                    let integrals = meter.job_integrals(key);
+                    self.world.energy.footprint_over(tariff, job.pool, job.units, job.runtime, integrals)
+                }
+            };
             footprint.add_transfer_cost(self.transfer_cost(&job, output));
             footprint
         } else {

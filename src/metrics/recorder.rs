@@ -229,6 +229,9 @@ pub struct Recorder {
     pub utilisation: Utilisation,
     /// Events processed.
     pub events: u64,
+    /// Under time-varying signals, per hub and pool: busy units x [price, carbon] integrals
+    /// over the measured window (filled when the run finishes).
+    pub signal_window: Option<Vec<[[f64; 2]; 2]>>,
 }
 
 impl Recorder {
@@ -276,6 +279,7 @@ impl Recorder {
             workload_digest: 0xcbf2_9ce4_8422_2325,
             utilisation: Utilisation::new(states, sample_interval, warmup, duration),
             events: 0,
+            signal_window: None,
         }
     }
 

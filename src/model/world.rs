@@ -1,7 +1,7 @@
 //! The world a run happens in: hubs, regions, network and workload classes, resolved.
 
 use crate::model::topology::TopologyError;
-use crate::model::{EnergyModel, Hub, Network, NetworkConfig, Region, Tariff};
+use crate::model::{EnergyModel, Hub, Network, NetworkConfig, Region, Signals, Tariff};
 use crate::time::SimDuration;
 use crate::workload::JobClass;
 
@@ -52,6 +52,9 @@ pub struct World {
     largest_reachable_pool: Vec<u32>,
     /// Per hub, what its energy figures depend on (compact, for the engine's per-job use).
     pub tariffs: Vec<Tariff>,
+    /// Time-varying price and carbon per hub (`None`: the hubs' constant price and the
+    /// energy model's grid intensity, as without a `[signals]` section).
+    pub signals: Option<Signals>,
 }
 
 impl World {
@@ -85,6 +88,7 @@ impl World {
             discipline: QueueDiscipline::Fifo,
             runtime_estimate_factor: 1.0,
             largest_reachable_pool,
+            signals: None,
         })
     }
 

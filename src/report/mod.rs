@@ -490,7 +490,14 @@ fn window_footprint(world: &World, recorder: &Recorder, h: usize) -> Footprint {
     let mut total = Footprint::default();
     for pool in PoolKind::ALL {
         let unit_hours = recorder.utilisation.pool(h, pool).busy_unit_nanos as f64 / hour as f64;
-        total.add(world.energy.footprint(&world.hubs[h], pool, 1, hour).scaled(unit_hours));
+        let mut footprint = world.energy.footprint(&world.hubs[h], pool, 1, hour).scaled(unit_hours);
+        if let Some(window) = &recorder.signal_window {
+            // Time-varying signals: busy units x the signals' exact integrals.
+            let kw = world.energy.kw_per_unit[pool.index()] * world.hubs[h].pue;
+            let [price, carbon] = window[h][pool.index()];
+            (footprint.cost_cny, footprint.carbon_kg) = (kw * price, kw * carbon);
+        }
+        total.add(footprint);
     }
     total
 }

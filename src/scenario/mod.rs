@@ -9,6 +9,9 @@ pub mod location;
 mod network;
 pub mod overrides;
 pub mod raw;
+mod signal_csv;
+mod signal_spec;
+mod signals;
 mod validate;
 
 pub use validate::DEFAULT_CENSORING_THRESHOLD;
@@ -19,7 +22,7 @@ pub use error::{FieldError, InvalidScenario, ScenarioError};
 pub use overrides::Override;
 
 use crate::engine::RunConfig;
-use crate::model::{EnergyModel, Hub, NetworkConfig, QueueDiscipline, Region, World};
+use crate::model::{EnergyModel, Hub, NetworkConfig, QueueDiscipline, Region, Signals, World};
 use crate::scheduler::SchedulerSpec;
 use crate::workload::JobClass;
 
@@ -53,6 +56,8 @@ pub struct Scenario {
     pub classes: Vec<JobClass>,
     /// Power per unit and grid carbon intensity.
     pub energy: EnergyModel,
+    /// Time-varying prices and carbon (`None` without a `[signals]` section).
+    pub signals: Option<Signals>,
 }
 
 impl Scenario {
@@ -71,7 +76,7 @@ impl Scenario {
         if !expanded {
             // The file as written, so that serde's errors keep their line and column.
             let raw: raw::RawScenario = toml::from_str(source).map_err(|e| syntax_error(source, file, &e))?;
-            let scenario = validate::scenario(raw, &stem).map_err(|e| locate(source, file, e))?;
+            let scenario = validate::scenario(raw, &stem, file).map_err(|e| locate(source, file, e))?;
             if overrides.is_empty() {
                 return Ok(scenario);
             }
@@ -85,7 +90,7 @@ impl Scenario {
                     format!("{} (after expanding preset references)", e.message().trim()),
                 )
             })?;
-            let scenario = validate::scenario(raw, &stem).map_err(|e| locate(source, file, e))?;
+            let scenario = validate::scenario(raw, &stem, file).map_err(|e| locate(source, file, e))?;
             if overrides.is_empty() {
                 return Ok(scenario);
             }
@@ -102,7 +107,7 @@ impl Scenario {
             written.push((o, path));
         }
         let Some(raw) = raw else { unreachable!("overrides is not empty here") };
-        validate::scenario(raw, &stem).map_err(|e| {
+        validate::scenario(raw, &stem, file).map_err(|e| {
             let caused = |p: &String| {
                 e.path == *p || e.path.starts_with(&format!("{p}.")) || e.path.starts_with(&format!("{p}["))
             };
@@ -154,6 +159,7 @@ impl Scenario {
         .expect("validation built the topology once");
         world.discipline = self.discipline;
         world.runtime_estimate_factor = self.runtime_estimate_factor;
+        world.signals = self.signals.clone();
         world
     }
 

@@ -47,7 +47,7 @@ fn unique_ids<'a>(ids: impl Iterator<Item = &'a str>, path: &str) -> FieldResult
     Ok(())
 }
 
-pub(super) fn scenario(raw: RawScenario, stem: &str) -> FieldResult<Scenario> {
+pub(super) fn scenario(raw: RawScenario, stem: &str, file: &str) -> FieldResult<Scenario> {
     let duration = match &raw.duration {
         Some(text) => parse_field(text, "duration")?,
         None => WEEK,
@@ -237,7 +237,10 @@ pub(super) fn scenario(raw: RawScenario, stem: &str) -> FieldResult<Scenario> {
         }
     }
 
+    let dir = std::path::Path::new(file).parent().unwrap_or(std::path::Path::new("."));
+    let signals = super::signals::signals(raw.signals.as_ref(), &hubs, energy.grid_carbon_kg_per_kwh, duration, dir)?;
     Ok(Scenario {
+        signals,
         name: raw.name.clone().unwrap_or_else(|| stem.to_string()),
         description: raw.description.clone(),
         censoring_threshold,
@@ -525,6 +528,7 @@ fn class(raw: &RawClass, path: &str, regions: &[Region], hubs: &[Hub]) -> FieldR
         data,
         max_round_trip,
         deadline,
+        slack: raw.slack.as_deref().map(|t| parse_field(t, &format!("{path}.slack"))).transpose()?,
         slo,
         priority,
         origin_weights,
