@@ -47,6 +47,8 @@ pub struct Layout {
     pub classes: Vec<(String, bool)>,
     /// Hub ids, each with its pools that have capacity.
     pub hubs: Vec<(String, Vec<PoolKind>)>,
+    /// Whether runs report temporal shifting (time-varying signals or a class with slack).
+    pub shifting: bool,
 }
 
 impl Layout {
@@ -54,6 +56,7 @@ impl Layout {
     pub fn of(scenario: &crate::scenario::Scenario) -> Layout {
         Layout {
             classes: scenario.classes.iter().map(|c| (c.name.clone(), c.slo.is_set())).collect(),
+            shifting: scenario.signals.is_some() || scenario.classes.iter().any(|c| c.slack.is_some()),
             hubs: scenario
                 .hubs
                 .iter()
@@ -121,7 +124,39 @@ pub fn extract(report: &RunReport, layout: &Layout) -> Vec<(f64, bool)> {
     ] {
         values.push((v, false));
     }
+    if layout.shifting {
+        shift_values(report, &mut values);
+    }
     values
+}
+
+/// Per class and in total: carbon and cost of finished jobs, the delay shifting added (mean,
+/// p99) and slack misses.
+fn shift_values(report: &RunReport, values: &mut Vec<(f64, bool)>) {
+    let mut all = crate::model::Footprint::default();
+    let nan = crate::report::shift::ShiftReport::missing;
+    for class in &report.classes {
+        all.add(class.footprint);
+        let shift = class.shift.as_ref().map_or_else(nan, Clone::clone);
+        push_shift(values, &class.footprint, &shift, class.censored);
+    }
+    let total = report.shift.as_ref().map_or_else(nan, Clone::clone);
+    push_shift(values, &all, &total, report.censoring.censored);
+}
+
+fn push_shift(
+    values: &mut Vec<(f64, bool)>,
+    f: &crate::model::Footprint,
+    s: &crate::report::shift::ShiftReport,
+    censored: bool,
+) {
+    values.extend([
+        (f.carbon_kg / 1e3, censored),
+        (f.cost_cny / 1e6, censored),
+        (s.delay.mean, censored),
+        (s.delay.p99, censored),
+        (s.slack_missed as f64, censored),
+    ]);
 }
 
 /// Names and units of the values `extract` returns for a scenario of this `layout`.
@@ -168,5 +203,22 @@ pub fn metric_infos(layout: &Layout) -> Vec<MetricInfo> {
     infos.push(info("jain_slowdown".into(), "Jain index of regions' slowdown".into(), Unit::Index));
     infos.push(info("moved_total_tb".into(), "data moved, input + output (TB)".into(), Unit::Terabytes));
     infos.push(info("transfer_slowdown".into(), "mean transfer slowdown (flow model)".into(), Unit::Index));
+    if layout.shifting {
+        for class in &names {
+            infos.push(info(format!("carbon_jobs_t.{class}"), format!("carbon of jobs {class} (t CO2)"), Unit::Tonnes));
+            infos.push(info(
+                format!("cost_jobs_mcny.{class}"),
+                format!("energy cost of jobs {class} (M CNY)"),
+                Unit::MillionCny,
+            ));
+            infos.push(info(
+                format!("shift_delay_mean.{class}"),
+                format!("shifting delay mean {class}"),
+                Unit::Seconds,
+            ));
+            infos.push(info(format!("shift_delay_p99.{class}"), format!("shifting delay p99 {class}"), Unit::Seconds));
+            infos.push(info(format!("slack_missed.{class}"), format!("slack missed {class}"), Unit::Count));
+        }
+    }
     infos
 }

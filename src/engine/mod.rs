@@ -102,6 +102,9 @@ impl<'w> Engine<'w> {
         );
         let (config_warmup, config_seed) = (config.warmup, config.seed);
         recorder.set_objectives(world.classes.iter().map(|c| c.slo).collect());
+        if world.signals.is_some() || world.classes.iter().any(|c| c.slack.is_some()) {
+            recorder.track_shifting(world.classes.iter().map(|c| c.slack).collect());
+        }
         let mut queue = EventQueue::new();
         let mut sources = Vec::with_capacity(world.classes.len());
         for (i, class) in world.classes.iter().enumerate() {

@@ -8,9 +8,11 @@
 pub mod latency;
 pub mod log_histogram;
 pub mod recorder;
+pub mod shift;
 pub mod utilisation;
 
 pub use latency::{LatencySet, Metric, new_histogram};
 pub use log_histogram::LogHistogram;
 pub use recorder::{Counters, Recorder, RejectReason, Unfinished, UnfinishedRecord};
+pub use shift::ShiftRecord;
 pub use utilisation::Utilisation;

@@ -3,7 +3,7 @@
 use crate::engine::{HubState, LinkRecord};
 use crate::metrics::latency::{bounded_slowdown_millis, recorded};
 use crate::metrics::latency::{hub_histogram_digits, new_histogram_with_digits};
-use crate::metrics::{LatencySet, LogHistogram, Metric, Utilisation};
+use crate::metrics::{LatencySet, LogHistogram, Metric, ShiftRecord, Utilisation};
 use crate::model::{Footprint, Job};
 use crate::time::{HOUR, SimDuration, SimTime};
 use crate::workload::{JobDraw, Slo};
@@ -232,6 +232,8 @@ pub struct Recorder {
     /// Under time-varying signals, per hub and pool: busy units x [price, carbon] integrals
     /// over the measured window (filled when the run finishes).
     pub signal_window: Option<Vec<[[f64; 2]; 2]>>,
+    /// Per class: delays added by shifting and slack misses (runs with signals or slack only).
+    pub shift: Option<Vec<ShiftRecord>>,
 }
 
 impl Recorder {
@@ -280,6 +282,7 @@ impl Recorder {
             utilisation: Utilisation::new(states, sample_interval, warmup, duration),
             events: 0,
             signal_window: None,
+            shift: None,
         }
     }
 
@@ -287,6 +290,11 @@ impl Recorder {
     pub fn set_objectives(&mut self, slos: Vec<Slo>) {
         assert_eq!(slos.len(), self.slos.len(), "one SLO per class");
         self.slos = slos;
+    }
+
+    /// Keeps shifting figures, for classes with these slacks.
+    pub fn track_shifting(&mut self, slacks: Vec<Option<SimDuration>>) {
+        self.shift = Some(slacks.into_iter().map(ShiftRecord::new).collect());
     }
 
     /// A measured or warm-up job was still in flight at `end`, in state `state`.
@@ -358,6 +366,9 @@ impl Recorder {
         if job.measured {
             let hub = job.hub as usize;
             self.placed[hub] += 1;
+            if let Some(shift) = &mut self.shift {
+                shift[job.class as usize].placed(job);
+            }
             if moved > 0 {
                 self.bytes_moved[job.origin as usize * self.hubs + hub] += u128::from(moved);
             }
@@ -399,6 +410,9 @@ impl Recorder {
             class.deadline_met += 1;
         }
         class.footprint.add(footprint);
+        if let Some(shift) = &mut self.shift {
+            shift[job.class as usize].finished(job);
+        }
         let wait = job.start - job.hub_arrival;
         if self.slos[job.class as usize].met(jct, wait) {
             class.slo_met += 1;

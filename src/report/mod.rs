@@ -9,6 +9,7 @@ pub mod json;
 pub mod links;
 pub mod network_map;
 pub mod reach;
+pub mod shift;
 pub mod slo;
 pub mod stability;
 pub mod text;
@@ -151,6 +152,9 @@ pub struct ClassReport {
     /// The class's SLO (`slo` or `deadline`) with attainment that counts rejected and overdue
     /// in-flight jobs as misses; null for a class without objectives.
     pub slo: Option<SloReport>,
+    /// Delay added by temporal shifting and slack misses (runs with signals or slack only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shift: Option<shift::ShiftReport>,
 }
 
 /// Utilisation of one pool of one hub.
@@ -314,6 +318,9 @@ pub struct RunReport {
     pub footprint_per_job: Footprint,
     /// Fairness across demand regions.
     pub fairness: FairnessReport,
+    /// Delay added by temporal shifting over all classes (runs with signals or slack only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shift: Option<shift::ShiftReport>,
     /// Digest of every submitted job (times and attributes): equal for every policy on one
     /// seed, since workloads are drawn from streams no decision touches.
     pub workload_digest: String,
@@ -348,7 +355,9 @@ impl RunReport {
             .iter()
             .zip(&recorder.class_counters)
             .zip(&recorder.class_unfinished)
-            .map(|((class, c), unfinished)| ClassReport {
+            .enumerate()
+            .map(|(i, ((class, c), unfinished))| ClassReport {
+                shift: recorder.shift.as_ref().map(|s| shift::ShiftReport::of(&s[i])),
                 name: class.name.clone(),
                 pool: class.pool,
                 jobs: (*c).into(),
@@ -457,6 +466,7 @@ impl RunReport {
             energy_model: world.energy.clone(),
             footprint_per_job: per_job(total.footprint, total.finished),
             fairness: fairness(world, recorder),
+            shift: recorder.shift.as_deref().map(shift::ShiftReport::total),
             workload_digest: format!("{:016x}", recorder.workload_digest),
             finished_per_hour: recorder.finished_per_hour.clone(),
             load_check: LoadCheck::of(world),

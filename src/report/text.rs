@@ -359,6 +359,8 @@ pub fn render(report: &RunReport) -> String {
     );
     out.push('\n');
 
+    crate::report::shift::render(&mut out, report);
+
     let regions: Vec<String> = report
         .fairness
         .regions
