@@ -18,6 +18,7 @@ mod presets;
 mod priorities;
 mod queueing;
 mod schedulers;
+mod signals;
 mod slo;
 mod sweep;
 mod unfinished;
