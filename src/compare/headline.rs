@@ -12,26 +12,24 @@ fn row<'a>(report: &'a ComparisonReport, key: &str) -> Option<&'a MetricRow> {
 
 /// "carbon saved, at this delay" lines, when the runs report shifting.
 pub fn render(out: &mut String, report: &ComparisonReport) {
-    let (Some(carbon), Some(mean), Some(p99)) =
-        (row(report, "carbon_jobs_t.all"), row(report, "shift_delay_mean.all"), row(report, "shift_delay_p99.all"))
-    else {
-        return;
-    };
+    let rows = ["carbon_per_kwh.all", "carbon_jobs_t.all", "shift_delay_mean.all", "shift_delay_p99.all"]
+        .map(|k| row(report, k));
+    let [Some(intensity), Some(carbon), Some(mean), Some(p99)] = rows else { return };
     let _ = writeln!(
         out,
-        "\nheadline: carbon of finished jobs saved against {}, at the delay shifting added",
+        "\nheadline: carbon saved against {} (per kWh of finished jobs, and in total), at the delay shifting added",
         report.baseline
     );
-    for ((c, m), p) in carbon.policies.iter().zip(&mean.policies).zip(&p99.policies) {
-        let (Some(d), Some(share)) = (&c.difference, &c.difference_percent) else { continue };
+    for (((i, c), m), p) in intensity.policies.iter().zip(&carbon.policies).zip(&mean.policies).zip(&p99.policies) {
+        let (Some(share), Some(total)) = (&i.difference_percent, &c.difference) else { continue };
         let _ = writeln!(
             out,
-            "  {}: {} ± {} t CO2 saved ({:.1}% ± {:.1}%), mean delay {}, p99 delay {}",
-            c.policy,
-            three_significant(-d.mean),
-            three_significant(d.ci95),
+            "  {}: {:.1}% ± {:.1}% less carbon per kWh ({} ± {} t CO2 saved), mean delay {}, p99 delay {}",
+            i.policy,
             -share.mean,
             share.ci95,
+            three_significant(-total.mean),
+            three_significant(total.ci95),
             format_seconds(m.value.mean),
             format_seconds(p.value.mean),
         );

@@ -130,8 +130,8 @@ pub fn extract(report: &RunReport, layout: &Layout) -> Vec<(f64, bool)> {
     values
 }
 
-/// Per class and in total: carbon and cost of finished jobs, the delay shifting added (mean,
-/// p99) and slack misses.
+/// Per class and in total: carbon of finished jobs (and per kWh, which jobs deferred past the
+/// run's end do not bias), their cost, the delay shifting added (mean, p99) and slack misses.
 fn shift_values(report: &RunReport, values: &mut Vec<(f64, bool)>) {
     let mut all = crate::model::Footprint::default();
     let nan = crate::report::shift::ShiftReport::missing;
@@ -152,6 +152,7 @@ fn push_shift(
 ) {
     values.extend([
         (f.carbon_kg / 1e3, censored),
+        (f.carbon_kg / f.energy_kwh, censored),
         (f.cost_cny / 1e6, censored),
         (s.delay.mean, censored),
         (s.delay.p99, censored),
@@ -206,6 +207,11 @@ pub fn metric_infos(layout: &Layout) -> Vec<MetricInfo> {
     if layout.shifting {
         for class in &names {
             infos.push(info(format!("carbon_jobs_t.{class}"), format!("carbon of jobs {class} (t CO2)"), Unit::Tonnes));
+            infos.push(info(
+                format!("carbon_per_kwh.{class}"),
+                format!("carbon per kWh of jobs {class} (kg)"),
+                Unit::Kilograms,
+            ));
             infos.push(info(
                 format!("cost_jobs_mcny.{class}"),
                 format!("energy cost of jobs {class} (M CNY)"),

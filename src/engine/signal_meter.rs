@@ -53,10 +53,10 @@ impl SignalMeter {
     fn settle(&mut self, signals: &Signals, hub: usize, pool: usize, busy: u32, now: SimTime) -> [f64; 2] {
         let at = self.cumulative(signals, hub, now);
         let sums = &mut self.pools[hub][pool];
-        for k in 0..2 {
-            sums.busy[k] += f64::from(busy) * (at[k] - sums.last[k]);
-            sums.last[k] = at[k];
+        for ((sum, last), now) in sums.busy.iter_mut().zip(&sums.last).zip(at) {
+            *sum += f64::from(busy) * (now - last);
         }
+        sums.last = at;
         at
     }
 

@@ -8,8 +8,8 @@
 //!
 //! Forecasts: perfect (the true signal), or noisy: the value a forecast issued at `s` gives
 //! for the hour starting at `h` is the true value x (1 + e), e ~ Normal(0, (error x
-//! sqrt(lead / 24 h))^2) with lead = h + 30 min - s (at least 0), clipped so the factor stays
-//! >= 0. Errors of different hours, hubs, signals and issue hours are independent; they are a
+//! sqrt(lead / 24 h))^2) with lead = h + 30 min - s (at least 0), clipped so the factor is
+//! not negative. Errors of different hours, hubs, signals and issue hours are independent; they are a
 //! pure function of a key drawn from the forecast's own random stream, so every policy sees
 //! the same forecast and no workload draw changes.
 

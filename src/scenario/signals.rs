@@ -87,14 +87,8 @@ pub(super) fn signals(
 
 /// Parses a built-in signal preset.
 fn load_preset(name: &str) -> FieldResult<RawSignals> {
-    let source = seeds::signal_preset_source(name).ok_or_else(|| {
-        FieldError::new(
-            "signals.preset",
-            format!("unknown signal preset {name:?}; known: {}", seeds::signal_preset_names().join(", ")),
-        )
-    })?;
-    toml::from_str(source)
-        .map_err(|e| FieldError::new("signals.preset", format!("built-in signal preset {name:?} is invalid: {e}")))
+    let (source, known) = (seeds::signal_preset_source(name), seeds::signal_preset_names());
+    super::validate::builtin("signals.preset", "signal preset", name, source, &known)
 }
 
 /// Applies one signal set (per-hub entries, then its CSV) to `out`.

@@ -319,14 +319,22 @@ pub(super) fn preset_world(name: &str) -> FieldResult<World> {
 
 /// Parses a built-in preset. Its errors point into the preset, which is part of the binary.
 pub(super) fn load_preset(name: &str) -> FieldResult<RawPreset> {
-    let source = seeds::preset_source(name).ok_or_else(|| {
-        FieldError::new(
-            "world.preset",
-            format!("unknown preset {name:?}; known presets: {}", seeds::preset_names().join(", ")),
-        )
+    builtin("world.preset", "preset", name, seeds::preset_source(name), &seeds::preset_names())
+}
+
+/// Parses the built-in `kind` called `name` from its `source` (`None`: no such name among
+/// `known`); errors name `field`.
+pub(super) fn builtin<T: serde::de::DeserializeOwned>(
+    field: &str,
+    kind: &str,
+    name: &str,
+    source: Option<&str>,
+    known: &[&str],
+) -> FieldResult<T> {
+    let source = source.ok_or_else(|| {
+        FieldError::new(field, format!("unknown {kind} {name:?}; known {kind}s: {}", known.join(", ")))
     })?;
-    toml::from_str(source)
-        .map_err(|e| FieldError::new("world.preset", format!("built-in preset {name:?} is invalid: {e}")))
+    toml::from_str(source).map_err(|e| FieldError::new(field, format!("built-in {kind} {name:?} is invalid: {e}")))
 }
 
 fn capacity(value: i64, path: &str) -> FieldResult<u32> {

@@ -13,7 +13,7 @@ use cnsim::scheduler::{self, Decision, JobRequest, Scheduler, View};
 use cnsim::time::{DAY, HOUR, MINUTE};
 use rand::RngExt;
 
-use crate::helpers::{cnsim, hub, parse, request, run, scratch, states, stderr, world, write};
+use crate::helpers::{hub, parse, request, run, states, world};
 
 /// One hub with TOU prices (valley 0.3 until 08:00, flat 0.6 until 18:00, peak 1.2) and an
 /// hourly carbon profile 0.5 + 0.02 x hour; PUE 1.25, renewable 0.2; 8-unit jobs of 3 h.
@@ -322,22 +322,7 @@ fn noisy_forecasts_keep_the_jobs_and_the_run_deterministic() {
 /// Runs `cnsim run` on `scenario` (with `files` beside it): exit 2, nothing written, one line
 /// naming the scenario file and each expected fragment.
 fn rejects(case: &str, scenario: &str, files: &[(&str, &str)], expected: &[&str]) {
-    let dir = scratch(&format!("signals-{case}"));
-    for (name, content) in files {
-        write(&dir, name, content);
-    }
-    let path = write(&dir, "bad.toml", scenario);
-    let out = dir.join("report.json");
-    let output = cnsim(&["run", path.to_str().unwrap(), "--format", "json", "--out", out.to_str().unwrap()]);
-    let err = stderr(&output);
-    assert_eq!(output.status.code(), Some(2), "{case}: exit code; stderr: {err}");
-    assert!(!out.exists(), "{case}: a report was written");
-    assert!(err.contains("bad.toml"), "{case}: {err}");
-    for fragment in expected {
-        assert!(err.contains(fragment), "{case}: expected {fragment:?} in: {err}");
-    }
-    assert_eq!(err.trim().lines().count(), 1, "{case}: one line: {err}");
-    let _ = std::fs::remove_dir_all(dir);
+    crate::bad_input::rejects_with_files(&format!("signals-{case}"), scenario, files, expected);
 }
 
 fn with_csv(options: &str) -> String {
