@@ -333,6 +333,7 @@ impl<'w> Engine<'w> {
             return self.reject(key, RejectReason::NoEligibleHub);
         }
         let class = &self.world.classes[job.class as usize];
+        let runtime_estimate = self.world.runtime_estimate(job.runtime);
         let request = JobRequest {
             class: job.class,
             origin: job.origin,
@@ -340,8 +341,8 @@ impl<'w> Engine<'w> {
             units: job.units,
             data_bytes: job.data_bytes,
             max_round_trip: class.max_round_trip,
-            runtime_estimate: self.world.runtime_estimate(job.runtime),
-            slack: class.slack_for(self.world.runtime_estimate(job.runtime)),
+            runtime_estimate,
+            slack: class.slack_for(runtime_estimate),
             submit: job.submit,
             input: class.input_at,
             output_bytes: if class.output.is_some() { self.outputs[key] } else { 0 },
@@ -502,14 +503,25 @@ impl<'w> Engine<'w> {
         job.start = self.now;
         job.started = true;
         let estimated_end = self.now + self.world.runtime_estimate(job.runtime);
-        let (hub, pool) = (job.hub as usize, job.pool.index());
-        if let (Some(meter), Some(signals)) = (&mut self.meter, &self.world.signals) {
-            meter.started(signals, key, hub, pool, self.state[hub].pools[pool].busy, self.now);
+        let (hub, pool, units, runtime) = (job.hub as usize, job.pool.index(), job.units, job.runtime);
+        if self.meter.is_some() {
+            self.meter_change(key, hub, pool, true);
         }
-        let job = &self.jobs[key];
-        self.state[hub].pools[pool].occupy(self.now, key as u32, job.units, estimated_end);
-        self.queue.push(self.now + job.runtime, EventKind::Finish(key as u32));
+        self.state[hub].pools[pool].occupy(self.now, key as u32, units, estimated_end);
+        self.queue.push(self.now + runtime, EventKind::Finish(key as u32));
         self.touch(hub);
+    }
+
+    /// Tells the signal meter that job `key` starts (or finishes) at `hub`'s `pool` now.
+    #[inline(never)]
+    fn meter_change(&mut self, key: usize, hub: usize, pool: usize, starts: bool) {
+        let (Some(meter), Some(signals)) = (&mut self.meter, &self.world.signals) else { return };
+        let busy = self.state[hub].pools[pool].busy;
+        if starts {
+            meter.started(signals, key, hub, pool, busy, self.now);
+        } else {
+            meter.finished(signals, key, hub, pool, busy, self.now);
+        }
     }
 
     /// Notes that `hub`'s state changed, for schedulers that keep indexes.
@@ -524,11 +536,11 @@ impl<'w> Engine<'w> {
     fn on_finish(&mut self, key: usize) {
         let job = &self.jobs[key];
         let (hub, pool) = (job.hub as usize, job.pool.index());
-        let estimated_end = job.start + self.world.runtime_estimate(job.runtime);
-        if let (Some(meter), Some(signals)) = (&mut self.meter, &self.world.signals) {
-            meter.finished(signals, key, hub, pool, self.state[hub].pools[pool].busy, self.now);
+        let (estimated_end, units) = (job.start + self.world.runtime_estimate(job.runtime), job.units);
+        if self.meter.is_some() {
+            self.meter_change(key, hub, pool, false);
         }
-        self.state[hub].pools[pool].release(self.now, key as u32, job.units, estimated_end);
+        self.state[hub].pools[pool].release(self.now, key as u32, units, estimated_end);
         self.touch(hub);
         let output = self.output_bytes(key);
         if output == 0 {
@@ -568,10 +580,7 @@ impl<'w> Engine<'w> {
             let tariff = self.world.tariffs[hub];
             let mut footprint = match &self.meter {
                 None => self.world.energy.footprint_at(tariff, job.pool, job.units, job.runtime),
-                Some(meter) => {
-                    let integrals = meter.job_integrals(key);
-                    self.world.energy.footprint_over(tariff, job.pool, job.units, job.runtime, integrals)
-                }
+                Some(meter) => self.signal_footprint(meter, key, &job),
             };
             footprint.add_transfer_cost(self.transfer_cost(&job, output));
             footprint
@@ -579,6 +588,13 @@ impl<'w> Engine<'w> {
             Footprint::default()
         };
         self.recorder.finished(&job, self.now, footprint);
+    }
+
+    /// The footprint of finished job `key` under time-varying signals.
+    #[inline(never)]
+    fn signal_footprint(&self, meter: &SignalMeter, key: usize, job: &Job) -> Footprint {
+        let tariff = self.world.tariffs[job.hub as usize];
+        self.world.energy.footprint_over(tariff, job.pool, job.units, job.runtime, meter.job_integrals(key))
     }
 
     /// What moving a job's input and output cost, CNY (links' prices, flow model only).

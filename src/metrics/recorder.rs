@@ -297,6 +297,20 @@ impl Recorder {
         self.shift = Some(slacks.into_iter().map(ShiftRecord::new).collect());
     }
 
+    #[inline(never)]
+    fn shift_placed(&mut self, job: &Job) {
+        if let Some(shift) = &mut self.shift {
+            shift[job.class as usize].placed(job);
+        }
+    }
+
+    #[inline(never)]
+    fn shift_finished(&mut self, job: &Job) {
+        if let Some(shift) = &mut self.shift {
+            shift[job.class as usize].finished(job);
+        }
+    }
+
     /// A measured or warm-up job was still in flight at `end`, in state `state`.
     pub fn unfinished(&mut self, job: &Job, end: SimTime, state: Unfinished) {
         if !job.measured {
@@ -366,8 +380,8 @@ impl Recorder {
         if job.measured {
             let hub = job.hub as usize;
             self.placed[hub] += 1;
-            if let Some(shift) = &mut self.shift {
-                shift[job.class as usize].placed(job);
+            if self.shift.is_some() {
+                self.shift_placed(job);
             }
             if moved > 0 {
                 self.bytes_moved[job.origin as usize * self.hubs + hub] += u128::from(moved);
@@ -405,14 +419,14 @@ impl Recorder {
         if !job.measured {
             return;
         }
+        if self.shift.is_some() {
+            self.shift_finished(job);
+        }
         let class = &mut self.class_counters[job.class as usize];
         if self.deadlines[job.class as usize].is_some_and(|d| jct <= d) {
             class.deadline_met += 1;
         }
         class.footprint.add(footprint);
-        if let Some(shift) = &mut self.shift {
-            shift[job.class as usize].finished(job);
-        }
         let wait = job.start - job.hub_arrival;
         if self.slos[job.class as usize].met(jct, wait) {
             class.slo_met += 1;

@@ -314,6 +314,9 @@ pub struct RunReport {
     pub energy_model: crate::model::EnergyModel,
     /// Energy, cost and carbon consumed by all hubs over the measured window.
     pub footprint: Footprint,
+    /// Whether cost and carbon integrate time-varying signals (`[signals]`; omitted when not).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub time_varying_signals: bool,
     /// Energy, cost and carbon per finished job (whole runtimes of measured jobs).
     pub footprint_per_job: Footprint,
     /// Fairness across demand regions.
@@ -464,6 +467,7 @@ impl RunReport {
                 total
             },
             energy_model: world.energy.clone(),
+            time_varying_signals: world.signals.is_some(),
             footprint_per_job: per_job(total.footprint, total.finished),
             fairness: fairness(world, recorder),
             shift: recorder.shift.as_deref().map(shift::ShiftReport::total),
