@@ -433,3 +433,79 @@ fn the_china_2022_preset_loads_and_is_opt_in() {
     assert!((price.value_at(11 * HOUR) - 1.7 * flat).abs() < 1e-12);
     assert!((price.value_at(3 * HOUR) - 0.38 * flat).abs() < 1e-12);
 }
+
+/// The `TOU` world with a day's warm-up, hourly samples and `scheduler`, flexible by 12 h.
+fn tou_with(scheduler: &str) -> String {
+    TOU.replace("warmup = \"0s\"", "warmup = \"1h\"\nsample_interval = \"1h\"")
+        .replace("scheduler = \"nearest\"", &format!("scheduler = {scheduler}"))
+        .replace("runtime = \"3h\"", "runtime = \"3h\"\nslack = \"12h\"")
+}
+
+#[test]
+fn the_price_variants_and_thresholds_do_what_they_say() {
+    let cost_per_kwh = |r: &RunReport| r.classes[0].footprint.cost_cny / r.classes[0].footprint.energy_kwh;
+    let (_, agnostic) = run(&parse(&tou_with("\"least-loaded\"")));
+    let (_, cheap) = run(&parse(&tou_with("{ name = \"lowest-window\", signal = \"price\" }")));
+    // Every 3-hour job fits in the valley or the flat hours within 12 h: cheaper per kWh.
+    assert!(cost_per_kwh(&cheap) < 0.8 * cost_per_kwh(&agnostic));
+    // Above the carbon profile's maximum (0.96 x 0.8) no job waits; below its minimum every
+    // job waits its whole slack.
+    let (_, never) = run(&parse(&tou_with("{ name = \"carbon-threshold\", threshold = 0.8 }")));
+    assert_eq!(never.shift.as_ref().unwrap().deferred, 0);
+    let (_, always) = run(&parse(&tou_with("{ name = \"carbon-threshold\", threshold = 0.1 }")));
+    let shift = always.shift.as_ref().unwrap();
+    assert_eq!(shift.deferred, shift.delay.count);
+    assert!((shift.delay.p50 - 12.0 * 3600.0).abs() < 0.01 * 12.0 * 3600.0, "{:?}", shift.delay);
+}
+
+#[test]
+fn the_time_series_cost_per_hour_adds_up_to_the_window_cost() {
+    let dir = crate::helpers::scratch("signals-timeseries");
+    let path = crate::helpers::write(&dir, "tou.toml", &tou_with("\"nearest\""));
+    let (series, report) = (dir.join("series.csv"), dir.join("report.json"));
+    let output = crate::helpers::cnsim(&[
+        "run",
+        path.to_str().unwrap(),
+        "--format",
+        "json",
+        "--out",
+        report.to_str().unwrap(),
+        "--timeseries",
+        series.to_str().unwrap(),
+    ]);
+    assert!(output.status.success(), "{}", crate::helpers::stderr(&output));
+    let report: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    let mut reader = csv::Reader::from_path(&series).unwrap();
+    assert_eq!(reader.headers().unwrap().get(4), Some("cost_cny_per_hour"));
+    // Hourly samples on the hour: the price is constant within each, so the sum is exact (to
+    // the samples' f32 precision) over the measured window (samples ending after 1 h + 1 h).
+    let mut total = 0.0;
+    for row in reader.records() {
+        let row = row.unwrap();
+        if row[0].parse::<f64>().unwrap() >= 7200.0 {
+            total += row[4].parse::<f64>().unwrap();
+        }
+    }
+    let window = report["hubs"][0]["footprint"]["cost_cny"].as_f64().unwrap();
+    assert!((total - window).abs() < 1e-4 * window, "{total} vs {window}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn compare_headlines_the_carbon_saved_at_the_delay() {
+    let output = crate::helpers::cnsim(&[
+        "compare",
+        "scenarios/carbon-shift.toml",
+        "--schedulers",
+        "least-loaded,lowest-window",
+        "--replications",
+        "2",
+        "--duration",
+        "2d",
+    ]);
+    let text = crate::helpers::stdout(&output);
+    assert!(output.status.success(), "{}", crate::helpers::stderr(&output));
+    assert!(text.contains("headline: carbon saved against least-loaded"), "{text}");
+    let line = text.lines().find(|l| l.trim_start().starts_with("lowest-window:")).expect("a headline row");
+    assert!(line.contains("less carbon per kWh") && line.contains("mean delay"), "{line}");
+}
