@@ -413,6 +413,24 @@ fn bad_tariffs_and_values_are_refused() {
         &["field `signals.carbon.hubs.mars`", "unknown hub id \"mars\""],
     );
     rejects("profile-length", &with_price("[0.5, 0.6]"), &[], &["24 (daily) or 168 (weekly)", "got 2"]);
+    rejects(
+        "forecast-error",
+        &shifting_world("forecast_error = -1", "least-loaded", "0s", 1),
+        &[],
+        &["field `signals.forecast_error`", "bad value -1"],
+    );
+    rejects(
+        "interpolation",
+        &with_csv("interpolate = \"cubic\""),
+        &[],
+        &["field `signals.carbon.interpolate`", "expected \"step\" or \"linear\""],
+    );
+    rejects(
+        "signal-preset",
+        &shifting_world("preset = \"mars-2022\"", "least-loaded", "0s", 1),
+        &[],
+        &["unknown signal preset \"mars-2022\"", "china-2022"],
+    );
 }
 
 #[test]
