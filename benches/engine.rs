@@ -80,6 +80,7 @@ fn scheduler_decision(c: &mut Criterion) {
         data_bytes: 10_000_000_000,
         max_round_trip: None,
         runtime_estimate: 3_600_000_000_000,
+        slack: None,
         submit: 0,
         input: cnsim::workload::InputAt::Origin,
         output_bytes: 0,
@@ -117,6 +118,7 @@ fn decisions(
                     changed: Some(&changed),
                     flows: None,
                     degraded: false,
+                    signals: None,
                 };
                 black_box(policy.decide(black_box(job), &view, &mut rng))
             });
@@ -177,6 +179,7 @@ fn decisions_on_grid(c: &mut Criterion, n: usize) {
         data_bytes: 1_000_000_000,
         max_round_trip: None,
         runtime_estimate: 1_000_000_000,
+        slack: None,
         submit: 0,
         input: cnsim::workload::InputAt::Origin,
         output_bytes: 0,

@@ -62,6 +62,7 @@ pub fn reference_scenario(hubs: usize, jobs: u64, seed: u64) -> Scenario {
         deadline: None,
         slo: crate::workload::Slo::default(),
         priority: 0,
+        slack: None,
         origin_weights: vec![1.0; hubs],
         input_at: crate::workload::InputAt::Origin,
         output: None,
@@ -83,6 +84,7 @@ pub fn reference_scenario(hubs: usize, jobs: u64, seed: u64) -> Scenario {
         energy: EnergyModel::default(),
         faults: crate::model::Faults::default(),
         traces: Vec::new(),
+        signals: None,
     }
 }
 

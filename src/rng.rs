@@ -28,6 +28,8 @@ pub enum Stream {
     TraceData(u32),
     /// A trace copy's thinning draws (load scaling).
     TraceThinning(u32),
+    /// Errors of the signal forecasts policies see.
+    Forecast,
 }
 
 impl Stream {
@@ -41,12 +43,13 @@ impl Stream {
             Stream::TraceOrigin(copy) => 0x4_0000_0000 + u64::from(copy),
             Stream::TraceData(copy) => 0x5_0000_0000 + u64::from(copy),
             Stream::TraceThinning(copy) => 0x6_0000_0000 + u64::from(copy),
+            Stream::Forecast => 0x7_0000_0000,
         }
     }
 }
 
 /// SplitMix64 finaliser: decorrelates nearby seeds and tags.
-fn mix(mut z: u64) -> u64 {
+pub fn mix(mut z: u64) -> u64 {
     z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);

@@ -17,6 +17,19 @@ pub fn preset_source(name: &str) -> Option<&'static str> {
     PRESETS.iter().find(|(n, _)| *n == name).map(|(_, source)| *source)
 }
 
+/// Built-in signal presets (time-varying prices and carbon): (name, TOML source).
+pub const SIGNAL_PRESETS: &[(&str, &str)] = &[("china-2022", include_str!("../seeds/signals-china-2022.toml"))];
+
+/// The TOML source of a signal preset, by name.
+pub fn signal_preset_source(name: &str) -> Option<&'static str> {
+    SIGNAL_PRESETS.iter().find(|(n, _)| *n == name).map(|(_, source)| *source)
+}
+
+/// Names of every signal preset.
+pub fn signal_preset_names() -> Vec<&'static str> {
+    SIGNAL_PRESETS.iter().map(|(n, _)| *n).collect()
+}
+
 /// Names of every preset.
 pub fn preset_names() -> Vec<&'static str> {
     PRESETS.iter().map(|(n, _)| *n).collect()

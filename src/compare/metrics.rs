@@ -49,6 +49,8 @@ pub struct Layout {
     pub hubs: Vec<(String, Vec<PoolKind>)>,
     /// Whether the scenario has faults (outages or failing classes): adds their figures.
     pub faults: bool,
+    /// Whether runs report temporal shifting (time-varying signals or a class with slack).
+    pub shifting: bool,
 }
 
 impl Layout {
@@ -56,6 +58,7 @@ impl Layout {
     pub fn of(scenario: &crate::scenario::Scenario) -> Layout {
         Layout {
             classes: scenario.classes.iter().map(|c| (c.name.clone(), c.slo.is_set())).collect(),
+            shifting: scenario.signals.is_some() || scenario.classes.iter().any(|c| c.slack.is_some()),
             hubs: scenario
                 .hubs
                 .iter()
@@ -132,7 +135,40 @@ pub fn extract(report: &RunReport, layout: &Layout) -> Vec<(f64, bool)> {
         values.push((f.map_or(f64::NAN, |f| f.work_lost_unit_hours), false));
         values.push((f.and_then(|f| f.goodput).unwrap_or(f64::NAN), false));
     }
+    if layout.shifting {
+        shift_values(report, &mut values);
+    }
     values
+}
+
+/// Per class and in total: carbon of finished jobs (and per kWh, which jobs deferred past the
+/// run's end do not bias), their cost, the delay shifting added (mean, p99) and slack misses.
+fn shift_values(report: &RunReport, values: &mut Vec<(f64, bool)>) {
+    let mut all = crate::model::Footprint::default();
+    let nan = crate::report::shift::ShiftReport::missing;
+    for class in &report.classes {
+        all.add(class.footprint);
+        let shift = class.shift.as_ref().map_or_else(nan, Clone::clone);
+        push_shift(values, &class.footprint, &shift, class.censored);
+    }
+    let total = report.shift.as_ref().map_or_else(nan, Clone::clone);
+    push_shift(values, &all, &total, report.censoring.censored);
+}
+
+fn push_shift(
+    values: &mut Vec<(f64, bool)>,
+    f: &crate::model::Footprint,
+    s: &crate::report::shift::ShiftReport,
+    censored: bool,
+) {
+    values.extend([
+        (f.carbon_kg / 1e3, censored),
+        (f.carbon_kg / f.energy_kwh, censored),
+        (f.cost_cny / 1e6, censored),
+        (s.delay.mean, censored),
+        (s.delay.p99, censored),
+        (s.slack_missed as f64, censored),
+    ]);
 }
 
 /// Names and units of the values `extract` returns for a scenario of this `layout`.
@@ -184,6 +220,28 @@ pub fn metric_infos(layout: &Layout) -> Vec<MetricInfo> {
         infos.push(info("runs_failed".into(), "runs killed by faults".into(), Unit::Count));
         infos.push(info("work_lost_unit_h".into(), "work lost (unit-hours)".into(), Unit::Index));
         infos.push(info("goodput".into(), "goodput (useful / busy unit-hours)".into(), Unit::Share));
+    }
+    if layout.shifting {
+        for class in &names {
+            infos.push(info(format!("carbon_jobs_t.{class}"), format!("carbon of jobs {class} (t CO2)"), Unit::Tonnes));
+            infos.push(info(
+                format!("carbon_per_kwh.{class}"),
+                format!("carbon per kWh of jobs {class} (kg)"),
+                Unit::Kilograms,
+            ));
+            infos.push(info(
+                format!("cost_jobs_mcny.{class}"),
+                format!("energy cost of jobs {class} (M CNY)"),
+                Unit::MillionCny,
+            ));
+            infos.push(info(
+                format!("shift_delay_mean.{class}"),
+                format!("shifting delay mean {class}"),
+                Unit::Seconds,
+            ));
+            infos.push(info(format!("shift_delay_p99.{class}"), format!("shifting delay p99 {class}"), Unit::Seconds));
+            infos.push(info(format!("slack_missed.{class}"), format!("slack missed {class}"), Unit::Count));
+        }
     }
     infos
 }

@@ -6,6 +6,7 @@
 //! spread over the machine's cores with tokio (each simulation stays single-threaded and
 //! deterministic); percentiles are computed per run and never pooled across seeds.
 
+pub mod headline;
 pub mod metrics;
 pub mod render;
 pub mod stats;

@@ -119,6 +119,7 @@ pub fn render(report: &ComparisonReport) -> String {
         if censored {
             let _ = writeln!(out, "  † censored in at least one seed of that policy (see above)");
         }
+        crate::compare::headline::render(&mut out, report);
     }
     out
 }

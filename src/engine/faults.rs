@@ -14,7 +14,7 @@ use rand::RngExt;
 use rand_distr::{Distribution as _, Exp1};
 
 use crate::engine::lifecycle::{Lifecycle, Observer};
-use crate::engine::{Engine, EventKind, EventQueue, JobTable};
+use crate::engine::{Engine, EventKind, EventQueue, JobState, JobTable};
 use crate::metrics::{FaultRecord, PoolAvailability};
 use crate::model::{FailureRule, Job, JobHazard, OutageTiming, World};
 use crate::rng::{SimRng, Stream, stream};
@@ -373,8 +373,11 @@ impl<O: Observer> Engine<'_, O> {
     fn kill(&mut self, key: usize, by_outage: bool) {
         let job = &self.jobs[key];
         let (hub, pool, class) = (job.hub as usize, job.pool.index(), job.class as usize);
-        let estimated_end = job.start + self.world.runtime_estimate(job.runtime);
-        self.state[hub].pools[pool].release(self.now, key as u32, job.units, estimated_end);
+        let (estimated_end, units) = (job.start + self.world.runtime_estimate(job.runtime), job.units);
+        if self.meter.is_some() {
+            self.meter_change(key, hub, pool, false);
+        }
+        self.state[hub].pools[pool].release(self.now, key as u32, units, estimated_end);
         self.touch(hub);
         self.observer.on(self.now, key, Lifecycle::Failed);
         let rule = &self.world.classes[class].failure;
@@ -391,6 +394,9 @@ impl<O: Observer> Engine<'_, O> {
                 let job = self.jobs.remove(key);
                 self.recorder.lost(job.class, job.measured);
                 self.observer.on(self.now, key, Lifecycle::Lost);
+                if self.job_log.is_some() {
+                    self.log_ended(key, &job, JobState::Lost, None, 0);
+                }
             }
         }
     }

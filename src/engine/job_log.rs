@@ -13,6 +13,8 @@ pub enum JobState {
     Rejected,
     /// It was still in the system when the run ended.
     InFlight,
+    /// A fault killed it and its class's failure rule gave it up (see docs/faults.md).
+    Lost,
 }
 
 impl JobState {
@@ -22,6 +24,7 @@ impl JobState {
             JobState::Finished => "finished",
             JobState::Rejected => "rejected",
             JobState::InFlight => "in-flight",
+            JobState::Lost => "lost",
         }
     }
 }

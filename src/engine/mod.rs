@@ -22,6 +22,7 @@ pub mod lifecycle;
 pub mod max_min;
 pub mod pool_queue;
 pub mod queue;
+pub mod signal_meter;
 
 pub use flows::{Delivered, FlowKind, FlowNetwork, LinkRecord};
 pub use hub_state::{HubState, PoolState, Queued};
@@ -29,15 +30,16 @@ pub use jobs::JobTable;
 pub use lifecycle::{Lifecycle, Observer, Silent};
 pub use pool_queue::PoolQueue;
 pub use queue::{EventKind, EventQueue};
+pub use signal_meter::SignalMeter;
 
 use crate::metrics::{Recorder, RejectReason, Unfinished};
-use crate::model::{Footprint, Job, World};
+use crate::model::{Footprint, Forecast, Job, World};
 use crate::rng::{SimRng, Stream, stream};
 use crate::scheduler::{Decision, JobRequest, Scheduler, View};
 use crate::time::{SimDuration, SimTime};
-use faults::FaultRuntime;
 use crate::workload::trace::{TraceError, TraceJob, TraceSource, TraceStats};
 use crate::workload::{InputAt, JobDraw, Source};
+use faults::FaultRuntime;
 
 pub use job_log::{JobRecord, JobSink, JobState, JobTag};
 
@@ -99,6 +101,10 @@ pub struct Engine<'w, O: Observer = Silent> {
     traces: Vec<(TraceSource, Option<TraceJob>)>,
     /// Where each job's record goes as it ends (`--jobs`), with trace ids by job key.
     job_log: Option<JobLog>,
+    /// Signal integrals (only when the world has time-varying signals).
+    meter: Option<SignalMeter>,
+    /// Key of the forecast errors, from the forecast's own stream.
+    forecast_key: u64,
 }
 
 impl JobLog {
@@ -155,8 +161,11 @@ impl<'w, O: Observer> Engine<'w, O> {
             config.duration,
             config.sample_interval,
         );
-        let config_warmup = config.warmup;
+        let (config_warmup, config_seed) = (config.warmup, config.seed);
         recorder.set_objectives(world.classes.iter().map(|c| c.slo).collect());
+        if world.signals.is_some() || world.classes.iter().any(|c| c.slack.is_some()) {
+            recorder.track_shifting(world.classes.iter().map(|c| c.slack).collect());
+        }
         let mut queue = EventQueue::new();
         let mut sources = Vec::with_capacity(world.classes.len());
         for (i, class) in world.classes.iter().enumerate() {
@@ -194,6 +203,8 @@ impl<'w, O: Observer> Engine<'w, O> {
             observer,
             traces: Vec::new(),
             job_log: None,
+            meter: world.signals.as_ref().map(|_| SignalMeter::new(world.hubs.len())),
+            forecast_key: rand::RngExt::random(&mut stream(config_seed, Stream::Forecast)),
         }
     }
 
@@ -310,6 +321,10 @@ impl<'w, O: Observer> Engine<'w, O> {
     pub fn finish(mut self) -> Recorder {
         let end = self.config.duration;
         self.catch_up(end);
+        if let (Some(meter), Some(signals)) = (&mut self.meter, &self.world.signals) {
+            meter.settle_all(signals, &self.state, end);
+            self.recorder.signal_window = Some(meter.window());
+        }
         self.record_unfinished(end);
         self.recorder.finish(end, &self.state);
         if let Some(faults) = self.faults.take() {
@@ -366,6 +381,9 @@ impl<'w, O: Observer> Engine<'w, O> {
                 self.sample();
             }
             self.recorder.utilisation.mark_warmup(self.config.warmup, &self.state);
+            if let (Some(meter), Some(signals)) = (&mut self.meter, &self.world.signals) {
+                meter.mark_warmup(signals, &self.state, self.config.warmup);
+            }
             if let Some(flows) = &mut self.flows {
                 flows.mark_warmup(self.config.warmup);
             }
@@ -471,6 +489,7 @@ impl<'w, O: Observer> Engine<'w, O> {
             return self.reject(key, RejectReason::NoEligibleHub);
         }
         let class = &self.world.classes[job.class as usize];
+        let runtime_estimate = self.world.runtime_estimate(job.runtime);
         let request = JobRequest {
             class: job.class,
             origin: job.origin,
@@ -478,7 +497,8 @@ impl<'w, O: Observer> Engine<'w, O> {
             units: job.units,
             data_bytes: job.data_bytes,
             max_round_trip: class.max_round_trip,
-            runtime_estimate: self.world.runtime_estimate(job.runtime),
+            runtime_estimate,
+            slack: class.slack_for(runtime_estimate),
             submit: job.submit,
             input: class.input_at,
             output_bytes: if class.output.is_some() { self.outputs[key] } else { 0 },
@@ -492,6 +512,11 @@ impl<'w, O: Observer> Engine<'w, O> {
             changed: Some(&self.changed),
             flows: self.flows.as_ref(),
             degraded: self.degraded,
+            signals: self.world.signals.as_ref().map(|signals| Forecast {
+                signals,
+                key: self.forecast_key,
+                issued: self.now,
+            }),
         };
         let decision = self.scheduler.decide(&request, &view, &mut self.scheduler_rng);
         if let Decision::Run(hub) = decision {
@@ -665,18 +690,31 @@ impl<'w, O: Observer> Engine<'w, O> {
         job.start = self.now;
         job.started = true;
         let estimated_end = self.now + self.world.runtime_estimate(job.runtime);
-        let hub = job.hub as usize;
-        self.state[hub].pools[job.pool.index()].occupy(self.now, key as u32, job.units, estimated_end);
+        let (hub, pool, units, runtime, class) =
+            (job.hub as usize, job.pool.index(), job.units, job.runtime, job.class as usize);
+        if self.meter.is_some() {
+            self.meter_change(key, hub, pool, true);
+        }
+        self.state[hub].pools[pool].occupy(self.now, key as u32, units, estimated_end);
         let (end, event) = match &mut self.faults {
-            None => (self.now + job.runtime, EventKind::Finish(key as u32)),
-            Some(faults) => {
-                let class = job.class as usize;
-                faults.started(key, class, &self.world.classes[class].failure, self.now, job.runtime)
-            }
+            None => (self.now + runtime, EventKind::Finish(key as u32)),
+            Some(faults) => faults.started(key, class, &self.world.classes[class].failure, self.now, runtime),
         };
         self.queue.push(end, event);
         self.touch(hub);
         self.observer.on(self.now, key, Lifecycle::Started);
+    }
+
+    /// Tells the signal meter that job `key` starts (or finishes) at `hub`'s `pool` now.
+    #[inline(never)]
+    fn meter_change(&mut self, key: usize, hub: usize, pool: usize, starts: bool) {
+        let (Some(meter), Some(signals)) = (&mut self.meter, &self.world.signals) else { return };
+        let busy = self.state[hub].pools[pool].busy;
+        if starts {
+            meter.started(signals, key, hub, pool, busy, self.now);
+        } else {
+            meter.finished(signals, key, hub, pool, busy, self.now);
+        }
     }
 
     /// Notes that `hub`'s state changed, for schedulers that keep indexes.
@@ -697,8 +735,11 @@ impl<'w, O: Observer> Engine<'w, O> {
         }
         let job = &self.jobs[key];
         let (hub, pool) = (job.hub as usize, job.pool.index());
-        let estimated_end = job.start + self.world.runtime_estimate(job.runtime);
-        self.state[hub].pools[pool].release(self.now, key as u32, job.units, estimated_end);
+        let (estimated_end, units) = (job.start + self.world.runtime_estimate(job.runtime), job.units);
+        if self.meter.is_some() {
+            self.meter_change(key, hub, pool, false);
+        }
+        self.state[hub].pools[pool].release(self.now, key as u32, units, estimated_end);
         self.touch(hub);
         self.observer.on(self.now, key, Lifecycle::RunEnded);
         let output = self.output_bytes(key);
@@ -736,8 +777,11 @@ impl<'w, O: Observer> Engine<'w, O> {
         let job = self.jobs.remove(key);
         let hub = job.hub as usize;
         let footprint = if job.measured {
-            let mut footprint =
-                self.world.energy.footprint_at(self.world.tariffs[hub], job.pool, job.units, job.runtime);
+            let tariff = self.world.tariffs[hub];
+            let mut footprint = match &self.meter {
+                None => self.world.energy.footprint_at(tariff, job.pool, job.units, job.runtime),
+                Some(meter) => self.signal_footprint(meter, key, &job),
+            };
             footprint.add_transfer_cost(self.transfer_cost(&job, output));
             footprint
         } else {
@@ -748,6 +792,13 @@ impl<'w, O: Observer> Engine<'w, O> {
         if self.job_log.is_some() {
             self.log_ended(key, &job, JobState::Finished, Some(self.now), output);
         }
+    }
+
+    /// The footprint of finished job `key` under time-varying signals.
+    #[inline(never)]
+    fn signal_footprint(&self, meter: &SignalMeter, key: usize, job: &Job) -> Footprint {
+        let tariff = self.world.tariffs[job.hub as usize];
+        self.world.energy.footprint_over(tariff, job.pool, job.units, job.runtime, meter.job_integrals(key))
     }
 
     /// What moving a job's input and output cost, CNY (links' prices, flow model only).

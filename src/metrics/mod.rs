@@ -9,10 +9,12 @@ pub mod faults;
 pub mod latency;
 pub mod log_histogram;
 pub mod recorder;
+pub mod shift;
 pub mod utilisation;
 
 pub use faults::{FaultRecord, PoolAvailability};
 pub use latency::{LatencySet, Metric, new_histogram};
 pub use log_histogram::LogHistogram;
 pub use recorder::{Counters, Recorder, RejectReason, Unfinished, UnfinishedRecord};
+pub use shift::ShiftRecord;
 pub use utilisation::Utilisation;

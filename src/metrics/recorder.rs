@@ -4,7 +4,7 @@ use crate::engine::{HubState, LinkRecord};
 use crate::metrics::faults::FaultRecord;
 use crate::metrics::latency::{bounded_slowdown_millis, recorded};
 use crate::metrics::latency::{hub_histogram_digits, new_histogram_with_digits};
-use crate::metrics::{LatencySet, LogHistogram, Metric, Utilisation};
+use crate::metrics::{LatencySet, LogHistogram, Metric, ShiftRecord, Utilisation};
 use crate::model::{Footprint, Job};
 use crate::time::{HOUR, SimDuration, SimTime};
 use crate::workload::{JobDraw, Slo};
@@ -234,6 +234,11 @@ pub struct Recorder {
     pub events: u64,
     /// What faults did (runs with faults only; filled in when the run finishes).
     pub faults: Option<FaultRecord>,
+    /// Under time-varying signals, per hub and pool: busy units x [price, carbon] integrals
+    /// over the measured window (filled when the run finishes).
+    pub signal_window: Option<Vec<[[f64; 2]; 2]>>,
+    /// Per class: delays added by shifting and slack misses (runs with signals or slack only).
+    pub shift: Option<Vec<ShiftRecord>>,
 }
 
 impl Recorder {
@@ -282,6 +287,8 @@ impl Recorder {
             utilisation: Utilisation::new(states, sample_interval, warmup, duration),
             events: 0,
             faults: None,
+            signal_window: None,
+            shift: None,
         }
     }
 
@@ -289,6 +296,25 @@ impl Recorder {
     pub fn set_objectives(&mut self, slos: Vec<Slo>) {
         assert_eq!(slos.len(), self.slos.len(), "one SLO per class");
         self.slos = slos;
+    }
+
+    /// Keeps shifting figures, for classes with these slacks.
+    pub fn track_shifting(&mut self, slacks: Vec<Option<SimDuration>>) {
+        self.shift = Some(slacks.into_iter().map(ShiftRecord::new).collect());
+    }
+
+    #[inline(never)]
+    fn shift_placed(&mut self, job: &Job) {
+        if let Some(shift) = &mut self.shift {
+            shift[job.class as usize].placed(job);
+        }
+    }
+
+    #[inline(never)]
+    fn shift_finished(&mut self, job: &Job) {
+        if let Some(shift) = &mut self.shift {
+            shift[job.class as usize].finished(job);
+        }
     }
 
     /// A measured or warm-up job was still in flight at `end`, in state `state`.
@@ -366,6 +392,9 @@ impl Recorder {
         if job.measured {
             let hub = job.hub as usize;
             self.placed[hub] += 1;
+            if self.shift.is_some() {
+                self.shift_placed(job);
+            }
             if moved > 0 {
                 self.bytes_moved[job.origin as usize * self.hubs + hub] += u128::from(moved);
             }
@@ -401,6 +430,9 @@ impl Recorder {
         counters.finished += 1;
         if !job.measured {
             return;
+        }
+        if self.shift.is_some() {
+            self.shift_finished(job);
         }
         let class = &mut self.class_counters[job.class as usize];
         if self.deadlines[job.class as usize].is_some_and(|d| jct <= d) {

@@ -95,6 +95,29 @@ impl EnergyModel {
     }
 }
 
+impl EnergyModel {
+    /// The footprint of `units` of `pool` running for `runtime` under time-varying signals:
+    /// `integrals` are the exact integrals of the price and the effective carbon intensity
+    /// over the run (value x hours).
+    #[inline]
+    pub fn footprint_over(
+        &self,
+        tariff: Tariff,
+        pool: PoolKind,
+        units: u32,
+        runtime: SimDuration,
+        integrals: [f64; 2],
+    ) -> Footprint {
+        let kw = f64::from(units) * self.kw_per_unit[pool.index()] * tariff.pue;
+        Footprint {
+            energy_kwh: kw * runtime as f64 / HOUR as f64,
+            cost_cny: kw * integrals[0],
+            carbon_kg: kw * integrals[1],
+            transfer_cost_cny: 0.0,
+        }
+    }
+}
+
 /// What a hub's energy figures depend on: PUE, power price and renewable share. Kept apart
 /// from [`Hub`] so the engine reads 24 bytes per finished job rather than a whole hub record.
 #[derive(Clone, Copy, Debug, PartialEq)]

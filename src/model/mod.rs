@@ -6,6 +6,8 @@ pub mod hub;
 pub mod job;
 pub mod network;
 pub mod region;
+pub mod signal;
+pub mod signals;
 pub mod topology;
 pub mod world;
 
@@ -15,4 +17,6 @@ pub use hub::{Hub, PoolKind, Side};
 pub use job::Job;
 pub use network::{Network, NetworkConfig, NetworkModel};
 pub use region::Region;
+pub use signal::{Cursor, Interpolation, Signal};
+pub use signals::{Forecast, ForecastModel, HubSignals, SignalKind, Signals};
 pub use world::{QueueDiscipline, World};

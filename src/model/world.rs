@@ -1,7 +1,7 @@
 //! The world a run happens in: hubs, regions, network and workload classes, resolved.
 
 use crate::model::topology::TopologyError;
-use crate::model::{EnergyModel, Faults, Hub, Network, NetworkConfig, Region, Tariff};
+use crate::model::{EnergyModel, Faults, Hub, Network, NetworkConfig, Region, Signals, Tariff};
 use crate::time::SimDuration;
 use crate::workload::JobClass;
 
@@ -54,6 +54,9 @@ pub struct World {
     pub tariffs: Vec<Tariff>,
     /// Outage processes (none by default).
     pub faults: Faults,
+    /// Time-varying price and carbon per hub (`None`: the hubs' constant price and the
+    /// energy model's grid intensity, as without a `[signals]` section).
+    pub signals: Option<Signals>,
 }
 
 impl World {
@@ -88,6 +91,7 @@ impl World {
             runtime_estimate_factor: 1.0,
             largest_reachable_pool,
             faults: Faults::default(),
+            signals: None,
         })
     }
 

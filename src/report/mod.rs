@@ -11,6 +11,7 @@ pub mod json;
 pub mod links;
 pub mod network_map;
 pub mod reach;
+pub mod shift;
 pub mod slo;
 pub mod stability;
 pub mod text;
@@ -161,6 +162,9 @@ pub struct ClassReport {
     /// The class's SLO (`slo` or `deadline`) with attainment that counts rejected and overdue
     /// in-flight jobs as misses; null for a class without objectives.
     pub slo: Option<SloReport>,
+    /// Delay added by temporal shifting and slack misses (runs with signals or slack only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shift: Option<shift::ShiftReport>,
 }
 
 /// Utilisation of one pool of one hub.
@@ -323,10 +327,16 @@ pub struct RunReport {
     pub energy_model: crate::model::EnergyModel,
     /// Energy, cost and carbon consumed by all hubs over the measured window.
     pub footprint: Footprint,
+    /// Whether cost and carbon integrate time-varying signals (`[signals]`; omitted when not).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub time_varying_signals: bool,
     /// Energy, cost and carbon per finished job (whole runtimes of measured jobs).
     pub footprint_per_job: Footprint,
     /// Fairness across demand regions.
     pub fairness: FairnessReport,
+    /// Delay added by temporal shifting over all classes (runs with signals or slack only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shift: Option<shift::ShiftReport>,
     /// Digest of every submitted job (times and attributes): equal for every policy on one
     /// seed, since workloads are drawn from streams no decision touches.
     pub workload_digest: String,
@@ -390,7 +400,9 @@ impl RunReport {
             .iter()
             .zip(&recorder.class_counters)
             .zip(&recorder.class_unfinished)
-            .map(|((class, c), unfinished)| ClassReport {
+            .enumerate()
+            .map(|(i, ((class, c), unfinished))| ClassReport {
+                shift: recorder.shift.as_ref().map(|s| shift::ShiftReport::of(&s[i])),
                 name: class.name.clone(),
                 pool: class.pool,
                 jobs: (*c).into(),
@@ -498,8 +510,10 @@ impl RunReport {
                 total
             },
             energy_model: world.energy.clone(),
+            time_varying_signals: world.signals.is_some(),
             footprint_per_job: per_job(total.footprint, total.finished),
             fairness: fairness(world, recorder),
+            shift: recorder.shift.as_deref().map(shift::ShiftReport::total),
             workload_digest: format!("{:016x}", recorder.workload_digest),
             finished_per_hour: recorder.finished_per_hour.clone(),
             load_check: LoadCheck::of(world),
@@ -534,7 +548,14 @@ fn window_footprint(world: &World, recorder: &Recorder, h: usize) -> Footprint {
     let mut total = Footprint::default();
     for pool in PoolKind::ALL {
         let unit_hours = recorder.utilisation.pool(h, pool).busy_unit_nanos as f64 / hour as f64;
-        total.add(world.energy.footprint(&world.hubs[h], pool, 1, hour).scaled(unit_hours));
+        let mut footprint = world.energy.footprint(&world.hubs[h], pool, 1, hour).scaled(unit_hours);
+        if let Some(window) = &recorder.signal_window {
+            // Time-varying signals: busy units x the signals' exact integrals.
+            let kw = world.energy.kw_per_unit[pool.index()] * world.hubs[h].pue;
+            let [price, carbon] = window[h][pool.index()];
+            (footprint.cost_cny, footprint.carbon_kg) = (kw * price, kw * carbon);
+        }
+        total.add(footprint);
     }
     total
 }

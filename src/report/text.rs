@@ -327,11 +327,18 @@ pub fn render(report: &RunReport) -> String {
     out.push('\n');
     render_stability(&mut out, report);
 
-    let _ = writeln!(
-        out,
-        "Energy over the measured window (busy unit-hours x kW per unit x PUE; cost at hub prices; carbon of non-renewable power)"
-    );
-    let _ = writeln!(out, "  {}", energy_assumptions(&report.energy_model));
+    if report.time_varying_signals {
+        let _ = writeln!(
+            out,
+            "Energy over the measured window (busy unit-hours x kW per unit x PUE; cost and carbon integrated over the hubs' time-varying signals, docs/signals.md; CNY/kWh and renewable are the hubs' constants)"
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "Energy over the measured window (busy unit-hours x kW per unit x PUE; cost at hub prices; carbon of non-renewable power)"
+        );
+        let _ = writeln!(out, "  {}", energy_assumptions(&report.energy_model));
+    }
     let mut table = Table::new(&["hub", "energy MWh", "PUE", "CNY/kWh", "renewable", "cost k CNY", "carbon t CO2"]);
     let footprint_row = |name: &str, f: &crate::model::Footprint, tariff: Option<(f64, f64, f64)>| {
         let (pue, price, green) = tariff.map_or((String::new(), String::new(), String::new()), |(p, c, g)| {
@@ -361,6 +368,8 @@ pub fn render(report: &RunReport) -> String {
         three_significant(j.carbon_kg)
     );
     out.push('\n');
+
+    crate::report::shift::render(&mut out, report);
 
     let regions: Vec<String> = report
         .fairness

@@ -10,6 +10,9 @@ pub mod location;
 mod network;
 pub mod overrides;
 pub mod raw;
+mod signal_csv;
+mod signal_spec;
+mod signals;
 pub mod traces;
 mod validate;
 
@@ -21,7 +24,7 @@ pub use error::{FieldError, InvalidScenario, ScenarioError};
 pub use overrides::Override;
 
 use crate::engine::RunConfig;
-use crate::model::{EnergyModel, Faults, Hub, NetworkConfig, QueueDiscipline, Region, World};
+use crate::model::{EnergyModel, Faults, Hub, NetworkConfig, QueueDiscipline, Region, Signals, World};
 use crate::scheduler::SchedulerSpec;
 use crate::workload::JobClass;
 
@@ -59,6 +62,8 @@ pub struct Scenario {
     pub faults: Faults,
     /// Trace sources (`[[traces]]`), replayed beside the classes' synthetic arrivals.
     pub traces: Vec<crate::workload::trace::TraceSpec>,
+    /// Time-varying prices and carbon (`None` without a `[signals]` section).
+    pub signals: Option<Signals>,
 }
 
 impl Scenario {
@@ -70,7 +75,6 @@ impl Scenario {
     /// Parses scenario text, applies `overrides` in order to the parsed document, and validates
     /// the result once, like a file (see `overrides`). Errors caused by an override name it.
     pub fn parse_with(source: &str, file: &str, overrides: &[Override]) -> Result<Scenario, ScenarioError> {
-        let dir = Path::new(file).parent().unwrap_or(Path::new("")).to_path_buf();
         let stem = Path::new(file).file_stem().and_then(|s| s.to_str()).unwrap_or("scenario").to_string();
         let mut doc: toml::Table = source.parse().map_err(|e| syntax_error(source, file, &e))?;
         let expanded = overrides::expand_preset_refs(&mut doc)
@@ -78,7 +82,7 @@ impl Scenario {
         if !expanded {
             // The file as written, so that serde's errors keep their line and column.
             let raw: raw::RawScenario = toml::from_str(source).map_err(|e| syntax_error(source, file, &e))?;
-            let scenario = validate::scenario(raw, &stem, &dir).map_err(|e| locate(source, file, e))?;
+            let scenario = validate::scenario(raw, &stem, file).map_err(|e| locate(source, file, e))?;
             if overrides.is_empty() {
                 return Ok(scenario);
             }
@@ -92,7 +96,7 @@ impl Scenario {
                     format!("{} (after expanding preset references)", e.message().trim()),
                 )
             })?;
-            let scenario = validate::scenario(raw, &stem, &dir).map_err(|e| locate(source, file, e))?;
+            let scenario = validate::scenario(raw, &stem, file).map_err(|e| locate(source, file, e))?;
             if overrides.is_empty() {
                 return Ok(scenario);
             }
@@ -109,7 +113,7 @@ impl Scenario {
             written.push((o, path));
         }
         let Some(raw) = raw else { unreachable!("overrides is not empty here") };
-        validate::scenario(raw, &stem, &dir).map_err(|e| {
+        validate::scenario(raw, &stem, file).map_err(|e| {
             let caused = |p: &String| {
                 e.path == *p || e.path.starts_with(&format!("{p}.")) || e.path.starts_with(&format!("{p}["))
             };
@@ -162,6 +166,7 @@ impl Scenario {
         world.discipline = self.discipline;
         world.runtime_estimate_factor = self.runtime_estimate_factor;
         world.faults = self.faults.clone();
+        world.signals = self.signals.clone();
         world
     }
 

@@ -30,6 +30,32 @@ pub struct RawScenario {
     pub faults: Option<RawFaults>,
     #[serde(default)]
     pub traces: Vec<crate::scenario::traces::RawTrace>,
+    pub signals: Option<RawSignals>,
+}
+
+/// `[signals]`: time-varying power prices, grid carbon intensity and renewable share (also
+/// the format of the signal presets in `seeds/`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSignals {
+    pub preset: Option<String>,
+    pub forecast_error: Option<f64>,
+    pub price: Option<RawSignalSet>,
+    pub carbon: Option<RawSignalSet>,
+    pub renewable: Option<RawSignalSet>,
+}
+
+/// `[signals.price]` (or `carbon`, `renewable`): per-hub values and an optional CSV series.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSignalSet {
+    pub csv: Option<String>,
+    pub time: Option<String>,
+    pub start: Option<String>,
+    pub interpolate: Option<String>,
+    pub past_end: Option<String>,
+    #[serde(default)]
+    pub hubs: BTreeMap<String, toml::Value>,
 }
 
 /// `[faults]`: hub outages.
@@ -212,6 +238,7 @@ pub struct RawClass {
     pub data: Option<toml::Value>,
     pub max_round_trip: Option<String>,
     pub deadline: Option<String>,
+    pub slack: Option<String>,
     pub slo: Option<RawSlo>,
     pub priority: Option<i64>,
     pub origins: Option<BTreeMap<String, f64>>,

@@ -47,7 +47,7 @@ fn unique_ids<'a>(ids: impl Iterator<Item = &'a str>, path: &str) -> FieldResult
     Ok(())
 }
 
-pub(super) fn scenario(raw: RawScenario, stem: &str, dir: &std::path::Path) -> FieldResult<Scenario> {
+pub(super) fn scenario(raw: RawScenario, stem: &str, file: &str) -> FieldResult<Scenario> {
     let duration = match &raw.duration {
         Some(text) => parse_field(text, "duration")?,
         None => WEEK,
@@ -237,6 +237,7 @@ pub(super) fn scenario(raw: RawScenario, stem: &str, dir: &std::path::Path) -> F
         }
     }
 
+    let dir = std::path::Path::new(file).parent().unwrap_or(std::path::Path::new("."));
     let faults = super::faults::faults(raw.faults.as_ref(), &hubs)?;
     let traces = crate::scenario::traces::traces(&raw.traces, dir, &classes, &regions)?;
     if let Some(i) = raw.classes.iter().position(|c| c.rate.is_none())
@@ -248,8 +249,10 @@ pub(super) fn scenario(raw: RawScenario, stem: &str, dir: &std::path::Path) -> F
         ));
     }
 
+    let signals = super::signals::signals(raw.signals.as_ref(), &hubs, energy.grid_carbon_kg_per_kwh, duration, dir)?;
     Ok(Scenario {
         traces,
+        signals,
         name: raw.name.clone().unwrap_or_else(|| stem.to_string()),
         description: raw.description.clone(),
         censoring_threshold,
@@ -329,14 +332,22 @@ pub(super) fn preset_world(name: &str) -> FieldResult<World> {
 
 /// Parses a built-in preset. Its errors point into the preset, which is part of the binary.
 pub(super) fn load_preset(name: &str) -> FieldResult<RawPreset> {
-    let source = seeds::preset_source(name).ok_or_else(|| {
-        FieldError::new(
-            "world.preset",
-            format!("unknown preset {name:?}; known presets: {}", seeds::preset_names().join(", ")),
-        )
+    builtin("world.preset", "preset", name, seeds::preset_source(name), &seeds::preset_names())
+}
+
+/// Parses the built-in `kind` called `name` from its `source` (`None`: no such name among
+/// `known`); errors name `field`.
+pub(super) fn builtin<T: serde::de::DeserializeOwned>(
+    field: &str,
+    kind: &str,
+    name: &str,
+    source: Option<&str>,
+    known: &[&str],
+) -> FieldResult<T> {
+    let source = source.ok_or_else(|| {
+        FieldError::new(field, format!("unknown {kind} {name:?}; known {kind}s: {}", known.join(", ")))
     })?;
-    toml::from_str(source)
-        .map_err(|e| FieldError::new("world.preset", format!("built-in preset {name:?} is invalid: {e}")))
+    toml::from_str(source).map_err(|e| FieldError::new(field, format!("built-in {kind} {name:?} is invalid: {e}")))
 }
 
 fn capacity(value: i64, path: &str) -> FieldResult<u32> {
@@ -557,6 +568,7 @@ fn class(raw: &RawClass, path: &str, regions: &[Region], hubs: &[Hub]) -> FieldR
         data,
         max_round_trip,
         deadline,
+        slack: raw.slack.as_deref().map(|t| parse_field(t, &format!("{path}.slack"))).transpose()?,
         slo,
         priority,
         origin_weights,

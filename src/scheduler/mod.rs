@@ -4,6 +4,7 @@
 //! one file implementing [`Scheduler`] plus one entry in [`registry::POLICIES`].
 
 pub mod capacity_weighted;
+pub mod carbon_threshold;
 pub mod cheapest_energy;
 pub mod cost_bound;
 pub mod earliest_finish;
@@ -11,12 +12,15 @@ pub mod east_west;
 pub mod index;
 pub mod least_loaded;
 pub mod lowest_carbon;
+pub mod lowest_window;
 pub mod nearest;
 pub mod network_aware;
 pub mod power_of_d;
 pub mod random;
 pub mod registry;
 pub mod round_robin;
+pub mod shifting;
+pub mod spatio_temporal;
 pub mod spec;
 pub mod view;
 

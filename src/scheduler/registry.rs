@@ -3,8 +3,8 @@
 use crate::model::Hub;
 use crate::scheduler::spec::{ParamInfo, Params, SchedulerSpec};
 use crate::scheduler::{
-    Scheduler, capacity_weighted, cheapest_energy, earliest_finish, east_west, least_loaded, lowest_carbon, nearest,
-    network_aware, power_of_d, random, round_robin,
+    Scheduler, capacity_weighted, carbon_threshold, cheapest_energy, earliest_finish, east_west, least_loaded,
+    lowest_carbon, lowest_window, nearest, network_aware, power_of_d, random, round_robin, spatio_temporal,
 };
 
 /// Builds a policy from its validated parameters and the world's hubs.
@@ -89,6 +89,24 @@ pub const POLICIES: &[PolicyInfo] = &[
         summary: "lowest emissions (energy x (1 - renewable) x grid intensity) among hubs within a wait bound",
         params: lowest_carbon::PARAMS,
         make: lowest_carbon::make,
+    },
+    PolicyInfo {
+        name: "carbon-threshold",
+        summary: "flexible jobs run when the forecast signal at the base policy's hub is at or below a threshold, else wait (within slack)",
+        params: carbon_threshold::PARAMS,
+        make: carbon_threshold::make,
+    },
+    PolicyInfo {
+        name: "lowest-window",
+        summary: "flexible jobs start at the lowest-mean window of their runtime within their slack (Let's Wait Awhile)",
+        params: lowest_window::PARAMS,
+        make: lowest_window::make,
+    },
+    PolicyInfo {
+        name: "spatio-temporal",
+        summary: "choose hub and start together: lowest forecast footprint within slack among hubs within a wait bound",
+        params: spatio_temporal::PARAMS,
+        make: spatio_temporal::make,
     },
 ];
 

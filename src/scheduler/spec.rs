@@ -139,6 +139,16 @@ impl<'a> Params<'a> {
         parse_bytes(&self.raw(name)).map_err(|e| self.bad(name, e))
     }
 
+    /// A text parameter, as written (the default when not given).
+    pub fn text(&self, name: &str) -> String {
+        self.raw(name)
+    }
+
+    /// Whether the spec gives `name` (rather than leaving it at its default).
+    pub fn given(&self, name: &str) -> bool {
+        self.spec.params.contains_key(name)
+    }
+
     /// A comma-separated list parameter (empty when the value is empty).
     pub fn list(&self, name: &str) -> Vec<String> {
         self.raw(name).split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect()

@@ -3,7 +3,7 @@
 #[cfg(doc)]
 use crate::engine::PoolState;
 use crate::engine::{FlowNetwork, HubState};
-use crate::model::{EnergyModel, Footprint, Hub, Network, PoolKind};
+use crate::model::{EnergyModel, Footprint, Forecast, Hub, Network, PoolKind};
 #[cfg(doc)]
 use crate::scheduler::Scheduler;
 use crate::time::{SimDuration, SimTime, seconds_to_nanos};
@@ -26,6 +26,9 @@ pub struct JobRequest {
     pub max_round_trip: Option<SimDuration>,
     /// The runtime the submitter declared: the true runtime x the scenario's estimate factor.
     pub runtime_estimate: SimDuration,
+    /// How long the job's start may be deferred past its submission (the class's `slack`, or
+    /// its deadline less the runtime estimate); `None`: not flexible.
+    pub slack: Option<SimDuration>,
     /// Submission time.
     pub submit: SimTime,
     /// Where the job's input data lives.
@@ -59,6 +62,8 @@ pub struct View<'a> {
     /// are what outages leave usable (0 for a pool that is down), so cached figures over
     /// nominal capacities (see [`View::smallest_pools`]) do not hold.
     pub degraded: bool,
+    /// The forecast of the hubs' time-varying signals, issued now (`None` without signals).
+    pub signals: Option<Forecast<'a>>,
 }
 
 impl<'a> View<'a> {

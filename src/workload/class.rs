@@ -91,6 +91,9 @@ pub struct JobClass {
     pub max_round_trip: Option<SimDuration>,
     /// Target job completion time (`deadline`; the `deadline_met` figure).
     pub deadline: Option<SimDuration>,
+    /// How long a job's start may be deferred past its submission (`slack`), for shifting
+    /// policies; without it a class with a deadline may be deferred while it can still meet it.
+    pub slack: Option<SimDuration>,
     /// Service-level objective (`slo = { jct, wait }`; `deadline` stands for `slo.jct`).
     pub slo: Slo,
     /// Queue priority: a higher number is served first (non-preemptive); default 0.
@@ -103,4 +106,13 @@ pub struct JobClass {
     pub output: Option<Distribution>,
     /// Its jobs' own failures and what any failure does to them (see `docs/faults.md`).
     pub failure: crate::model::FailureRule,
+}
+
+impl JobClass {
+    /// How long a job with `runtime_estimate` may be deferred: the class's slack, else its
+    /// deadline less the runtime estimate; `None` when the class is not flexible.
+    #[inline]
+    pub fn slack_for(&self, runtime_estimate: SimDuration) -> Option<SimDuration> {
+        self.slack.or_else(|| self.deadline.map(|d| d.saturating_sub(runtime_estimate)))
+    }
 }

@@ -32,7 +32,15 @@ data = "1GB"
 /// Runs `cnsim run` on `content` with an output file; checks exit code 2, no output file,
 /// and that stderr holds every expected fragment.
 fn rejects(case: &str, content: &str, expected: &[&str]) {
+    rejects_with_files(case, content, &[], expected);
+}
+
+/// [`rejects`] with `files` (name, content) written beside the scenario.
+pub fn rejects_with_files(case: &str, content: &str, files: &[(&str, &str)], expected: &[&str]) {
     let dir = scratch(case);
+    for (name, text) in files {
+        write(&dir, name, text);
+    }
     let path = write(&dir, "bad.toml", content);
     let out = dir.join("report.json");
     let output = cnsim(&["run", path.to_str().unwrap(), "--format", "json", "--out", out.to_str().unwrap()]);

@@ -331,6 +331,7 @@ fn no_policy_places_a_job_on_a_pool_that_is_down_even_with_warm_caches() {
         changed: None,
         flows: None,
         degraded,
+        signals: None,
     };
     for info in POLICIES {
         for job in [request(1, 0, None), request(8, 1 << 40, None)] {

@@ -181,6 +181,7 @@ pub fn request(units: u32, data_bytes: u64, max_round_trip: Option<u64>) -> JobR
         data_bytes,
         max_round_trip,
         runtime_estimate: HOUR,
+        slack: None,
         submit: 0,
         input: cnsim::workload::InputAt::Origin,
         output_bytes: 0,
@@ -200,6 +201,7 @@ pub fn decide(spec: &str, world: &World, state: &[HubState], job: &JobRequest, t
         changed: None,
         flows: None,
         degraded: false,
+        signals: None,
     };
     (0..times).map(|_| policy.decide(job, &view, &mut rng)).collect()
 }

@@ -144,6 +144,7 @@ fn indexed_policies_match_a_scan_through_thousands_of_state_changes() {
             changed: Some(&changed),
             flows: None,
             degraded: false,
+            signals: None,
         };
         let limits: [Option<SimDuration>; 4] = [None, None, Some(8 * MILLISECOND), Some(30 * MILLISECOND)];
         let job = JobRequest {
@@ -154,6 +155,7 @@ fn indexed_policies_match_a_scan_through_thousands_of_state_changes() {
             data_bytes: [0, 1_000_000_000, 1_000_000_000_000][rng.random_range(0..3)],
             max_round_trip: limits[rng.random_range(0..4)],
             runtime_estimate: rng.random_range(1..10 * SECOND),
+            slack: None,
             submit: now,
             input: cnsim::workload::InputAt::Origin,
             output_bytes: 0,
@@ -229,6 +231,7 @@ fn random_power_of_d_and_capacity_weighted_skip_the_scan_with_the_same_draws() {
         changed: None,
         flows: None,
         degraded: false,
+        signals: None,
     };
     let job = JobRequest {
         class: 0,
@@ -238,6 +241,7 @@ fn random_power_of_d_and_capacity_weighted_skip_the_scan_with_the_same_draws() {
         data_bytes: 0,
         max_round_trip: None,
         runtime_estimate: SECOND,
+        slack: None,
         submit: 0,
         input: cnsim::workload::InputAt::Origin,
         output_bytes: 0,

@@ -1,0 +1,46 @@
+//! `lowest-window`: start each flexible job at the beginning of the window of its runtime
+//! with the lowest mean forecast carbon intensity (or price) within its slack (Let's Wait
+//! Awhile, Wiesner et al. 2021).
+//!
+//! The hub comes from the `base` policy; the window is searched in that hub's forecast (see
+//! [`shifting::lowest_window`]). A job whose best window starts later is deferred to it and
+//! asked about again then, so a noisy forecast is re-read when it starts. Jobs without slack,
+//! and every job in a world without time-varying signals, are placed at once. Weakness: it
+//! looks at one hub only, and deferred jobs of the same clean hour crowd each other.
+
+use crate::model::{Hub, SignalKind};
+use crate::rng::SimRng;
+use crate::scheduler::shifting::{self, latest_start, lowest_window};
+use crate::scheduler::spec::{ParamInfo, Params};
+use crate::scheduler::{Decision, JobRequest, Scheduler, View};
+
+/// Parameters.
+pub const PARAMS: &[ParamInfo] = &[shifting::SIGNAL, shifting::BASE];
+
+/// Builds the policy.
+pub fn make(params: &Params<'_>, hubs: &[Hub]) -> Result<Box<dyn Scheduler>, String> {
+    Ok(Box::new(LowestWindow { kind: shifting::signal(params)?, base: shifting::base(params, hubs)? }))
+}
+
+/// The lowest-mean window within the slack, at the base policy's hub.
+pub struct LowestWindow {
+    kind: SignalKind,
+    base: Box<dyn Scheduler>,
+}
+
+impl Scheduler for LowestWindow {
+    fn decide(&mut self, job: &JobRequest, view: &View<'_>, rng: &mut SimRng) -> Decision {
+        let decision = self.base.decide(job, view, rng);
+        let (Decision::Run(hub), Some(forecast)) = (decision, view.signals) else { return decision };
+        let latest = latest_start(job);
+        if latest <= view.now {
+            return decision;
+        }
+        let (start, _) = lowest_window(&forecast, hub as usize, self.kind, view.now, latest, job.runtime_estimate);
+        if start > view.now { Decision::Defer(start) } else { decision }
+    }
+
+    fn tracks_changes(&self) -> bool {
+        self.base.tracks_changes()
+    }
+}
