@@ -8,7 +8,7 @@ use crate::model::World;
 use crate::report::{RunReport, WallClock};
 use crate::scenario::Scenario;
 use crate::scheduler;
-use crate::time::SimTime;
+use crate::time::{SimTime, format_duration};
 
 /// What a finished run leaves behind.
 pub struct RunOutput {
@@ -27,8 +27,32 @@ impl RunOutput {
     }
 }
 
+/// Why a run could not give a report.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// The scenario's scheduler could not be built.
+    #[error(transparent)]
+    Scheduler(#[from] scheduler::SchedulerError),
+    /// Jobs piled up to the cap on jobs in flight: the offered load exceeds what the hubs serve.
+    #[error(
+        "overloaded: {cap} jobs were in flight at {} of a {} run, the cap on jobs in flight \
+         (--max-in-flight {cap}); the offered load exceeds what the hubs can serve (see `cnsim validate`): \
+         shorten the run, lower the rates, add capacity, or raise the cap",
+        format_duration(*at),
+        format_duration(*duration)
+    )]
+    Overloaded {
+        /// The cap.
+        cap: usize,
+        /// When it was reached.
+        at: SimTime,
+        /// The run's length.
+        duration: SimTime,
+    },
+}
+
 /// Runs `scenario` to the end.
-pub fn simulate(scenario: &Scenario) -> Result<RunOutput, scheduler::SchedulerError> {
+pub fn simulate(scenario: &Scenario) -> Result<RunOutput, RunError> {
     Ok(simulate_with_progress(scenario, |_, _| true)?.expect("a run that is never stopped finishes"))
 }
 
@@ -37,7 +61,7 @@ pub fn simulate(scenario: &Scenario) -> Result<RunOutput, scheduler::SchedulerEr
 pub fn simulate_with_progress(
     scenario: &Scenario,
     mut progress: impl FnMut(SimTime, SimTime) -> bool,
-) -> Result<Option<RunOutput>, scheduler::SchedulerError> {
+) -> Result<Option<RunOutput>, RunError> {
     let world = scenario.world();
     let policy = scheduler::build(&scenario.scheduler, &scenario.hubs)?;
     let started = Instant::now();
@@ -49,6 +73,9 @@ pub fn simulate_with_progress(
         while until < end {
             until = until.saturating_add(step).min(end);
             engine.run_until(until);
+            if let Some(at) = engine.overloaded_at() {
+                return Err(RunError::Overloaded { cap: scenario.run.max_in_flight, at, duration: end });
+            }
             if !progress(until, end) {
                 return Ok(None);
             }

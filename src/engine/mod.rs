@@ -44,6 +44,9 @@ pub struct RunConfig {
     pub warmup: SimDuration,
     /// Length of one utilisation sample interval.
     pub sample_interval: SimDuration,
+    /// Most jobs in flight at once: an arrival that finds this many stops the run's arrivals
+    /// and marks it overloaded (see [`Engine::overloaded_at`]).
+    pub max_in_flight: usize,
 }
 
 /// A simulation in progress over a borrowed world.
@@ -74,6 +77,8 @@ pub struct Engine<'w> {
     outputs: Vec<u64>,
     /// Queue priority level of each class (0 is served first).
     levels: Vec<u8>,
+    /// When an arrival found `max_in_flight` jobs in flight (arrivals stop from then on).
+    overloaded_at: Option<SimTime>,
 }
 
 impl<'w> Engine<'w> {
@@ -126,6 +131,7 @@ impl<'w> Engine<'w> {
             now: 0,
             flows: world.network.topology().map(|t| FlowNetwork::new(t, config_warmup)),
             outputs: Vec::new(),
+            overloaded_at: None,
         }
     }
 
@@ -147,6 +153,11 @@ impl<'w> Engine<'w> {
     /// Jobs currently in flight (placed or waiting for a decision, not finished).
     pub fn in_flight(&self) -> usize {
         self.jobs.len()
+    }
+
+    /// When the cap on jobs in flight was reached, if it was: the run is then invalid.
+    pub fn overloaded_at(&self) -> Option<SimTime> {
+        self.overloaded_at
     }
 
     /// Dynamic hub state (for inspection and tests).
@@ -276,6 +287,11 @@ impl<'w> Engine<'w> {
     }
 
     fn on_arrival(&mut self, source: usize) {
+        if self.jobs.len() >= self.config.max_in_flight {
+            // Overloaded: no more arrivals; the caller stops the run and reports the cap.
+            self.overloaded_at.get_or_insert(self.now);
+            return;
+        }
         let class = &self.world.classes[source];
         let draw = self.sources[source].draw(class);
         let next = self.sources[source].next_arrival(class, self.now);
