@@ -190,6 +190,7 @@ fn syntax_error(source: &str, file: &str, error: &toml::de::Error) -> ScenarioEr
 }
 
 fn locate(source: &str, file: &str, error: FieldError) -> ScenarioError {
-    let offset = location::find_path(source, &error.path);
+    // A field missing from the file (a section not given at all) is placed at its start.
+    let offset = location::find_path(source, &error.path).or(Some(0));
     invalid(file, source, offset, error.path, error.message)
 }

@@ -7,6 +7,7 @@ mod compare_headroom;
 mod conservation;
 mod determinism;
 mod energy_assumptions;
+mod fuzz;
 mod hardening;
 mod helpers;
 mod indexes;
