@@ -433,9 +433,6 @@ fn compare(args: CompareArgs) -> Result<(), CliError> {
             args.schedulers.join(",")
         )));
     }
-    for spec in &policies {
-        registry::build(spec, &scenario.hubs).map_err(|e| CliError::Input(format!("--schedulers: {e}")))?;
-    }
     let baseline = match &args.baseline {
         None => 0,
         Some(name) => {

@@ -88,6 +88,21 @@ pub fn shorten_values(text: &str) -> String {
             out.push_str(&digits);
             continue;
         }
+        if c != '"' && c != '`' && !c.is_whitespace() {
+            // A long unquoted word (an id in a list, a path): its start, an ellipsis, its end.
+            let mut word = String::from(c);
+            while let Some(d) = chars.next_if(|&d| d != '"' && d != '`' && !d.is_whitespace()) {
+                word.push(d);
+            }
+            let n = word.chars().count();
+            if n > 2 * SHOWN_VALUE_CHARS {
+                let head: String = word.chars().take(SHOWN_VALUE_CHARS).collect();
+                let tail: String = word.chars().skip(n - 20).collect();
+                word = format!("{head}…{tail}");
+            }
+            out.push_str(&word);
+            continue;
+        }
         if c != '"' && c != '`' {
             out.push(if c == '\n' || c == '\r' { ' ' } else { c });
             continue;
@@ -101,10 +116,11 @@ pub fn shorten_values(text: &str) -> String {
                 break;
             }
             inner.push(d);
-            if c == '"' && d == '\\' {
-                if let Some(escaped) = chars.next() {
-                    inner.push(escaped);
-                }
+            if c == '"'
+                && d == '\\'
+                && let Some(escaped) = chars.next()
+            {
+                inner.push(escaped);
             }
         }
         out.push(c);
@@ -142,6 +158,21 @@ impl FieldError {
 /// Shorthand for validation results.
 pub type FieldResult<T> = Result<T, FieldError>;
 
+/// Names joined with ", ", at most 20 of them (each cut to [`SHOWN_VALUE_CHARS`]), then how
+/// many more there are.
+pub fn shorten_list(names: &[&str]) -> String {
+    const SHOWN: usize = 20;
+    let cut = |name: &str| match name.char_indices().nth(SHOWN_VALUE_CHARS - 3) {
+        Some((end, _)) => format!("{}…", &name[..end]),
+        None => name.to_string(),
+    };
+    let mut text = names.iter().take(SHOWN).map(|n| cut(n)).collect::<Vec<_>>().join(", ");
+    if names.len() > SHOWN {
+        text.push_str(&format!(" and {} more", names.len() - SHOWN));
+    }
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -158,15 +189,8 @@ mod tests {
         assert_eq!(huge, "bad value 10000000000000000000…");
         assert_eq!(number(1e308), "1e308");
         assert_eq!(number(0.5), "0.5");
+        let word = shorten_values(&format!("known regions: r0, {long}, r2"));
+        assert!(word.len() < 120 && word.ends_with("xx, r2"), "{word}");
+        assert_eq!(shorten_list(&["a", &long]), format!("a, {}…", "x".repeat(57)));
     }
-}
-
-/// Names joined with ", ", at most 20 of them, then how many more there are.
-pub fn shorten_list(names: &[&str]) -> String {
-    const SHOWN: usize = 20;
-    let mut text = names.iter().take(SHOWN).copied().collect::<Vec<_>>().join(", ");
-    if names.len() > SHOWN {
-        text.push_str(&format!(" and {} more", names.len() - SHOWN));
-    }
-    text
 }

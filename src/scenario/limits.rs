@@ -88,20 +88,18 @@ pub fn max_in_flight(cap: usize) -> Result<usize, String> {
     Err(format!("bad value {cap}: the cap on jobs in flight must be between 1 and {MAX_IN_FLIGHT}"))
 }
 
+// The limits fit the indexes: a hub index is a u16 with u16::MAX as "no hub"; class and region
+// indexes are u16; the default cap leaves the event index room.
+const _: () = {
+    assert!(MAX_HUBS < u16::MAX as usize);
+    assert!(MAX_REGIONS <= u16::MAX as usize);
+    assert!(MAX_CLASSES <= u16::MAX as usize);
+    assert!(DEFAULT_MAX_IN_FLIGHT < MAX_IN_FLIGHT);
+};
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn limits_fit_the_indexes() {
-        // Hub index u16 with u16::MAX as "no hub"; class and region indexes u16.
-        assert!(MAX_HUBS < u16::MAX as usize);
-        assert!(MAX_REGIONS <= u16::MAX as usize);
-        assert!(MAX_CLASSES <= u16::MAX as usize);
-        assert!(DEFAULT_MAX_IN_FLIGHT < MAX_IN_FLIGHT);
-        // The sum of the largest weights of every region stays finite.
-        assert!((MAX_WEIGHT * MAX_REGIONS as f64).is_finite());
-    }
 
     #[test]
     fn weights_are_finite_and_bounded() {
@@ -111,5 +109,7 @@ mod tests {
         assert!(weight("w", 0.0, false).is_err());
         assert_eq!(weight("w", 0.0, true), Ok(0.0));
         assert_eq!(weight("w", MAX_WEIGHT, false), Ok(MAX_WEIGHT));
+        // The sum of the largest weights of every region stays finite.
+        assert!((MAX_WEIGHT * MAX_REGIONS as f64).is_finite());
     }
 }

@@ -7,7 +7,7 @@ use crate::model::{EnergyModel, Hub, PoolKind, QueueDiscipline, Region, Side, Wo
 use crate::quantity::parse_rate;
 use crate::scenario::Scenario;
 use crate::scenario::distribution::{self, Quantity};
-use crate::scenario::error::{FieldError, FieldResult, number};
+use crate::scenario::error::{FieldError, FieldResult, number, shorten_list};
 use crate::scenario::limits;
 use crate::scenario::network::network;
 use crate::scenario::raw::{RawClass, RawHub, RawPreset, RawRegion, RawScenario};
@@ -145,7 +145,7 @@ pub(super) fn scenario(raw: RawScenario, stem: &str) -> FieldResult<Scenario> {
                     let known: Vec<&str> = preset.hubs.iter().map(|h| h.id.as_str()).collect();
                     return Err(FieldError::new(
                         format!("{path}.id"),
-                        format!("unknown hub id {:?}; known hubs: {}", o.id, known.join(", ")),
+                        format!("unknown hub id {:?}; known hubs: {}", o.id, shorten_list(&known)),
                     ));
                 };
                 if let Some(v) = o.intelligent {
@@ -514,7 +514,7 @@ fn class(raw: &RawClass, path: &str, regions: &[Region], hubs: &[Hub]) -> FieldR
                     let known: Vec<&str> = regions.iter().map(|r| r.id.as_str()).collect();
                     return Err(FieldError::new(
                         key,
-                        format!("unknown region id {id:?}; known regions: {}", known.join(", ")),
+                        format!("unknown region id {id:?}; known regions: {}", shorten_list(&known)),
                     ));
                 };
                 weights[r] = limits::weight(&key, w, true)?;
