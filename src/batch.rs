@@ -7,34 +7,68 @@
 //! stops the runs in progress at their next progress check and skips the rest; their slots
 //! come back as `None`, while finished runs are kept.
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
 
 use crate::scenario::Scenario;
 use crate::simulation::{RunError, RunOutput, simulate_with_progress};
 
+/// Why a batch stopped: its runtime did not start, or one of its runs failed (the others
+/// were then cancelled). An interruption (Ctrl-C) is not an error: its runs come back `None`.
+#[derive(Debug, thiserror::Error)]
+pub enum BatchError {
+    /// The thread pool could not start.
+    #[error("cannot start the runtime: {0}")]
+    Runtime(#[source] std::io::Error),
+    /// A run stopped with an error.
+    #[error("the run of {scheduler} on seed {seed} failed: {source}")]
+    Run {
+        /// The run's policy label.
+        scheduler: String,
+        /// The run's seed.
+        seed: u64,
+        /// Why it failed.
+        source: RunError,
+    },
+    /// A run panicked: a bug in cnsim.
+    #[error("the run of {scheduler} on seed {seed} crashed (a bug in cnsim, please report it): {message}")]
+    Crashed {
+        /// The run's policy label.
+        scheduler: String,
+        /// The run's seed.
+        seed: u64,
+        /// The panic's message.
+        message: String,
+    },
+}
+
+/// How one run of a batch ended.
+enum Outcome<T> {
+    Done(T),
+    Cancelled,
+    Failed(BatchError),
+}
+
 /// Runs every scenario (at most `parallelism` at once) and maps each finished run with
 /// `extract`. `on_run_done(finished, total)` is called after each run. Returns one slot per
-/// scenario, in order: `None` for runs that were cancelled or whose scheduler failed to build.
-/// A trace that cannot be read stops every run, and its error is returned.
+/// scenario, in order: `None` for runs that were cancelled. The first run to fail (or panic)
+/// cancels the others, and its error is returned.
 pub fn run_all<T: Send + 'static>(
     scenarios: Vec<Scenario>,
     parallelism: usize,
     cancel: Arc<AtomicBool>,
     on_run_done: impl Fn(usize, usize) + Send + Sync + 'static,
     extract: impl Fn(&Scenario, RunOutput) -> T + Send + Sync + 'static,
-) -> Result<Vec<Option<T>>, String> {
+) -> Result<Vec<Option<T>>, BatchError> {
     let total = scenarios.len();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(parallelism.max(1))
         .enable_all()
         .build()
-        .map_err(|e| format!("cannot start the runtime: {e}"))?;
+        .map_err(BatchError::Runtime)?;
     let on_run_done = Arc::new(on_run_done);
     let extract = Arc::new(extract);
-    let failure: Arc<Mutex<Option<String>>> = Arc::default();
-    let failed = failure.clone();
-    let results = runtime.block_on(async {
+    let outcomes = runtime.block_on(async {
         let permits = Arc::new(tokio::sync::Semaphore::new(parallelism.max(1)));
         let done = Arc::new(AtomicUsize::new(0));
         let interrupt = cancel.clone();
@@ -45,42 +79,61 @@ pub fn run_all<T: Send + 'static>(
         });
         let mut handles = Vec::with_capacity(total);
         for scenario in scenarios {
-            let (permits, cancel, done, on_run_done, extract, failure) =
-                (permits.clone(), cancel.clone(), done.clone(), on_run_done.clone(), extract.clone(), failure.clone());
+            let (permits, cancel, done, on_run_done, extract) =
+                (permits.clone(), cancel.clone(), done.clone(), on_run_done.clone(), extract.clone());
             handles.push(tokio::spawn(async move {
-                let _permit = permits.acquire_owned().await.ok()?;
+                let Ok(_permit) = permits.acquire_owned().await else { return Outcome::Cancelled };
                 if cancel.load(Ordering::SeqCst) {
-                    return None;
+                    return Outcome::Cancelled;
                 }
-                let result = tokio::task::spawn_blocking(move || {
-                    let output = match simulate_with_progress(&scenario, |_, _| !cancel.load(Ordering::SeqCst)) {
-                        Err(RunError::Trace(e)) => {
-                            // A bad trace fails every run alike: stop them all and say why.
-                            failure.lock().expect("not poisoned").get_or_insert(e.to_string());
-                            cancel.store(true, Ordering::SeqCst);
-                            return None;
-                        }
-                        other => other.ok()??,
-                    };
-                    Some(extract(&scenario, output))
+                let (scheduler, seed) = (scenario.scheduler.to_string(), scenario.run.seed);
+                let stop = cancel.clone();
+                let joined = tokio::task::spawn_blocking(move || {
+                    simulate_with_progress(&scenario, |_, _| !stop.load(Ordering::SeqCst))
+                        .map(|output| output.map(|output| extract(&scenario, output)))
                 })
-                .await
-                .ok()??;
+                .await;
+                let outcome = match joined {
+                    Ok(Ok(Some(result))) => Outcome::Done(result),
+                    Ok(Ok(None)) => return Outcome::Cancelled,
+                    Ok(Err(source)) => Outcome::Failed(BatchError::Run { scheduler, seed, source }),
+                    Err(e) => Outcome::Failed(BatchError::Crashed { scheduler, seed, message: panic_message(e) }),
+                };
+                if matches!(outcome, Outcome::Failed(_)) {
+                    cancel.store(true, Ordering::SeqCst);
+                }
                 let finished = done.fetch_add(1, Ordering::SeqCst) + 1;
                 on_run_done(finished, total);
-                Some(result)
+                outcome
             }));
         }
-        let mut results = Vec::with_capacity(total);
+        let mut outcomes = Vec::with_capacity(total);
         for handle in handles {
-            results.push(handle.await.ok().flatten());
+            outcomes.push(handle.await.unwrap_or(Outcome::Cancelled));
         }
         watcher.abort();
-        results
+        outcomes
     });
-    match failed.lock().expect("not poisoned").take() {
-        Some(message) => Err(message),
-        None => Ok(results),
+    let mut results = Vec::with_capacity(total);
+    for outcome in outcomes {
+        match outcome {
+            Outcome::Done(result) => results.push(Some(result)),
+            Outcome::Cancelled => results.push(None),
+            Outcome::Failed(error) => return Err(error),
+        }
+    }
+    Ok(results)
+}
+
+/// The message of a run's panic.
+fn panic_message(error: tokio::task::JoinError) -> String {
+    match error.try_into_panic() {
+        Ok(payload) => payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a panic without a message".into()),
+        Err(e) => e.to_string(),
     }
 }
 

@@ -10,8 +10,8 @@ use serde::Serialize;
 use crate::engine::RunConfig;
 use crate::model::{EnergyModel, Hub, NetworkConfig, PoolKind, QueueDiscipline, Region};
 use crate::scenario::Scenario;
-use crate::scheduler::{SchedulerError, SchedulerSpec};
-use crate::simulation::simulate;
+use crate::scheduler::SchedulerSpec;
+use crate::simulation::{RunError, simulate};
 use crate::time::SECOND;
 use crate::workload::{Arrival, Distribution, JobClass};
 
@@ -72,7 +72,13 @@ pub fn reference_scenario(hubs: usize, jobs: u64, seed: u64) -> Scenario {
         name: format!("reference-{hubs}x64"),
         description: Some("the reference model of the validation notes".into()),
         censoring_threshold: crate::scenario::DEFAULT_CENSORING_THRESHOLD,
-        run: RunConfig { seed, duration, warmup: duration / 10, sample_interval: (duration / 1000).max(1) },
+        run: RunConfig {
+            seed,
+            duration,
+            warmup: duration / 10,
+            sample_interval: (duration / 1000).max(1),
+            max_in_flight: crate::scenario::limits::DEFAULT_MAX_IN_FLIGHT,
+        },
         scheduler: SchedulerSpec::named("nearest"),
         discipline: QueueDiscipline::Fifo,
         runtime_estimate_factor: 1.0,
@@ -176,7 +182,7 @@ pub fn run(
     runs: usize,
     scheduler: &SchedulerSpec,
     flow: bool,
-) -> Result<BenchSummary, SchedulerError> {
+) -> Result<BenchSummary, RunError> {
     let mut results = Vec::with_capacity(runs);
     for seed in 1..=runs as u64 {
         let mut scenario = reference_scenario(hubs, jobs, seed);
@@ -184,10 +190,7 @@ pub fn run(
             scenario = with_flow_network(scenario);
         }
         scenario.scheduler = scheduler.clone();
-        let output = simulate(&scenario).map_err(|e| match e {
-            crate::simulation::RunError::Scheduler(e) => e,
-            crate::simulation::RunError::Trace(e) => SchedulerError::BadParameter(e.to_string()),
-        })?;
+        let output = simulate(&scenario)?;
         let total = output.recorder.total();
         let submitted = total.submitted + output.recorder.warmup_counters.submitted;
         let wait = crate::metrics::Metric::Wait

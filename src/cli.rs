@@ -13,17 +13,35 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::engine::JobSink;
 use crate::report;
+use crate::scenario::limits;
 use crate::scenario::{Scenario, ScenarioError};
 use crate::scheduler::{SchedulerSpec, registry};
 use crate::simulation::{RunError, RunOutput, simulate_with};
 use crate::time::{DURATION_UNITS_HELP, parse_duration};
 use crate::{bench, seeds};
 
+/// `print!` to standard output through [`output::stdout`], returning its error.
+macro_rules! out {
+    ($($arg:tt)*) => {
+        $crate::cli::output::stdout(&format!($($arg)*))?
+    };
+}
+
+/// `println!` to standard output through [`output::stdout`], returning its error.
+macro_rules! outln {
+    ($($arg:tt)*) => {
+        $crate::cli::output::stdout(&format!("{}\n", format_args!($($arg)*)))?
+    };
+}
+
 pub mod capacity;
 mod jobs_file;
+pub mod output;
 pub mod sweep;
 pub mod trace;
 pub mod whatif;
+
+pub(crate) use output::write_all_or_nothing;
 
 use whatif::WhatIf;
 
@@ -190,6 +208,9 @@ struct RunArgs {
     /// Write one CSV row per job to this file, as jobs end (schema in docs/traces.md).
     #[arg(long)]
     jobs: Option<PathBuf>,
+    /// Most jobs in flight at once; an overloaded run that reaches it stops with an error.
+    #[arg(long, default_value_t = limits::DEFAULT_MAX_IN_FLIGHT)]
+    max_in_flight: usize,
     /// What-if overrides.
     #[command(flatten)]
     what_if: WhatIf,
@@ -207,6 +228,9 @@ pub enum CliError {
     /// Interrupted by Ctrl-C after reporting what finished: exit code 130.
     #[error("{0}")]
     Interrupted(String),
+    /// Standard output was closed by its reader (`cnsim ... | head`): stop quietly, exit 0.
+    #[error("standard output was closed")]
+    ClosedPipe,
 }
 
 impl CliError {
@@ -216,6 +240,7 @@ impl CliError {
             CliError::Input(_) => 2,
             CliError::Run(_) => 1,
             CliError::Interrupted(_) => 130,
+            CliError::ClosedPipe => 0,
         }
     }
 }
@@ -235,10 +260,10 @@ pub fn main(cli: Cli) -> Result<(), CliError> {
         Command::Schedulers => {
             let width = registry::POLICIES.iter().map(|p| p.name.len()).max().unwrap_or(0);
             for p in registry::POLICIES {
-                println!("{:<width$}  {}", p.name, p.summary);
+                outln!("{:<width$}  {}", p.name, p.summary);
                 for param in p.params {
                     let default = if param.default.is_empty() { "(none)" } else { param.default };
-                    println!("{:<width$}    {}={default}  {}", "", param.name, param.help);
+                    outln!("{:<width$}    {}={default}  {}", "", param.name, param.help);
                 }
             }
             Ok(())
@@ -265,12 +290,20 @@ pub(crate) struct BatchArgs {
     /// Simulations at once (default: the number of cores).
     #[arg(long)]
     jobs: Option<usize>,
+    /// Most jobs in flight at once in a run; a run that reaches it fails the whole batch.
+    #[arg(long, default_value_t = limits::DEFAULT_MAX_IN_FLIGHT)]
+    max_in_flight: usize,
 }
 
 impl BatchArgs {
     /// `--duration`, parsed.
     pub(crate) fn duration(&self) -> Result<Option<u64>, CliError> {
         self.duration.as_deref().map(|d| cli_duration(d, "duration")).transpose()
+    }
+
+    /// `--max-in-flight`, checked.
+    pub(crate) fn max_in_flight(&self) -> Result<usize, CliError> {
+        limits::max_in_flight(self.max_in_flight).map_err(|e| CliError::Input(format!("--max-in-flight: {e}")))
     }
 
     /// Simulations at once: `--jobs`, at most the number of cores.
@@ -302,6 +335,8 @@ fn apply_overrides(mut scenario: Scenario, args: &RunArgs) -> Result<Scenario, C
     if let Some(text) = &args.warmup {
         scenario.run.warmup = cli_duration(text, "warmup")?;
     }
+    scenario.run.max_in_flight =
+        limits::max_in_flight(args.max_in_flight).map_err(|e| CliError::Input(format!("--max-in-flight: {e}")))?;
     if scenario.run.warmup >= scenario.run.duration {
         return Err(CliError::Input(format!(
             "the warm-up ({}) must be shorter than the duration ({})",
@@ -313,6 +348,9 @@ fn apply_overrides(mut scenario: Scenario, args: &RunArgs) -> Result<Scenario, C
 }
 
 fn run(args: RunArgs) -> Result<(), CliError> {
+    let outputs: Vec<&Path> =
+        [&args.out, &args.timeseries, &args.hdr_log, &args.jobs].into_iter().flatten().map(|p| p.as_path()).collect();
+    output::check_outputs(&outputs)?;
     let scenario = apply_overrides(whatif::load(args.scenario.as_deref(), &args.what_if)?, &args)?;
     let jobs = args.jobs.as_deref().map(|path| jobs_file::JobsFile::create(path, &scenario)).transpose()?;
     let output = match run_with_progress(&scenario, jobs.as_ref().map(jobs_file::JobsFile::sink)) {
@@ -351,48 +389,16 @@ fn run(args: RunArgs) -> Result<(), CliError> {
     }
     if let Some(jobs) = jobs {
         jobs.check()?;
-        if let Err(e) = write_all_or_nothing(&files) {
+        if let Err(e) = output::write_all_or_nothing(&files) {
             jobs.discard();
             return Err(e);
         }
         jobs.keep()?;
     } else {
-        write_all_or_nothing(&files)?;
+        output::write_all_or_nothing(&files)?;
     }
     if args.out.is_none() {
-        print!("{rendered}");
-    }
-    Ok(())
-}
-
-/// The temporary name a file is written under before it is renamed into place.
-pub(crate) fn temp_of(path: &Path) -> PathBuf {
-    let mut name = path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
-    name.push(format!(".cnsim-tmp-{}", std::process::id()));
-    path.with_file_name(name)
-}
-
-/// Writes each file under a temporary name, then renames them all; on any failure removes
-/// the temporary files and reports which path failed.
-fn write_all_or_nothing(files: &[(&Path, Vec<u8>)]) -> Result<(), CliError> {
-    let mut written = Vec::new();
-    for (path, bytes) in files {
-        let temp = temp_of(path);
-        if let Err(e) = std::fs::write(&temp, bytes) {
-            for t in &written {
-                let _ = std::fs::remove_file(t);
-            }
-            return Err(CliError::Run(format!("cannot write {}: {e}", path.display())));
-        }
-        written.push(temp);
-    }
-    for ((path, _), temp) in files.iter().zip(&written) {
-        if let Err(e) = std::fs::rename(temp, path) {
-            for t in &written {
-                let _ = std::fs::remove_file(t);
-            }
-            return Err(CliError::Run(format!("cannot write {}: {e}", path.display())));
-        }
+        out!("{rendered}");
     }
     Ok(())
 }
@@ -418,15 +424,16 @@ fn run_with_progress(scenario: &Scenario, jobs: Option<Box<dyn JobSink>>) -> Res
             b.set_position(now * 1000 / end.max(1));
         }
         true
+    })
+    .map_err(|e| match e {
+        RunError::Scheduler(e) => CliError::Input(format!("scheduler: {e}")),
+        RunError::Trace(e) => CliError::Input(e.to_string()),
+        other => CliError::Run(other.to_string()),
     });
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    match output {
-        Ok(output) => Ok(output.expect("a run that is never stopped finishes")),
-        Err(RunError::Trace(e)) => Err(CliError::Input(e.to_string())),
-        Err(RunError::Scheduler(e)) => Err(CliError::Input(e.to_string())),
-    }
+    Ok(output?.expect("a run that is never stopped finishes"))
 }
 
 /// Splits `a,b:k=1,j=2,c` into policies, keeping parameters with their policy.
@@ -448,15 +455,20 @@ fn policy_list(args: &[String]) -> Result<Vec<SchedulerSpec>, CliError> {
 }
 
 fn compare(args: CompareArgs) -> Result<(), CliError> {
+    output::check_outputs(&args.out.iter().map(|p| p.as_path()).collect::<Vec<_>>())?;
     let mut scenario = whatif::load(Some(&args.scenario), &args.what_if)?;
+    scenario.run.max_in_flight = args.batch.max_in_flight()?;
     if let Some(duration) = args.batch.duration()? {
         scenario = scenario.with_duration(duration).map_err(|e| {
             CliError::Input(format!("--duration {:?}: {e}", args.batch.duration.as_deref().unwrap_or("")))
         })?;
     }
     let policies = policy_list(&args.schedulers)?;
-    for spec in &policies {
-        registry::build(spec, &scenario.hubs).map_err(|e| CliError::Input(format!("--schedulers: {e}")))?;
+    if policies.is_empty() {
+        return Err(CliError::Input(format!(
+            "--schedulers {:?}: give at least one scheduler, e.g. --schedulers nearest,least-loaded",
+            args.schedulers.join(",")
+        )));
     }
     let baseline = match &args.baseline {
         None => 0,
@@ -490,7 +502,10 @@ fn compare(args: CompareArgs) -> Result<(), CliError> {
             b.set_position(done as u64);
         }
     })
-    .map_err(|e| CliError::Run(e.to_string()))?;
+    .map_err(|e| match e {
+        crate::compare::CompareError::Batch(e) => CliError::Run(e.to_string()),
+        other => CliError::Input(other.to_string()),
+    })?;
     if let Some(b) = bar {
         b.finish_and_clear();
     }
@@ -501,7 +516,7 @@ fn compare(args: CompareArgs) -> Result<(), CliError> {
     };
     match &args.out {
         Some(path) => write_all_or_nothing(&[(path.as_path(), rendered.into_bytes())])?,
-        None => print!("{rendered}"),
+        None => out!("{rendered}"),
     }
     if report.interrupted {
         return Err(CliError::Interrupted(format!(
@@ -519,8 +534,8 @@ fn hubs(scenario: Option<&Path>, preset: &str, format: Format) -> Result<(), Cli
     };
     let table = report::hubs::table(&world);
     match format {
-        Format::Text => print!("{}", report::hubs::render_text(&table)),
-        Format::Json => println!("{}", serde_json::to_string_pretty(&table).expect("serialisable")),
+        Format::Text => out!("{}", report::hubs::render_text(&table)),
+        Format::Json => outln!("{}", serde_json::to_string_pretty(&table).expect("serialisable")),
     }
     Ok(())
 }
@@ -532,8 +547,8 @@ fn network(path: Option<&Path>, format: Format) -> Result<(), CliError> {
     };
     let map = report::network_map::map(&scenario.world());
     match format {
-        Format::Text => print!("{}", report::network_map::render_text(&map)),
-        Format::Json => println!("{}", serde_json::to_string_pretty(&map).expect("serialisable")),
+        Format::Text => out!("{}", report::network_map::render_text(&map)),
+        Format::Json => outln!("{}", serde_json::to_string_pretty(&map).expect("serialisable")),
     }
     Ok(())
 }
@@ -550,17 +565,13 @@ fn validate(path: &Path, strict: bool, what_if: &WhatIf) -> Result<(), CliError>
             check.warnings.len()
         )));
     }
-    let expected: f64 = scenario
-        .classes
-        .iter()
-        .map(|c| c.arrival.weekly_mean_rate_per_second() * scenario.run.duration as f64 / 1e9)
-        .sum();
+    let expected = scenario.expected_jobs();
     let status = if check.warnings.is_empty() {
         "ok".to_string()
     } else {
         format!("ok with {} warning(s)", check.warnings.len())
     };
-    println!(
+    outln!(
         "{status}: {} ({}): {} hubs ({:.1} EFLOPS), {} regions, {} classes, scheduler {}, {} ({} warm-up), about {:.0} jobs",
         path.display(),
         scenario.name,
@@ -575,18 +586,18 @@ fn validate(path: &Path, strict: bool, what_if: &WhatIf) -> Result<(), CliError>
     );
     let what_if = what_if.describe();
     if !what_if.is_empty() {
-        println!("  with {what_if}");
+        outln!("  with {what_if}");
     }
     let mut table = String::new();
     report::text::render_load_check(&mut table, &check);
-    print!("{table}");
+    out!("{table}");
     Ok(())
 }
 
 /// Prints each warning on standard error.
 fn warn(warnings: &[String]) {
     for w in warnings {
-        eprintln!("warning: {w}");
+        output::stderr(&format!("warning: {w}\n"));
     }
 }
 
@@ -594,16 +605,14 @@ fn star_command(transfers: u64, runs: usize) -> Result<(), CliError> {
     if transfers == 0 || transfers > u64::from(u32::MAX) || runs == 0 {
         return Err(CliError::Input("--jobs must be between 1 and 4294967295 and --runs positive".into()));
     }
-    println!(
-        "flow model: star of 6 regions x 8 hubs, 79 % load on every link, {transfers} transfers a run, {runs} runs"
-    );
+    outln!("flow model: star of 6 regions x 8 hubs, 79 % load on every link, {transfers} transfers a run, {runs} runs");
     let mut rates = Vec::with_capacity(runs);
     for run in 0..runs {
         let started = std::time::Instant::now();
         let star = bench::star_transfers(transfers, run as u64 + 1);
         let seconds = started.elapsed().as_secs_f64();
         rates.push(transfers as f64 / seconds);
-        println!(
+        outln!(
             "  run {}: {:.3} s, {:.2} M transfers/s, {} re-allocations, mean sojourn / alone {:.3}",
             run + 1,
             seconds,
@@ -613,7 +622,7 @@ fn star_command(transfers: u64, runs: usize) -> Result<(), CliError> {
         );
     }
     rates.sort_by(f64::total_cmp);
-    println!("median: {:.2} M transfers/s", rates[rates.len() / 2] / 1e6);
+    outln!("median: {:.2} M transfers/s", rates[rates.len() / 2] / 1e6);
     Ok(())
 }
 
@@ -647,20 +656,25 @@ fn bench_command(
     format: Format,
     flow: bool,
 ) -> Result<(), CliError> {
-    if hubs == 0 || hubs > u16::MAX as usize {
-        return Err(CliError::Input(format!("--hubs {hubs}: must be between 1 and {}", u16::MAX)));
+    if hubs == 0 || hubs > limits::MAX_HUBS {
+        return Err(CliError::Input(format!("--hubs {hubs}: must be between 1 and {}", limits::MAX_HUBS)));
     }
-    if jobs == 0 || runs == 0 {
-        return Err(CliError::Input("--jobs and --runs must be positive".into()));
+    if jobs == 0 || jobs as f64 > limits::MAX_JOBS_PER_RUN || runs == 0 {
+        return Err(CliError::Input(format!(
+            "--jobs must be between 1 and {} and --runs positive",
+            limits::MAX_JOBS_PER_RUN
+        )));
     }
     let spec =
         SchedulerSpec::parse_cli(scheduler).map_err(|e| CliError::Input(format!("--scheduler {scheduler:?}: {e}")))?;
-    let summary =
-        bench::run(hubs, jobs, runs, &spec, flow).map_err(|e| CliError::Input(format!("--scheduler: {e}")))?;
+    let summary = bench::run(hubs, jobs, runs, &spec, flow).map_err(|e| match e {
+        RunError::Scheduler(e) => CliError::Input(format!("--scheduler: {e}")),
+        other => CliError::Run(other.to_string()),
+    })?;
     match format {
-        Format::Json => println!("{}", serde_json::to_string_pretty(&summary).expect("serialisable")),
+        Format::Json => outln!("{}", serde_json::to_string_pretty(&summary).expect("serialisable")),
         Format::Text => {
-            println!(
+            outln!(
                 "reference model{}: {} hubs x {} units, rho = 0.9, {} jobs a run, {} runs, scheduler {}",
                 if flow { " with 100 MB flows on a line per hub" } else { "" },
                 hubs,
@@ -670,7 +684,7 @@ fn bench_command(
                 summary.scheduler
             );
             for (i, r) in summary.runs.iter().enumerate() {
-                println!(
+                outln!(
                     "  run {}: {} jobs, {} events, {:.3} s, {:.2} M jobs/s, mean wait {:.6} s (exact {:.6})",
                     i + 1,
                     r.jobs,
@@ -681,14 +695,14 @@ fn bench_command(
                     summary.exact_mean_wait
                 );
             }
-            println!(
+            outln!(
                 "median: {:.2} M jobs/s, {:.2} M events/s, {:.1} ns/event",
                 summary.median_jobs_per_second / 1e6,
                 summary.median_events_per_second / 1e6,
                 summary.median_ns_per_event
             );
             if let Some(rss) = summary.peak_rss_bytes {
-                println!("peak memory (RSS): {:.1} MiB", rss as f64 / 1048576.0);
+                outln!("peak memory (RSS): {:.1} MiB", rss as f64 / 1048576.0);
             }
         }
     }

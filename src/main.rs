@@ -4,8 +4,13 @@ use clap::Parser;
 
 fn main() {
     let cli = cnsim::cli::Cli::parse();
-    if let Err(error) = cnsim::cli::main(cli) {
-        eprintln!("error: {error}");
-        std::process::exit(error.exit_code());
+    match cnsim::cli::main(cli) {
+        Ok(()) => {}
+        Err(cnsim::cli::CliError::ClosedPipe) => {}
+        Err(error) => {
+            let line = cnsim::scenario::error::shorten_values(&error.to_string());
+            cnsim::cli::output::stderr(&format!("error: {line}\n"));
+            std::process::exit(error.exit_code());
+        }
     }
 }

@@ -8,19 +8,8 @@ use crate::model::World;
 use crate::report::{RunReport, WallClock};
 use crate::scenario::Scenario;
 use crate::scheduler;
-use crate::time::SimTime;
+use crate::time::{SimTime, format_duration};
 use crate::workload::trace::{self, TraceError, TraceStats};
-
-/// Why a run could not be done.
-#[derive(Debug, thiserror::Error)]
-pub enum RunError {
-    /// The scheduler cannot be built.
-    #[error(transparent)]
-    Scheduler(#[from] scheduler::SchedulerError),
-    /// A trace cannot be read (bad input: nothing is written).
-    #[error(transparent)]
-    Trace(#[from] TraceError),
-}
 
 /// What a finished run leaves behind.
 pub struct RunOutput {
@@ -41,6 +30,33 @@ impl RunOutput {
         report.traces = self.traces.as_ref().map(crate::report::TraceReport::of);
         report
     }
+}
+
+/// Why a run could not give a report.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// The scenario's scheduler could not be built.
+    #[error(transparent)]
+    Scheduler(#[from] scheduler::SchedulerError),
+    /// A trace cannot be read (bad input: nothing is written).
+    #[error(transparent)]
+    Trace(#[from] TraceError),
+    /// Jobs piled up to the cap on jobs in flight: the offered load exceeds what the hubs serve.
+    #[error(
+        "overloaded: {cap} jobs were in flight at {} of a {} run, the cap on jobs in flight \
+         (--max-in-flight {cap}); the offered load exceeds what the hubs can serve (see `cnsim validate`): \
+         shorten the run, lower the rates, add capacity, or raise the cap",
+        format_duration(*at),
+        format_duration(*duration)
+    )]
+    Overloaded {
+        /// The cap.
+        cap: usize,
+        /// When it was reached.
+        at: SimTime,
+        /// The run's length.
+        duration: SimTime,
+    },
 }
 
 /// Runs `scenario` to the end.
@@ -81,6 +97,9 @@ pub fn simulate_with(
             engine.run_until(until);
             if let Some(e) = engine.trace_error() {
                 return Err(e.clone().into());
+            }
+            if let Some(at) = engine.overloaded_at() {
+                return Err(RunError::Overloaded { cap: scenario.run.max_in_flight, at, duration: end });
             }
             if !progress(until, end) {
                 return Ok(None);

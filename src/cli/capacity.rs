@@ -67,6 +67,7 @@ pub fn capacity(args: CapacityArgs) -> Result<(), CliError> {
         .as_deref()
         .map(|t| SchedulerSpec::parse_cli(t).map_err(|e| CliError::Input(format!("--scheduler {t:?}: {e}"))))
         .transpose()?;
+    crate::cli::output::check_outputs(&args.json.iter().map(Path::new).collect::<Vec<_>>())?;
     let config = CapacityConfig {
         source,
         file: args.scenario.display().to_string(),
@@ -78,6 +79,7 @@ pub fn capacity(args: CapacityArgs) -> Result<(), CliError> {
         tolerance: args.tolerance,
         replications: args.replications,
         duration: args.batch.duration()?,
+        max_in_flight: args.batch.max_in_flight()?,
         parallelism: args.batch.parallelism(),
     };
     let bar = progress_bar(0, "probes");
@@ -94,6 +96,7 @@ pub fn capacity(args: CapacityArgs) -> Result<(), CliError> {
     let result = capacity::search(&config, cancel, &progress).map_err(|e| match e {
         CapacityError::Input(m) => CliError::Input(m),
         CapacityError::Run(m) => CliError::Run(m),
+        CapacityError::Batch(e) => CliError::Run(e.to_string()),
     })?;
     if let Some(b) = bar {
         b.finish_and_clear();
@@ -103,8 +106,8 @@ pub fn capacity(args: CapacityArgs) -> Result<(), CliError> {
         write_all_or_nothing(&[(Path::new(path), json.clone().into_bytes())])?;
     }
     match args.format {
-        Format::Json => print!("{json}"),
-        Format::Text => print!("{}", render(&result)),
+        Format::Json => out!("{json}"),
+        Format::Text => out!("{}", render(&result)),
     }
     if result.status == "interrupted" {
         return Err(CliError::Interrupted(format!(

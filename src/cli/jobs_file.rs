@@ -6,7 +6,8 @@ use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use crate::cli::{CliError, temp_of};
+use crate::cli::CliError;
+use crate::cli::output::temp_of;
 use crate::engine::JobSink;
 use crate::report::jobs_csv::JobsCsv;
 use crate::scenario::Scenario;

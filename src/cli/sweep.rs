@@ -83,6 +83,7 @@ pub fn sweep(args: SweepArgs) -> Result<(), CliError> {
     if let Some(path) = &args.json {
         outputs.push((path.clone(), true));
     }
+    crate::cli::output::check_outputs(&outputs.iter().map(|(p, _)| p.as_path()).collect::<Vec<_>>())?;
     let config = SweepConfig {
         source,
         file: args.scenario.display().to_string(),
@@ -91,6 +92,7 @@ pub fn sweep(args: SweepArgs) -> Result<(), CliError> {
         policies,
         replications: args.replications,
         duration,
+        max_in_flight: args.batch.max_in_flight()?,
         parallelism: args.batch.parallelism(),
     };
     let total = sweep::check(&config).map_err(CliError::Input)?;
@@ -105,6 +107,7 @@ pub fn sweep(args: SweepArgs) -> Result<(), CliError> {
     .map_err(|e| match e {
         SweepError::Input(m) => CliError::Input(m),
         SweepError::Run(m) => CliError::Run(m),
+        SweepError::Batch(e) => CliError::Run(e.to_string()),
     })?;
     if let Some(b) = bar {
         b.finish_and_clear();
@@ -116,9 +119,9 @@ pub fn sweep(args: SweepArgs) -> Result<(), CliError> {
         .map(|(path, is_json)| (path.as_path(), if *is_json { json.clone().into_bytes() } else { csv.clone() }))
         .collect();
     write_all_or_nothing(&files)?;
-    print!("{}", sweep::render_summary(&result));
+    out!("{}", sweep::render_summary(&result));
     if outputs.is_empty() {
-        eprintln!("note: no --out, --csv or --json given: only the summary above was written");
+        crate::cli::output::stderr("note: no --out, --csv or --json given: only the summary above was written\n");
     }
     if !result.complete {
         return Err(CliError::Interrupted(format!(

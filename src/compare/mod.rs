@@ -112,9 +112,9 @@ pub enum CompareError {
     /// Bad arguments.
     #[error("{0}")]
     Config(String),
-    /// The runtime failed.
-    #[error("{0}")]
-    Runtime(String),
+    /// A run failed, or the runtime did not start.
+    #[error(transparent)]
+    Batch(#[from] crate::batch::BatchError),
 }
 
 /// Runs the comparison. `on_run_done(finished, total)` is called after each run; setting
@@ -156,8 +156,7 @@ pub fn run(
                 censored,
                 workload_digest: report.workload_digest.clone(),
             }
-        })
-        .map_err(CompareError::Runtime)?;
+        })?;
     let interrupted = results.iter().any(Option::is_none);
 
     // results[i] belongs to jobs[i] = (policy, replication).

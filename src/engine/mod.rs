@@ -54,6 +54,9 @@ pub struct RunConfig {
     pub warmup: SimDuration,
     /// Length of one utilisation sample interval.
     pub sample_interval: SimDuration,
+    /// Most jobs in flight at once: an arrival that finds this many stops the run's arrivals
+    /// and marks it overloaded (see [`Engine::overloaded_at`]).
+    pub max_in_flight: usize,
 }
 
 /// The per-job log: the sink, the tags of jobs in flight by key, and the submission count.
@@ -105,6 +108,8 @@ pub struct Engine<'w, O: Observer = Silent> {
     meter: Option<SignalMeter>,
     /// Key of the forecast errors, from the forecast's own stream.
     forecast_key: u64,
+    /// When an arrival found `max_in_flight` jobs in flight (arrivals stop from then on).
+    overloaded_at: Option<SimTime>,
 }
 
 impl JobLog {
@@ -205,6 +210,7 @@ impl<'w, O: Observer> Engine<'w, O> {
             job_log: None,
             meter: world.signals.as_ref().map(|_| SignalMeter::new(world.hubs.len())),
             forecast_key: rand::RngExt::random(&mut stream(config_seed, Stream::Forecast)),
+            overloaded_at: None,
         }
     }
 
@@ -260,6 +266,11 @@ impl<'w, O: Observer> Engine<'w, O> {
     /// Jobs currently in flight (placed or waiting for a decision, not finished).
     pub fn in_flight(&self) -> usize {
         self.jobs.len()
+    }
+
+    /// When the cap on jobs in flight was reached, if it was: the run is then invalid.
+    pub fn overloaded_at(&self) -> Option<SimTime> {
+        self.overloaded_at
     }
 
     /// Dynamic hub state (for inspection and tests).
@@ -406,6 +417,11 @@ impl<'w, O: Observer> Engine<'w, O> {
     }
 
     fn on_arrival(&mut self, source: usize) {
+        if self.jobs.len() >= self.config.max_in_flight {
+            // Overloaded: no more arrivals; the caller stops the run and reports the cap.
+            self.overloaded_at.get_or_insert(self.now);
+            return;
+        }
         if source >= self.sources.len() {
             return self.on_trace_arrival(source);
         }

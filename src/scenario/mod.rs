@@ -6,6 +6,7 @@
 pub mod distribution;
 pub mod error;
 mod faults;
+pub mod limits;
 pub mod location;
 mod network;
 pub mod overrides;
@@ -15,6 +16,7 @@ mod signal_spec;
 mod signals;
 pub mod traces;
 mod validate;
+pub mod wording;
 
 pub use validate::DEFAULT_CENSORING_THRESHOLD;
 
@@ -93,7 +95,7 @@ impl Scenario {
                     source,
                     None,
                     String::new(),
-                    format!("{} (after expanding preset references)", e.message().trim()),
+                    format!("{} (after expanding preset references)", wording::plain(e.message().trim())),
                 )
             })?;
             let scenario = validate::scenario(raw, &stem, file).map_err(|e| locate(source, file, e))?;
@@ -105,11 +107,9 @@ impl Scenario {
         let mut raw = None;
         for o in overrides {
             let path = overrides::apply(&mut doc, o).map_err(ScenarioError::Override)?;
-            raw = Some(
-                doc.clone()
-                    .try_into::<raw::RawScenario>()
-                    .map_err(|e| ScenarioError::Override(format!("{o}: field `{path}`: {}", e.message().trim())))?,
-            );
+            raw = Some(doc.clone().try_into::<raw::RawScenario>().map_err(|e| {
+                ScenarioError::Override(format!("{o}: field `{path}`: {}", wording::plain(e.message().trim())))
+            })?);
             written.push((o, path));
         }
         let Some(raw) = raw else { unreachable!("overrides is not empty here") };
@@ -170,15 +170,23 @@ impl Scenario {
         world
     }
 
+    /// The jobs the classes are expected to submit over the run (weekly mean rates).
+    pub fn expected_jobs(&self) -> f64 {
+        let seconds = self.run.duration as f64 / 1e9;
+        self.classes.iter().map(|c| c.arrival.weekly_mean_rate_per_second() * seconds).sum()
+    }
+
     /// Sets a new duration, keeping the warm-up's share of the run and the sample count.
     pub fn with_duration(mut self, duration: crate::time::SimDuration) -> Result<Scenario, String> {
         if duration == 0 {
             return Err("the duration must be positive".into());
         }
+
         let old = self.run.duration as f64;
         self.run.warmup = (self.run.warmup as f64 / old * duration as f64).round() as u64;
         self.run.sample_interval = ((self.run.sample_interval as f64 / old * duration as f64).round() as u64).max(1);
         self.run.duration = duration;
+        limits::jobs_per_run(self.expected_jobs())?;
         Ok(self)
     }
 }
@@ -191,10 +199,11 @@ fn invalid(file: &str, source: &str, offset: Option<usize>, field: String, messa
 fn syntax_error(source: &str, file: &str, error: &toml::de::Error) -> ScenarioError {
     let offset = error.span().map(|s| s.start);
     let field = offset.and_then(|o| location::path_at(source, o)).unwrap_or_default();
-    invalid(file, source, offset, field, error.message().trim().to_string())
+    invalid(file, source, offset, field, wording::plain(error.message().trim()))
 }
 
 fn locate(source: &str, file: &str, error: FieldError) -> ScenarioError {
-    let offset = location::find_path(source, &error.path);
+    // A field missing from the file (a section not given at all) is placed at its start.
+    let offset = location::find_path(source, &error.path).or(Some(0));
     invalid(file, source, offset, error.path, error.message)
 }

@@ -78,7 +78,7 @@ fn entry_key(entry: &Value) -> Option<&str> {
 
 fn known_keys(array: &[Value]) -> String {
     let keys: Vec<&str> = array.iter().filter_map(entry_key).collect();
-    if keys.is_empty() { "(none)".to_string() } else { keys.join(", ") }
+    if keys.is_empty() { "(none)".to_string() } else { crate::scenario::error::shorten_list(&keys) }
 }
 
 /// Replaces `preset = "ID"` (or `"PRESET:ID"`) in `[[hubs]]` and `[[regions]]` entries by the

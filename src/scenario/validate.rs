@@ -7,7 +7,8 @@ use crate::model::{EnergyModel, Hub, PoolKind, QueueDiscipline, Region, Side, Wo
 use crate::quantity::parse_rate;
 use crate::scenario::Scenario;
 use crate::scenario::distribution::{self, Quantity};
-use crate::scenario::error::{FieldError, FieldResult};
+use crate::scenario::error::{FieldError, FieldResult, number, shorten_list};
+use crate::scenario::limits;
 use crate::scenario::network::network;
 use crate::scenario::raw::{RawClass, RawHub, RawPreset, RawRegion, RawScenario};
 use crate::scheduler::registry;
@@ -30,7 +31,7 @@ pub(super) fn in_range(value: f64, low: f64, high: f64, path: &str, what: &str) 
     if value.is_finite() && value >= low && value <= high {
         Ok(value)
     } else {
-        Err(FieldError::new(path, format!("bad value {value}: {what} must be between {low} and {high}")))
+        Err(FieldError::new(path, format!("bad value {}: {what} must be between {low} and {high}", number(value))))
     }
 }
 
@@ -144,7 +145,7 @@ pub(super) fn scenario(raw: RawScenario, stem: &str, file: &str) -> FieldResult<
                     let known: Vec<&str> = preset.hubs.iter().map(|h| h.id.as_str()).collect();
                     return Err(FieldError::new(
                         format!("{path}.id"),
-                        format!("unknown hub id {:?}; known hubs: {}", o.id, known.join(", ")),
+                        format!("unknown hub id {:?}; known hubs: {}", o.id, shorten_list(&known)),
                     ));
                 };
                 if let Some(v) = o.intelligent {
@@ -183,6 +184,7 @@ pub(super) fn scenario(raw: RawScenario, stem: &str, file: &str) -> FieldResult<
             (hubs, None, 0.85)
         }
     };
+    limits::count("hubs", "hubs", hubs.len(), limits::MAX_HUBS)?;
     unique_ids(hubs.iter().map(|h| h.id.as_str()), "hubs")?;
 
     let regions: Vec<Region> = if !raw.regions.is_empty() {
@@ -197,6 +199,7 @@ pub(super) fn scenario(raw: RawScenario, stem: &str, file: &str) -> FieldResult<
     } else {
         return Err(FieldError::new("regions", "no demand regions: give at least one [[regions]] table"));
     };
+    limits::count("regions", "regions", regions.len(), limits::MAX_REGIONS)?;
     unique_ids(regions.iter().map(|r| r.id.as_str()), "regions")?;
 
     if let Err(e) = registry::build(&scheduler, &hubs) {
@@ -219,6 +222,7 @@ pub(super) fn scenario(raw: RawScenario, stem: &str, file: &str) -> FieldResult<
     if raw.classes.is_empty() {
         return Err(FieldError::new("classes", "no workload: give at least one [[classes]] table"));
     }
+    limits::count("classes", "classes", raw.classes.len(), limits::MAX_CLASSES)?;
     let classes = raw
         .classes
         .iter()
@@ -250,13 +254,19 @@ pub(super) fn scenario(raw: RawScenario, stem: &str, file: &str) -> FieldResult<
     }
 
     let signals = super::signals::signals(raw.signals.as_ref(), &hubs, energy.grid_carbon_kg_per_kwh, duration, dir)?;
-    Ok(Scenario {
+    let scenario = Scenario {
         traces,
         signals,
         name: raw.name.clone().unwrap_or_else(|| stem.to_string()),
         description: raw.description.clone(),
         censoring_threshold,
-        run: RunConfig { seed: raw.seed.unwrap_or(1), duration, warmup, sample_interval },
+        run: RunConfig {
+            seed: raw.seed.unwrap_or(1),
+            duration,
+            warmup,
+            sample_interval,
+            max_in_flight: limits::DEFAULT_MAX_IN_FLIGHT,
+        },
         scheduler,
         discipline,
         runtime_estimate_factor,
@@ -267,7 +277,9 @@ pub(super) fn scenario(raw: RawScenario, stem: &str, file: &str) -> FieldResult<
         classes,
         energy,
         faults,
-    })
+    };
+    limits::jobs_per_run(scenario.expected_jobs()).map_err(|e| FieldError::new("duration", e))?;
+    Ok(scenario)
 }
 
 /// `scheduler = "name"` or `scheduler = { name = "power-of-d", d = 2 }`.
@@ -395,10 +407,7 @@ fn hub(raw: &RawHub, path: &str) -> FieldResult<Hub> {
 }
 
 fn region(raw: &RawRegion, path: &str) -> FieldResult<Region> {
-    let weight = raw.weight.unwrap_or(1.0);
-    if !(weight.is_finite() && weight > 0.0) {
-        return Err(FieldError::new(format!("{path}.weight"), format!("bad value {weight}: a weight must be > 0")));
-    }
+    let weight = limits::weight(&format!("{path}.weight"), raw.weight.unwrap_or(1.0), false)?;
     Ok(Region {
         id: raw.id.clone(),
         lat: in_range(raw.lat, -90.0, 90.0, &format!("{path}.lat"), "a latitude")?,
@@ -451,7 +460,10 @@ fn class(raw: &RawClass, path: &str, regions: &[Region], hubs: &[Hub]) -> FieldR
         // A class fed only by traces: no synthetic arrivals.
         None => 0.0,
         Some(rate) => {
-            parse_rate(rate).map_err(|e| FieldError::new(format!("{path}.rate"), format!("bad value {rate:?}: {e}")))?
+            let per_second = parse_rate(rate)
+                .map_err(|e| FieldError::new(format!("{path}.rate"), format!("bad value {rate:?}: {e}")))?;
+            limits::rate(&format!("{path}.rate"), rate, per_second)?;
+            per_second
         }
     };
     let diurnal = match &raw.diurnal {
@@ -475,7 +487,13 @@ fn class(raw: &RawClass, path: &str, regions: &[Region], hubs: &[Hub]) -> FieldR
                 &format!("{path}.diurnal.weekend"),
                 "the weekend factor",
             )?;
-            Some(Diurnal { amplitude, peak, weekend })
+            let arrival = Arrival { rate_per_second, diurnal: Some(Diurnal { amplitude, peak, weekend }) };
+            limits::rate(
+                &format!("{path}.rate"),
+                raw.rate.as_deref().unwrap_or("0/s"),
+                arrival.peak_rate_per_second(),
+            )?;
+            arrival.diurnal
         }
     };
     let one = toml::Value::Integer(1);
@@ -545,13 +563,10 @@ fn class(raw: &RawClass, path: &str, regions: &[Region], hubs: &[Hub]) -> FieldR
                     let known: Vec<&str> = regions.iter().map(|r| r.id.as_str()).collect();
                     return Err(FieldError::new(
                         key,
-                        format!("unknown region id {id:?}; known regions: {}", known.join(", ")),
+                        format!("unknown region id {id:?}; known regions: {}", shorten_list(&known)),
                     ));
                 };
-                if !(w.is_finite() && w >= 0.0) {
-                    return Err(FieldError::new(key, format!("bad value {w}: a weight must be >= 0")));
-                }
-                weights[r] = w;
+                weights[r] = limits::weight(&key, w, true)?;
             }
             if weights.iter().sum::<f64>() <= 0.0 {
                 return Err(FieldError::new(format!("{path}.origins"), "at least one origin weight must be > 0"));

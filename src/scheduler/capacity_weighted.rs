@@ -8,7 +8,16 @@ use rand::RngExt;
 
 use crate::model::PoolKind;
 use crate::rng::SimRng;
+use crate::scheduler::registry::PolicyInfo;
 use crate::scheduler::{Decision, JobRequest, Scheduler, View};
+
+/// This policy's entry in the registry: name, summary, parameters and constructor.
+pub const POLICY: PolicyInfo = PolicyInfo {
+    name: "capacity-weighted",
+    summary: "random eligible hub, weighted by its capacity in the job's pool",
+    params: &[],
+    make: |_, _| Ok(Box::new(CapacityWeighted::default())),
+};
 
 /// Random, with probability proportional to capacity in the job's pool.
 #[derive(Clone, Debug, Default)]

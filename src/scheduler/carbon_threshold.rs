@@ -11,10 +11,19 @@
 
 use crate::model::{Forecast, Hub, SignalKind};
 use crate::rng::SimRng;
+use crate::scheduler::registry::PolicyInfo;
 use crate::scheduler::shifting::{self, latest_start};
 use crate::scheduler::spec::{ParamInfo, Params};
 use crate::scheduler::{Decision, JobRequest, Scheduler, View};
 use crate::time::{HOUR, SimTime};
+
+/// This policy's entry in the registry: name, summary, parameters and constructor.
+pub const POLICY: PolicyInfo = PolicyInfo {
+    name: "carbon-threshold",
+    summary: "flexible jobs run when the forecast signal at the base policy's hub is at or below a threshold, else wait (within slack)",
+    params: PARAMS,
+    make,
+};
 
 /// Parameters.
 pub const PARAMS: &[ParamInfo] = &[

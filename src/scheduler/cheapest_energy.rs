@@ -9,8 +9,17 @@
 use crate::model::Hub;
 use crate::rng::SimRng;
 use crate::scheduler::cost_bound::CostBound;
+use crate::scheduler::registry::PolicyInfo;
 use crate::scheduler::spec::{ParamInfo, Params};
 use crate::scheduler::{Decision, JobRequest, Scheduler, View};
+
+/// This policy's entry in the registry: name, summary, parameters and constructor.
+pub const POLICY: PolicyInfo = PolicyInfo {
+    name: "cheapest-energy",
+    summary: "lowest energy cost (units x kW x runtime x PUE x price) among hubs within a wait bound",
+    params: PARAMS,
+    make,
+};
 
 /// Parameters.
 pub const PARAMS: &[ParamInfo] = &[ParamInfo {

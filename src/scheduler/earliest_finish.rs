@@ -21,9 +21,18 @@
 
 use crate::rng::SimRng;
 use crate::scheduler::index::{self, IndexKey, PoolIndex, Scratch};
+use crate::scheduler::registry::PolicyInfo;
 use crate::scheduler::{Decision, JobRequest, Scheduler, View};
 use crate::time::SimDuration;
 use crate::workload::InputAt;
+
+/// This policy's entry in the registry: name, summary, parameters and constructor.
+pub const POLICY: PolicyInfo = PolicyInfo {
+    name: "earliest-finish",
+    summary: "minimise estimated transfer + queue wait + runtime over eligible hubs",
+    params: &[],
+    make: |_, _| Ok(Box::new(EarliestFinish::default())),
+};
 
 /// Lowest estimated transfer + wait + runtime.
 #[derive(Clone, Debug)]

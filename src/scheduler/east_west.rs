@@ -12,9 +12,18 @@
 use crate::model::{Hub, Side};
 use crate::rng::SimRng;
 use crate::scheduler::earliest_finish::earliest_finish_among;
+use crate::scheduler::registry::PolicyInfo;
 use crate::scheduler::spec::{ParamInfo, Params};
 use crate::scheduler::{Decision, JobRequest, Scheduler, View};
 use crate::time::SimDuration;
+
+/// This policy's entry in the registry: name, summary, parameters and constructor.
+pub const POLICY: PolicyInfo = PolicyInfo {
+    name: "east-west",
+    summary: "latency-bound or small jobs nearest; the rest to the western hub finishing first, east if the west is backed up",
+    params: PARAMS,
+    make,
+};
 
 /// Parameters.
 pub const PARAMS: &[ParamInfo] = &[
@@ -39,7 +48,7 @@ pub fn make(params: &Params<'_>, hubs: &[Hub]) -> Result<Box<dyn Scheduler>, Str
                 let known: Vec<&str> = hubs.iter().map(|h| h.id.as_str()).collect();
                 return Err(format!(
                     "scheduler east-west parameter `west`: unknown hub id {id:?}; known hubs: {}",
-                    known.join(", ")
+                    crate::scenario::error::shorten_list(&known)
                 ));
             }
         }

@@ -14,7 +14,16 @@
 
 use crate::rng::SimRng;
 use crate::scheduler::index::{self, IndexKey, PoolIndex, Scratch};
+use crate::scheduler::registry::PolicyInfo;
 use crate::scheduler::{Decision, JobRequest, Scheduler, View};
+
+/// This policy's entry in the registry: name, summary, parameters and constructor.
+pub const POLICY: PolicyInfo = PolicyInfo {
+    name: "least-loaded",
+    summary: "lowest (busy + queued units) / capacity of the job's pool (ties: lower latency)",
+    params: &[],
+    make: |_, _| Ok(Box::new(LeastLoaded::default())),
+};
 
 /// Lowest (busy + queued) / capacity of the job's pool.
 #[derive(Clone, Debug)]

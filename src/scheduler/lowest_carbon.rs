@@ -8,8 +8,17 @@
 use crate::model::Hub;
 use crate::rng::SimRng;
 use crate::scheduler::cost_bound::CostBound;
+use crate::scheduler::registry::PolicyInfo;
 use crate::scheduler::spec::{ParamInfo, Params};
 use crate::scheduler::{Decision, JobRequest, Scheduler, View};
+
+/// This policy's entry in the registry: name, summary, parameters and constructor.
+pub const POLICY: PolicyInfo = PolicyInfo {
+    name: "lowest-carbon",
+    summary: "lowest emissions (energy x (1 - renewable) x grid intensity) among hubs within a wait bound",
+    params: PARAMS,
+    make,
+};
 
 /// Parameters.
 pub const PARAMS: &[ParamInfo] = &[ParamInfo {

@@ -10,9 +10,18 @@
 
 use crate::model::{Hub, SignalKind};
 use crate::rng::SimRng;
+use crate::scheduler::registry::PolicyInfo;
 use crate::scheduler::shifting::{self, latest_start, lowest_window};
 use crate::scheduler::spec::{ParamInfo, Params};
 use crate::scheduler::{Decision, JobRequest, Scheduler, View};
+
+/// This policy's entry in the registry: name, summary, parameters and constructor.
+pub const POLICY: PolicyInfo = PolicyInfo {
+    name: "lowest-window",
+    summary: "flexible jobs start at the lowest-mean window of their runtime within their slack (Let's Wait Awhile)",
+    params: PARAMS,
+    make,
+};
 
 /// Parameters.
 pub const PARAMS: &[ParamInfo] = &[shifting::SIGNAL, shifting::BASE];

@@ -1,7 +1,8 @@
 //! Placement policies: a read-only view of the network in, a decision out.
 //!
 //! A scheduler never mutates the world; the engine applies its decision. Adding a policy is
-//! one file implementing [`Scheduler`] plus one entry in [`registry::POLICIES`].
+//! one file implementing [`Scheduler`] and describing itself (`POLICY`: name, summary,
+//! parameters, constructor), plus one line in [`registry::POLICIES`].
 
 pub mod capacity_weighted;
 pub mod carbon_threshold;

@@ -4,7 +4,16 @@
 //! regions piles up on their local hubs while distant capacity idles.
 
 use crate::rng::SimRng;
+use crate::scheduler::registry::PolicyInfo;
 use crate::scheduler::{Decision, JobRequest, Scheduler, View};
+
+/// This policy's entry in the registry: name, summary, parameters and constructor.
+pub const POLICY: PolicyInfo = PolicyInfo {
+    name: "nearest",
+    summary: "lowest latency from the job's origin among eligible hubs (ties: lower index)",
+    params: &[],
+    make: |_, _| Ok(Box::new(Nearest)),
+};
 
 /// Lowest one-way latency from the origin; ties go to the lower hub index.
 #[derive(Clone, Copy, Debug, Default)]

@@ -11,7 +11,16 @@
 //! together all see the same idle link.
 
 use crate::rng::SimRng;
+use crate::scheduler::registry::PolicyInfo;
 use crate::scheduler::{Decision, JobRequest, Scheduler, View};
+
+/// This policy's entry in the registry: name, summary, parameters and constructor.
+pub const POLICY: PolicyInfo = PolicyInfo {
+    name: "network-aware",
+    summary: "minimise contended input transfer + queue wait + runtime + output return over eligible hubs",
+    params: &[],
+    make: |_, _| Ok(Box::new(NetworkAware)),
+};
 
 /// Lowest estimated transfer + wait + runtime + return.
 #[derive(Clone, Copy, Debug, Default)]

@@ -9,8 +9,17 @@ use rand::RngExt;
 
 use crate::model::Hub;
 use crate::rng::SimRng;
+use crate::scheduler::registry::PolicyInfo;
 use crate::scheduler::spec::{ParamInfo, Params};
 use crate::scheduler::{Decision, JobRequest, Scheduler, View};
+
+/// This policy's entry in the registry: name, summary, parameters and constructor.
+pub const POLICY: PolicyInfo = PolicyInfo {
+    name: "power-of-d",
+    summary: "sample d eligible hubs at random, send to the least loaded of them",
+    params: PARAMS,
+    make,
+};
 
 /// Parameters: `d`.
 pub const PARAMS: &[ParamInfo] = &[ParamInfo { name: "d", default: "2", help: "hubs sampled per decision (>= 1)" }];

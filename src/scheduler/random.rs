@@ -7,7 +7,16 @@
 use rand::RngExt;
 
 use crate::rng::SimRng;
+use crate::scheduler::registry::PolicyInfo;
 use crate::scheduler::{Decision, JobRequest, Scheduler, View};
+
+/// This policy's entry in the registry: name, summary, parameters and constructor.
+pub const POLICY: PolicyInfo = PolicyInfo {
+    name: "random",
+    summary: "uniformly random eligible hub, from the scheduler's own random stream",
+    params: &[],
+    make: |_, _| Ok(Box::new(Random::default())),
+};
 
 /// Uniform among eligible hubs, from the scheduler's own random stream.
 #[derive(Clone, Copy, Debug, Default)]

@@ -4,7 +4,16 @@
 //! so a small hub receives as much work as a large one.
 
 use crate::rng::SimRng;
+use crate::scheduler::registry::PolicyInfo;
 use crate::scheduler::{Decision, JobRequest, Scheduler, View};
+
+/// This policy's entry in the registry: name, summary, parameters and constructor.
+pub const POLICY: PolicyInfo = PolicyInfo {
+    name: "round-robin",
+    summary: "eligible hubs in turn, in hub order, one cursor shared by all jobs",
+    params: &[],
+    make: |_, _| Ok(Box::new(RoundRobin::default())),
+};
 
 /// One cursor over hub indices shared by all jobs; each job takes the next eligible hub.
 #[derive(Clone, Copy, Debug, Default)]

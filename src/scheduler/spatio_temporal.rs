@@ -12,10 +12,19 @@
 
 use crate::model::{Hub, SignalKind};
 use crate::rng::SimRng;
+use crate::scheduler::registry::PolicyInfo;
 use crate::scheduler::shifting::{self, latest_start, lowest_window};
 use crate::scheduler::spec::{ParamInfo, Params};
 use crate::scheduler::{Decision, JobRequest, Scheduler, View};
 use crate::time::{SimDuration, SimTime};
+
+/// This policy's entry in the registry: name, summary, parameters and constructor.
+pub const POLICY: PolicyInfo = PolicyInfo {
+    name: "spatio-temporal",
+    summary: "choose hub and start together: lowest forecast footprint within slack among hubs within a wait bound",
+    params: PARAMS,
+    make,
+};
 
 /// Parameters.
 pub const PARAMS: &[ParamInfo] = &[

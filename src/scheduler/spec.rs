@@ -49,7 +49,9 @@ impl SchedulerSpec {
                 pair.split_once('=').ok_or_else(|| format!("expected key=value after ':', got {pair:?}"))?;
             let value = value.trim();
             let value = value.parse::<f64>().map_or_else(|_| ParamValue::Text(value.to_string()), ParamValue::Number);
-            spec.params.insert(key.trim().to_string(), value);
+            if spec.params.insert(key.trim().to_string(), value).is_some() {
+                return Err(format!("parameter `{}` is given twice; give each parameter once", key.trim()));
+            }
         }
         Ok(spec)
     }
@@ -168,6 +170,8 @@ mod tests {
         let spec = SchedulerSpec::parse_cli("east-west:west=gansu,max_west_wait=2h").unwrap();
         assert_eq!(spec.params["west"], ParamValue::Text("gansu".into()));
         assert!(SchedulerSpec::parse_cli("x:novalue").is_err());
+        let twice = SchedulerSpec::parse_cli("power-of-d:d=2,d=3").unwrap_err();
+        assert!(twice.contains("`d` is given twice"), "{twice}");
     }
 
     #[test]

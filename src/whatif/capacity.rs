@@ -144,6 +144,8 @@ pub struct CapacityConfig {
     pub replications: usize,
     /// Replaces the scenario's duration (the warm-up keeps its share).
     pub duration: Option<SimDuration>,
+    /// Most jobs in flight at once in a run (`--max-in-flight`).
+    pub max_in_flight: usize,
     /// Simulations at once.
     pub parallelism: usize,
 }
@@ -212,6 +214,9 @@ pub enum CapacityError {
     /// The run failed (exit 1).
     #[error("{0}")]
     Run(String),
+    /// A run of the batch failed (exit 1).
+    #[error(transparent)]
+    Batch(#[from] crate::batch::BatchError),
 }
 
 struct Search<'a> {
@@ -236,6 +241,7 @@ impl Search<'_> {
             scenario = scenario.with_duration(d).map_err(|e| CapacityError::Input(format!("--duration: {e}")))?;
         }
         scenario.scheduler = self.policy.clone();
+        scenario.run.max_in_flight = self.config.max_in_flight;
         Ok(scenario)
     }
 
@@ -266,8 +272,7 @@ impl Search<'_> {
                 let known: Vec<String> = figures.iter().map(|(m, _)| m.key.clone()).collect();
                 figures.into_iter().find(|(m, _)| m.key == key).map(|(_, v)| v).ok_or(known)
             },
-        )
-        .map_err(CapacityError::Run)?;
+        )?;
         if results.iter().any(Option::is_none) {
             self.interrupted = true;
             return Ok(None);

@@ -60,6 +60,8 @@ pub struct SweepConfig {
     pub replications: usize,
     /// Replaces the scenario's duration (the warm-up keeps its share).
     pub duration: Option<SimDuration>,
+    /// Most jobs in flight at once in a run (`--max-in-flight`).
+    pub max_in_flight: usize,
     /// Simulations at once.
     pub parallelism: usize,
 }
@@ -171,6 +173,7 @@ fn plan(config: &SweepConfig) -> Result<(Vec<Planned>, Vec<SchedulerSpec>, Strin
         if let Some(d) = config.duration {
             scenario = scenario.with_duration(d).map_err(|e| format!("--duration: {e}"))?;
         }
+        scenario.run.max_in_flight = config.max_in_flight;
         if policies.is_empty() {
             policies.push(scenario.scheduler.clone());
         }
@@ -211,8 +214,7 @@ pub fn run(
     let results = crate::batch::run_all(scenarios, config.parallelism, cancel, on_run_done, |scenario, output| {
         let report = output.report(scenario);
         (scenario.run.seed, report.workload_digest.clone(), measure(&report))
-    })
-    .map_err(SweepError::Run)?;
+    })?;
     let runs_planned = results.len();
     let mut measures: Vec<MeasureInfo> = Vec::new();
     let mut runs = Vec::new();
@@ -276,6 +278,9 @@ pub enum SweepError {
     /// The run failed (exit 1).
     #[error("{0}")]
     Run(String),
+    /// A run of the batch failed (exit 1).
+    #[error(transparent)]
+    Batch(#[from] crate::batch::BatchError),
 }
 
 /// The tidy CSV: `point, <axis paths...>, scheduler, replication, seed, metric, unit, value`,

@@ -47,6 +47,7 @@ fn capacity_search_on_mmc_brackets_the_erlang_c_answer() {
         tolerance: Some(0.02),
         replications: 5,
         duration: None,
+        max_in_flight: cnsim::scenario::limits::DEFAULT_MAX_IN_FLIGHT,
         parallelism: 2,
     };
     let result = search(&config, Arc::new(AtomicBool::new(false)), &|_| {}).unwrap();

@@ -8,6 +8,8 @@ mod conservation;
 mod determinism;
 mod energy_assumptions;
 mod faults;
+mod fuzz;
+mod hardening;
 mod helpers;
 mod indexes;
 mod load_check;

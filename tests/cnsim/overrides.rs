@@ -128,7 +128,7 @@ fn load_scale_gives_the_same_report_as_hand_scaled_rates() {
 fn bad_paths_and_values_exit_2_naming_the_path() {
     let cases: &[(&[&str], &[&str])] = &[
         (&["--set", "hubs.mars.intelligent=3"], &["hubs.mars.intelligent=3", "unknown hub id \"mars\"", "ningxia"]),
-        (&["--set", "hubs.ningxia.intelligent=abc"], &["hubs.ningxia.intelligent=abc", "\"abc\"", "i64"]),
+        (&["--set", "hubs.ningxia.intelligent=abc"], &["hubs.ningxia.intelligent=abc", "\"abc\"", "a whole number"]),
         (&["--set", "hubs.ningxia.intelligent=-5"], &["hubs.ningxia.intelligent=-5", "-5", ">= 0"]),
         (&["--set", "classes.batch-inference.rate=fast"], &["classes[1].rate", "\"fast\"", "/h"]),
         (&["--set", "classes.batch-inference.rate=x-1"], &["rate=x-1", "\"-1\"", "number >= 0"]),
