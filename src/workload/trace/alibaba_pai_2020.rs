@@ -13,7 +13,7 @@
 //! (no_end). The table is not sorted by start time as published: sort it first (e.g.
 //! `sort -t, -k5,5g`), or set `reorder_window`.
 
-use csv::ByteRecord;
+use crate::workload::trace::record::Record;
 
 use crate::workload::trace::fields::Clock;
 use crate::workload::trace::format::{BadField, DropReason, Outcome, Parsed, number, optional_number, optional_time};
@@ -55,7 +55,7 @@ impl Binding {
 
     /// Reads one row.
     #[inline]
-    pub fn parse(&mut self, record: &ByteRecord) -> Result<Outcome, BadField> {
+    pub fn parse(&mut self, record: &Record) -> Result<Outcome, BadField> {
         let Some(start) = optional_time(record, START, &mut self.clock)? else {
             return Ok(Outcome::Drop(DropReason::NeverStarted, None));
         };

@@ -1,7 +1,7 @@
 //! The trace formats, their column bindings, and what a row becomes: a job's submit time,
 //! runtime and GPUs (or processors), or a reason to drop it.
 
-use csv::ByteRecord;
+use crate::workload::trace::record::Record;
 
 use crate::workload::trace::fields::{self, Clock};
 use crate::workload::trace::reader::Layout;
@@ -150,26 +150,26 @@ pub fn column(header: &[String], name: &str) -> Result<usize, String> {
 
 /// The bytes of column `index` (empty when the row is short).
 #[inline]
-pub fn field(record: &ByteRecord, index: usize) -> &[u8] {
+pub fn field(record: &Record, index: usize) -> &[u8] {
     record.get(index).unwrap_or(b"")
 }
 
 /// A number in column `index`.
 #[inline]
-pub fn number(record: &ByteRecord, index: usize, expected: &'static str) -> Result<f64, BadField> {
+pub fn number(record: &Record, index: usize, expected: &'static str) -> Result<f64, BadField> {
     fields::number(field(record, index)).ok_or(BadField { column: index, expected })
 }
 
 /// A number in column `index`, or `None` when the field is empty.
 #[inline]
-pub fn optional_number(record: &ByteRecord, index: usize, expected: &'static str) -> Result<Option<f64>, BadField> {
+pub fn optional_number(record: &Record, index: usize, expected: &'static str) -> Result<Option<f64>, BadField> {
     let bytes = field(record, index);
     if fields::is_empty(bytes) { Ok(None) } else { number(record, index, expected).map(Some) }
 }
 
 /// A time in column `index` read by `clock`, or `None` when the field is empty.
 #[inline]
-pub fn optional_time(record: &ByteRecord, index: usize, clock: &mut Clock) -> Result<Option<f64>, BadField> {
+pub fn optional_time(record: &Record, index: usize, clock: &mut Clock) -> Result<Option<f64>, BadField> {
     let bytes = field(record, index);
     if fields::is_empty(bytes) {
         return Ok(None);
@@ -212,7 +212,7 @@ impl Binding {
 
     /// Reads one row.
     #[inline]
-    pub fn parse(&mut self, record: &ByteRecord) -> Result<Outcome, BadField> {
+    pub fn parse(&mut self, record: &Record) -> Result<Outcome, BadField> {
         match self {
             Binding::Csv(b) => b.parse(record),
             Binding::AzureLlm(b) => b.parse(record),

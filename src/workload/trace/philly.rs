@@ -13,7 +13,7 @@
 
 use std::io::BufRead;
 
-use csv::ByteRecord;
+use crate::workload::trace::record::Record;
 use serde::Deserialize;
 
 use crate::workload::trace::fields::Clock;
@@ -111,7 +111,7 @@ pub fn next_record(
     buffer: &mut Vec<u8>,
     line: &mut u64,
     at: &mut u64,
-    record: &mut ByteRecord,
+    record: &mut Record,
 ) -> std::io::Result<bool> {
     *at = next_element(input, buffer, line)? + 1;
     if buffer.is_empty() {
@@ -150,7 +150,7 @@ impl Binding {
 
     /// Reads one (flattened) job.
     #[inline]
-    pub fn parse(&mut self, record: &ByteRecord) -> Result<Outcome, BadField> {
+    pub fn parse(&mut self, record: &Record) -> Result<Outcome, BadField> {
         let submit = optional_time(record, SUBMITTED, &mut self.clock)?
             .ok_or(BadField { column: SUBMITTED, expected: "a timestamp YYYY-MM-DD HH:MM:SS" })?;
         let Some(start) = optional_time(record, START, &mut self.clock)? else {
