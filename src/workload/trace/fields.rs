@@ -21,23 +21,24 @@ const POWERS_OF_TEN: [f64; 16] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1
 /// correctly rounded value of the decimal, as `str::parse` gives. `None` for anything else.
 #[inline]
 fn plain_decimal(bytes: &[u8]) -> Option<f64> {
-    let (whole, fraction) = match bytes.iter().position(|&b| b == b'.') {
-        Some(dot) => (&bytes[..dot], &bytes[dot + 1..]),
-        None => (bytes, &bytes[bytes.len()..]),
-    };
-    let count = whole.len() + fraction.len();
+    let mut digits = 0u64;
+    let mut dot = usize::MAX;
+    for (i, &b) in bytes.iter().enumerate() {
+        let digit = b.wrapping_sub(b'0');
+        if digit <= 9 {
+            digits = digits.wrapping_mul(10).wrapping_add(u64::from(digit));
+        } else if b == b'.' && dot == usize::MAX {
+            dot = i;
+        } else {
+            return None;
+        }
+    }
+    let decimals = if dot == usize::MAX { 0 } else { bytes.len() - dot - 1 };
+    let count = bytes.len() - usize::from(dot != usize::MAX);
     if count == 0 || count > 15 {
         return None;
     }
-    let mut digits = 0u64;
-    for &b in whole.iter().chain(fraction) {
-        let digit = b.wrapping_sub(b'0');
-        if digit > 9 {
-            return None;
-        }
-        digits = digits * 10 + u64::from(digit);
-    }
-    Some(digits as f64 / POWERS_OF_TEN[fraction.len()])
+    Some(digits as f64 / POWERS_OF_TEN[decimals])
 }
 
 /// Whether a field is empty (or only spaces).
