@@ -186,14 +186,14 @@ pub enum Binding {
     AzureLlm(azure_llm::Binding),
     /// See [`alibaba_gpu_2023`].
     AlibabaGpu2023(alibaba_gpu_2023::Binding),
-    /// See [`alibaba_pai_2020`].
-    AlibabaPai2020(alibaba_pai_2020::Binding),
+    /// See [`alibaba_pai_2020`] (fixed columns: only a clock).
+    AlibabaPai2020(Clock),
     /// See [`swf`].
     Swf(swf::Binding),
     /// See [`helios`].
     Helios(helios::Binding),
-    /// See [`philly`].
-    Philly(philly::Binding),
+    /// See [`philly`] (fixed columns: only a clock).
+    Philly(Clock),
 }
 
 impl Binding {
@@ -203,10 +203,10 @@ impl Binding {
             TraceFormat::Csv(columns) => Binding::Csv(csv_generic::Binding::new(columns, header)?),
             TraceFormat::AzureLlm(model) => Binding::AzureLlm(azure_llm::Binding::new(*model, header)?),
             TraceFormat::AlibabaGpu2023 => Binding::AlibabaGpu2023(alibaba_gpu_2023::Binding::new(header)?),
-            TraceFormat::AlibabaPai2020 => Binding::AlibabaPai2020(alibaba_pai_2020::Binding::new(header)?),
+            TraceFormat::AlibabaPai2020 => Binding::AlibabaPai2020(Clock::new(1.0)),
             TraceFormat::Swf => Binding::Swf(swf::Binding::new(header)?),
             TraceFormat::Helios => Binding::Helios(helios::Binding::new(header)?),
-            TraceFormat::Philly => Binding::Philly(philly::Binding::new(header)?),
+            TraceFormat::Philly => Binding::Philly(Clock::new(1.0)),
         })
     }
 
@@ -217,10 +217,10 @@ impl Binding {
             Binding::Csv(b) => b.parse(record),
             Binding::AzureLlm(b) => b.parse(record),
             Binding::AlibabaGpu2023(b) => b.parse(record),
-            Binding::AlibabaPai2020(b) => b.parse(record),
+            Binding::AlibabaPai2020(clock) => alibaba_pai_2020::parse(clock, record),
             Binding::Swf(b) => b.parse(record),
             Binding::Helios(b) => b.parse(record),
-            Binding::Philly(b) => b.parse(record),
+            Binding::Philly(clock) => philly::parse(clock, record),
         }
     }
 
@@ -233,7 +233,7 @@ impl Binding {
             Binding::AlibabaPai2020(_) => Some(alibaba_pai_2020::JOB_NAME),
             Binding::Swf(_) => Some(0),
             Binding::Helios(b) => Some(b.job_id),
-            Binding::Philly(b) => Some(b.id_column()),
+            Binding::Philly(_) => Some(philly::ID),
         }
     }
 
