@@ -585,6 +585,10 @@ fn validate(path: &Path, strict: bool, what_if: &WhatIf) -> Result<(), CliError>
         crate::time::format_duration(scenario.run.warmup),
         expected
     );
+    if !scenario.traces.is_empty() {
+        let files: Vec<&str> = scenario.traces.iter().map(|t| t.file.as_str()).collect();
+        println!("  plus the jobs of {} (see `cnsim trace inspect`)", files.join(", "));
+    }
     let what_if = what_if.describe();
     if !what_if.is_empty() {
         outln!("  with {what_if}");

@@ -61,6 +61,14 @@ fn jobs_of(dir: &Path, scenario: &str) -> (Scenario, Vec<TraceJob>) {
     (scenario, jobs)
 }
 
+/// Writes `file` holding `contents` into a fresh directory named for `test`, replays it with the
+/// `[[traces]]` table `mapping` beside the test world, and gives each job's fields.
+fn replay_fields(test: &str, file: &str, contents: &str, mapping: &str) -> Vec<Fields> {
+    let dir = scratch(test);
+    write(&dir, file, contents);
+    fields(&jobs_of(&dir, &(world("") + mapping)).1)
+}
+
 /// (submit ns, class, origin, units, runtime ns, data bytes, id) of a job.
 type Fields = (u64, u16, u16, u32, u64, u64, Option<String>);
 
@@ -76,9 +84,8 @@ fn fields(jobs: &[TraceJob]) -> Vec<Fields> {
 
 #[test]
 fn alibaba_gpu_2023_fields_by_hand() {
-    let dir = scratch("trace-alibaba");
-    write(
-        &dir,
+    let jobs = replay_fields(
+        "trace-alibaba",
         "pods.csv",
         "name,cpu_milli,memory_mib,num_gpu,gpu_milli,gpu_spec,qos,pod_phase,creation_time,deletion_time,scheduled_time\n\
          p0,1000,1024,1,1000,,LS,Running,0,100,10\n\
@@ -86,9 +93,7 @@ fn alibaba_gpu_2023_fields_by_hand() {
          p2,1000,1024,1,250,V100M16,BE,Failed,20,80,30\n\
          p3,1000,1024,8,1000,,LS,Pending,25,,\n\
          p4,1000,1024,8,1000,,Guaranteed,Succeeded,40,1040,41\n",
-    );
-    let scenario = world("")
-        + r#"
+        r#"
 [[traces]]
 path = "pods.csv"
 format = "alibaba-gpu-2023"
@@ -96,13 +101,13 @@ class = [{ class = "b", column = "qos", values = ["BE"] }, { class = "a" }]
 units_per_gpu = 2.0
 origin = "south"
 data = "3GB"
-"#;
-    let (_, jobs) = jobs_of(&dir, &scenario);
+"#,
+    );
     // p0: 1 GPU x 2 = 2 units, runtime 100 - 10; p1 no GPU; p2: 0.25 GPU x 2 = 0.5 -> 1 unit
     // (at least 1), 80 - 30 = 50 s, BE -> b; p3 never scheduled; p4: 8 x 2 = 16 units, 999 s.
     let gb3 = 3_000_000_000;
     assert_eq!(
-        fields(&jobs),
+        jobs,
         vec![
             (0, 0, 1, 2, 90 * SECOND, gb3, Some("p0".into())),
             (20 * SECOND, 1, 1, 1, 50 * SECOND, gb3, Some("p2".into())),
@@ -113,17 +118,14 @@ data = "3GB"
 
 #[test]
 fn azure_llm_runtime_from_tokens_by_hand() {
-    let dir = scratch("trace-azure");
-    write(
-        &dir,
+    let jobs = replay_fields(
+        "trace-azure",
         "az.csv",
         "TIMESTAMP,ContextTokens,GeneratedTokens\n\
          2023-11-16 18:15:46.5000000,1000,10\n\
          2023-11-16 18:15:48.0000000,0,200\n\
          2023-11-16 18:16:46.5000000,4000,0\n",
-    );
-    let scenario = world("")
-        + r#"
+        r#"
 [[traces]]
 path = "az.csv"
 format = "azure-llm"
@@ -134,11 +136,11 @@ decode_tokens_per_second_per_unit = 5
 origin = { weights = { north = 1.0 } }
 data = { column = "ContextTokens", unit = "kB" }
 speed = 2.0
-"#;
-    let (_, jobs) = jobs_of(&dir, &scenario);
+"#,
+    );
     // Runtime = ctx / (500 x 2) + gen / (5 x 2); submits 0, 1.5 s, 60 s halved by speed 2.
     assert_eq!(
-        fields(&jobs),
+        jobs,
         vec![
             (0, 0, 0, 2, 2 * SECOND, 1_000_000, None),
             (750_000_000, 0, 0, 2, 20 * SECOND, 0, None),
@@ -149,9 +151,8 @@ speed = 2.0
 
 #[test]
 fn swf_fields_by_hand() {
-    let dir = scratch("trace-swf");
-    write(
-        &dir,
+    let jobs = replay_fields(
+        "trace-swf",
         "log.swf",
         "; Version: 2.2\n;  Computer: test\n\
          1 0 5 100 4 -1 -1 4 200 -1 1 1 1 -1 1 -1 -1 -1\n\
@@ -159,22 +160,20 @@ fn swf_fields_by_hand() {
          2 10 0 -1 8 -1 -1 8 200 -1 0 1 1 -1 1 -1 -1 -1\n\
          3 20 0 30 -1 -1 -1 16 200 -1 5 2 1 -1 1 -1 -1 -1\n\
          4 30 0 60 2 -1 -1 2 200 -1 1 2 1 -1 1 -1 -1 -1\n",
-    );
-    let scenario = world("")
-        + r#"
+        r#"
 [[traces]]
 path = "log.swf"
 format = "swf"
 class = [{ class = "b", units = [10, 100] }, { class = "a", runtime = ["0s", "90s"] }]
 origin = "north"
 statuses = ["1", "5"]
-"#;
-    let (_, jobs) = jobs_of(&dir, &scenario);
+"#,
+    );
     // Job 1: 4 procs, 100 s, status 1 -> class a? runtime 100 > 90 and units 4 < 10: no class.
     // Job 2: run time -1 (no end). Job 3: procs -1 -> requested 16 -> b, 30 s, status 5.
     // Job 4: 2 procs, 60 s -> a.
     assert_eq!(
-        fields(&jobs),
+        jobs,
         vec![
             (20 * SECOND, 1, 0, 16, 30 * SECOND, 0, Some("3".into())),
             (30 * SECOND, 0, 0, 2, 60 * SECOND, 0, Some("4".into())),
@@ -184,38 +183,37 @@ statuses = ["1", "5"]
 
 #[test]
 fn helios_and_csv_fields_by_hand() {
-    let dir = scratch("trace-helios");
-    write(
-        &dir,
+    let jobs = replay_fields(
+        "trace-helios",
         "cluster_log.csv",
         "job_id,user,vc,gpu_num,cpu_num,node_num,state,submit_time,start_time,end_time,duration,queue\n\
          j1,u,vc1,8,64,1,COMPLETED,2020-04-01 00:00:00,2020-04-01 00:00:10,2020-04-01 01:00:10,3600,10\n\
          j2,u,vc1,0,4,1,COMPLETED,2020-04-01 00:00:05,2020-04-01 00:00:06,2020-04-01 00:01:06,60,1\n\
          j3,u,vc1,2,8,1,CANCELLED,2020-04-01 00:01:00,2020-04-01 00:01:00,2020-04-01 00:03:00,,0\n\
          j4,u,vc1,1,8,1,FAILED,2020-04-01 00:02:00,2020-04-01 00:02:30,2020-04-01 00:02:40,10,30\n",
-    );
-    let scenario = world("")
-        + r#"
+        r#"
 [[traces]]
 path = "cluster_log.csv"
 format = "helios"
 class = "a"
 statuses = ["COMPLETED", "CANCELLED"]
 origin = "north"
-"#;
-    let (_, jobs) = jobs_of(&dir, &scenario);
+"#,
+    );
     // j2 has no GPU; j4 is FAILED (status filter); j3's runtime is end - start = 120 s.
     assert_eq!(
-        fields(&jobs),
+        jobs,
         vec![
             (0, 0, 0, 8, 3600 * SECOND, 0, Some("j1".into())),
             (60 * SECOND, 0, 0, 2, 120 * SECOND, 0, Some("j3".into()))
         ]
     );
 
-    write(&dir, "generic.csv", "t_ms,dur_ms,gpus,region,key\n0,1500,3,south,x\n2500,500,1,north,y\n4000,,2,north,z\n");
-    let scenario = world("")
-        + r#"
+    let jobs = replay_fields(
+        "trace-generic",
+        "generic.csv",
+        "t_ms,dur_ms,gpus,region,key\n0,1500,3,south,x\n2500,500,1,north,y\n4000,,2,north,z\n",
+        r#"
 [[traces]]
 path = "generic.csv"
 format = "csv"
@@ -224,37 +222,34 @@ columns = { submit = "t_ms", runtime = "dur_ms", units = "gpus", id = "key" }
 class = "b"
 origin = { column = "region" }
 start = "1s"
-"#;
-    let (_, jobs) = jobs_of(&dir, &scenario);
+"#,
+    );
     // Row 1 is before the window (start 1 s): replay time = trace time - 1 s; row 3 has no runtime.
-    assert_eq!(fields(&jobs), vec![(1_500_000_000, 1, 0, 1, 500_000_000, 0, Some("y".into()))]);
+    assert_eq!(jobs, vec![(1_500_000_000, 1, 0, 1, 500_000_000, 0, Some("y".into()))]);
 }
 
 #[test]
 fn alibaba_pai_2020_task_table_fields_by_hand() {
-    let dir = scratch("trace-pai");
-    write(
-        &dir,
+    let jobs = replay_fields(
+        "trace-pai",
         "pai_task_table.csv",
         "j1,worker,2,Terminated,100,400,600,29.3,50,V100\n\
          j2,ps,1,Terminated,150,250,200,10,,CPU\n\
          j3,worker,1,Running,200,,600,29.3,100,T4\n\
          j4,worker,4,Failed,300,360,600,29.3,25,P100\n",
-    );
-    let scenario = world("")
-        + r#"
+        r#"
 [[traces]]
 path = "pai_task_table.csv"
 format = "alibaba-pai-2020"
 class = "b"
 units_per_gpu = 8
 origin = "north"
-"#;
-    let (_, jobs) = jobs_of(&dir, &scenario);
+"#,
+    );
     // j1: 2 instances x 50 % = 1 GPU = 8 units, 300 s; j2 has no GPU; j3 no end;
     // j4: 4 x 25 % = 1 GPU, 60 s. Replay time 0 is trace time 0.
     assert_eq!(
-        fields(&jobs),
+        jobs,
         vec![
             (100 * SECOND, 1, 0, 8, 300 * SECOND, 0, Some("j1".into())),
             (300 * SECOND, 1, 0, 8, 60 * SECOND, 0, Some("j4".into())),
@@ -264,10 +259,9 @@ origin = "north"
 
 #[test]
 fn philly_json_fields_by_hand() {
-    let dir = scratch("trace-philly");
     // Pretty-printed like the published log; a brace inside a string must not confuse the reader.
-    write(
-        &dir,
+    let jobs = replay_fields(
+        "trace-philly",
         "cluster_job_log",
         r#"[
   {"status": "Pass", "vc": "vc1", "jobid": "app_1", "user": "u{1}",
@@ -285,20 +279,18 @@ fn philly_json_fields_by_hand() {
    "submitted_time": "2017-10-03 02:58:00",
    "attempts": [{"start_time": "2017-10-03 02:58:30", "end_time": null, "detail": [{"ip": "m1", "gpus": ["gpu0"]}]}]}
 ]"#,
-    );
-    let scenario = world("")
-        + r#"
+        r#"
 [[traces]]
 path = "cluster_job_log"
 format = "philly"
 class = [{ class = "b", column = "vc", values = ["vc2"] }, { class = "a" }]
 origin = "south"
-"#;
-    let (_, jobs) = jobs_of(&dir, &scenario);
+"#,
+    );
     // app_1: 2 GPUs, 50 s, at 0; app_2 never started; app_3: last attempt, 8 GPUs, 600 s, at
     // 60 s, vc2 -> b; app_4 has no end.
     assert_eq!(
-        fields(&jobs),
+        jobs,
         vec![
             (0, 0, 1, 2, 50 * SECOND, 0, Some("app_1".into())),
             (60 * SECOND, 1, 1, 8, 600 * SECOND, 0, Some("app_3".into())),

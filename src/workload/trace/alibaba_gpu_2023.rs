@@ -11,7 +11,7 @@
 //! Dropped: `num_gpu = 0` (no_gpu), no `scheduled_time` (never_started), no `deletion_time`
 //! (no_end).
 
-use csv::ByteRecord;
+use crate::workload::trace::record::Record;
 
 use crate::workload::trace::fields::Clock;
 use crate::workload::trace::format::{
@@ -50,7 +50,7 @@ impl Binding {
 
     /// Reads one row.
     #[inline]
-    pub fn parse(&mut self, record: &ByteRecord) -> Result<Outcome, BadField> {
+    pub fn parse(&mut self, record: &Record) -> Result<Outcome, BadField> {
         let submit = optional_time(record, self.creation, &mut self.clock)?
             .ok_or(BadField { column: self.creation, expected: "seconds from the trace start" })?;
         let num_gpu = number(record, self.num_gpu, "a whole number of GPUs >= 0")?;

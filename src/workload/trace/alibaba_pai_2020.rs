@@ -13,7 +13,7 @@
 //! (no_end). The table is not sorted by start time as published: sort it first (e.g.
 //! `sort -t, -k5,5g`), or set `reorder_window`.
 
-use csv::ByteRecord;
+use crate::workload::trace::record::Record;
 
 use crate::workload::trace::fields::Clock;
 use crate::workload::trace::format::{BadField, DropReason, Outcome, Parsed, number, optional_number, optional_time};
@@ -41,41 +41,28 @@ const START: usize = 4;
 const END: usize = 5;
 const PLAN_GPU: usize = 8;
 
-/// The format (its columns are fixed).
-#[derive(Clone, Debug)]
-pub struct Binding {
-    clock: Clock,
-}
-
-impl Binding {
-    /// The format's binding (the header is its own).
-    pub fn new(_header: &[String]) -> Result<Binding, String> {
-        Ok(Binding { clock: Clock::new(1.0) })
+/// Reads one row; `clock` reads its times (the format's columns are fixed).
+#[inline]
+pub fn parse(clock: &mut Clock, record: &Record) -> Result<Outcome, BadField> {
+    let Some(start) = optional_time(record, START, clock)? else {
+        return Ok(Outcome::Drop(DropReason::NeverStarted, None));
+    };
+    let instances = number(record, INST_NUM, "a whole number of instances >= 1")?;
+    if instances < 1.0 {
+        return Err(BadField { column: INST_NUM, expected: "a whole number of instances >= 1" });
     }
-
-    /// Reads one row.
-    #[inline]
-    pub fn parse(&mut self, record: &ByteRecord) -> Result<Outcome, BadField> {
-        let Some(start) = optional_time(record, START, &mut self.clock)? else {
-            return Ok(Outcome::Drop(DropReason::NeverStarted, None));
-        };
-        let instances = number(record, INST_NUM, "a whole number of instances >= 1")?;
-        if instances < 1.0 {
-            return Err(BadField { column: INST_NUM, expected: "a whole number of instances >= 1" });
-        }
-        let plan_gpu = optional_number(record, PLAN_GPU, "percent of a GPU >= 0")?.unwrap_or(0.0);
-        if plan_gpu < 0.0 {
-            return Err(BadField { column: PLAN_GPU, expected: "percent of a GPU >= 0" });
-        }
-        if plan_gpu == 0.0 {
-            return Ok(Outcome::Drop(DropReason::NoGpu, Some(start)));
-        }
-        let Some(end) = optional_time(record, END, &mut self.clock)? else {
-            return Ok(Outcome::Drop(DropReason::NoEnd, Some(start)));
-        };
-        if end < start {
-            return Err(BadField { column: END, expected: "a time no earlier than start_time" });
-        }
-        Ok(Outcome::Keep(Parsed { submit: start, runtime: end - start, gpus: instances * plan_gpu / 100.0 }))
+    let plan_gpu = optional_number(record, PLAN_GPU, "percent of a GPU >= 0")?.unwrap_or(0.0);
+    if plan_gpu < 0.0 {
+        return Err(BadField { column: PLAN_GPU, expected: "percent of a GPU >= 0" });
     }
+    if plan_gpu == 0.0 {
+        return Ok(Outcome::Drop(DropReason::NoGpu, Some(start)));
+    }
+    let Some(end) = optional_time(record, END, clock)? else {
+        return Ok(Outcome::Drop(DropReason::NoEnd, Some(start)));
+    };
+    if end < start {
+        return Err(BadField { column: END, expected: "a time no earlier than start_time" });
+    }
+    Ok(Outcome::Keep(Parsed { submit: start, runtime: end - start, gpus: instances * plan_gpu / 100.0 }))
 }

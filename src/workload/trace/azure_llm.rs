@@ -7,7 +7,7 @@
 //! | runtime | `ContextTokens / (prefill x units) + GeneratedTokens / (decode x units)` seconds |
 //! | GPUs | 1 (a request holds `units_per_gpu` units) |
 
-use csv::ByteRecord;
+use crate::workload::trace::record::Record;
 
 use crate::workload::trace::fields::Clock;
 use crate::workload::trace::format::{BadField, Outcome, Parsed, column, field, number};
@@ -62,7 +62,7 @@ impl Binding {
 
     /// Reads one row.
     #[inline]
-    pub fn parse(&mut self, record: &ByteRecord) -> Result<Outcome, BadField> {
+    pub fn parse(&mut self, record: &Record) -> Result<Outcome, BadField> {
         let submit = self
             .clock
             .read(field(record, self.timestamp))

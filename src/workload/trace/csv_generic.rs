@@ -9,7 +9,7 @@
 //!
 //! Dropped: GPUs 0 (no_gpu), an empty `start` (never_started), an empty runtime or `end` (no_end).
 
-use csv::ByteRecord;
+use crate::workload::trace::record::Record;
 
 use crate::workload::trace::fields::Clock;
 use crate::workload::trace::format::{BadField, DropReason, Outcome, Parsed, column, optional_number, optional_time};
@@ -79,7 +79,7 @@ impl Binding {
 
     /// Reads one row.
     #[inline]
-    pub fn parse(&mut self, record: &ByteRecord) -> Result<Outcome, BadField> {
+    pub fn parse(&mut self, record: &Record) -> Result<Outcome, BadField> {
         let submit = optional_time(record, self.submit, &mut self.clock)?
             .ok_or(BadField { column: self.submit, expected: self.clock.expected() })?;
         let gpus = match self.units {

@@ -22,25 +22,23 @@ const POWERS_OF_TEN: [f64; 16] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1
 #[inline]
 fn plain_decimal(bytes: &[u8]) -> Option<f64> {
     let mut digits = 0u64;
-    let mut count = 0usize;
-    let mut decimals: Option<usize> = None;
-    for &b in bytes {
-        match b {
-            b'0'..=b'9' => {
-                digits = digits * 10 + u64::from(b - b'0');
-                count += 1;
-                if let Some(d) = decimals.as_mut() {
-                    *d += 1;
-                }
-            }
-            b'.' if decimals.is_none() => decimals = Some(0),
-            _ => return None,
+    let mut dot = usize::MAX;
+    for (i, &b) in bytes.iter().enumerate() {
+        let digit = b.wrapping_sub(b'0');
+        if digit <= 9 {
+            digits = digits.wrapping_mul(10).wrapping_add(u64::from(digit));
+        } else if b == b'.' && dot == usize::MAX {
+            dot = i;
+        } else {
+            return None;
         }
     }
+    let decimals = if dot == usize::MAX { 0 } else { bytes.len() - dot - 1 };
+    let count = bytes.len() - usize::from(dot != usize::MAX);
     if count == 0 || count > 15 {
         return None;
     }
-    Some(digits as f64 / POWERS_OF_TEN[decimals.unwrap_or(0)])
+    Some(digits as f64 / POWERS_OF_TEN[decimals])
 }
 
 /// Whether a field is empty (or only spaces).

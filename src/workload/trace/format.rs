@@ -1,7 +1,7 @@
 //! The trace formats, their column bindings, and what a row becomes: a job's submit time,
 //! runtime and GPUs (or processors), or a reason to drop it.
 
-use csv::ByteRecord;
+use crate::workload::trace::record::Record;
 
 use crate::workload::trace::fields::{self, Clock};
 use crate::workload::trace::reader::Layout;
@@ -150,26 +150,26 @@ pub fn column(header: &[String], name: &str) -> Result<usize, String> {
 
 /// The bytes of column `index` (empty when the row is short).
 #[inline]
-pub fn field(record: &ByteRecord, index: usize) -> &[u8] {
+pub fn field(record: &Record, index: usize) -> &[u8] {
     record.get(index).unwrap_or(b"")
 }
 
 /// A number in column `index`.
 #[inline]
-pub fn number(record: &ByteRecord, index: usize, expected: &'static str) -> Result<f64, BadField> {
+pub fn number(record: &Record, index: usize, expected: &'static str) -> Result<f64, BadField> {
     fields::number(field(record, index)).ok_or(BadField { column: index, expected })
 }
 
 /// A number in column `index`, or `None` when the field is empty.
 #[inline]
-pub fn optional_number(record: &ByteRecord, index: usize, expected: &'static str) -> Result<Option<f64>, BadField> {
+pub fn optional_number(record: &Record, index: usize, expected: &'static str) -> Result<Option<f64>, BadField> {
     let bytes = field(record, index);
     if fields::is_empty(bytes) { Ok(None) } else { number(record, index, expected).map(Some) }
 }
 
 /// A time in column `index` read by `clock`, or `None` when the field is empty.
 #[inline]
-pub fn optional_time(record: &ByteRecord, index: usize, clock: &mut Clock) -> Result<Option<f64>, BadField> {
+pub fn optional_time(record: &Record, index: usize, clock: &mut Clock) -> Result<Option<f64>, BadField> {
     let bytes = field(record, index);
     if fields::is_empty(bytes) {
         return Ok(None);
@@ -186,14 +186,14 @@ pub enum Binding {
     AzureLlm(azure_llm::Binding),
     /// See [`alibaba_gpu_2023`].
     AlibabaGpu2023(alibaba_gpu_2023::Binding),
-    /// See [`alibaba_pai_2020`].
-    AlibabaPai2020(alibaba_pai_2020::Binding),
+    /// See [`alibaba_pai_2020`] (fixed columns: only a clock).
+    AlibabaPai2020(Clock),
     /// See [`swf`].
     Swf(swf::Binding),
     /// See [`helios`].
     Helios(helios::Binding),
-    /// See [`philly`].
-    Philly(philly::Binding),
+    /// See [`philly`] (fixed columns: only a clock).
+    Philly(Clock),
 }
 
 impl Binding {
@@ -203,24 +203,24 @@ impl Binding {
             TraceFormat::Csv(columns) => Binding::Csv(csv_generic::Binding::new(columns, header)?),
             TraceFormat::AzureLlm(model) => Binding::AzureLlm(azure_llm::Binding::new(*model, header)?),
             TraceFormat::AlibabaGpu2023 => Binding::AlibabaGpu2023(alibaba_gpu_2023::Binding::new(header)?),
-            TraceFormat::AlibabaPai2020 => Binding::AlibabaPai2020(alibaba_pai_2020::Binding::new(header)?),
+            TraceFormat::AlibabaPai2020 => Binding::AlibabaPai2020(Clock::new(1.0)),
             TraceFormat::Swf => Binding::Swf(swf::Binding::new(header)?),
             TraceFormat::Helios => Binding::Helios(helios::Binding::new(header)?),
-            TraceFormat::Philly => Binding::Philly(philly::Binding::new(header)?),
+            TraceFormat::Philly => Binding::Philly(Clock::new(1.0)),
         })
     }
 
     /// Reads one row.
     #[inline]
-    pub fn parse(&mut self, record: &ByteRecord) -> Result<Outcome, BadField> {
+    pub fn parse(&mut self, record: &Record) -> Result<Outcome, BadField> {
         match self {
             Binding::Csv(b) => b.parse(record),
             Binding::AzureLlm(b) => b.parse(record),
             Binding::AlibabaGpu2023(b) => b.parse(record),
-            Binding::AlibabaPai2020(b) => b.parse(record),
+            Binding::AlibabaPai2020(clock) => alibaba_pai_2020::parse(clock, record),
             Binding::Swf(b) => b.parse(record),
             Binding::Helios(b) => b.parse(record),
-            Binding::Philly(b) => b.parse(record),
+            Binding::Philly(clock) => philly::parse(clock, record),
         }
     }
 
@@ -233,7 +233,7 @@ impl Binding {
             Binding::AlibabaPai2020(_) => Some(alibaba_pai_2020::JOB_NAME),
             Binding::Swf(_) => Some(0),
             Binding::Helios(b) => Some(b.job_id),
-            Binding::Philly(b) => Some(b.id_column()),
+            Binding::Philly(_) => Some(philly::ID),
         }
     }
 

@@ -11,7 +11,7 @@
 //!
 //! Dropped: `gpu_num = 0` (no_gpu), no `start_time` (never_started), no runtime (no_end).
 
-use csv::ByteRecord;
+use crate::workload::trace::record::Record;
 
 use crate::workload::trace::fields::Clock;
 use crate::workload::trace::format::{
@@ -50,7 +50,7 @@ impl Binding {
 
     /// Reads one row.
     #[inline]
-    pub fn parse(&mut self, record: &ByteRecord) -> Result<Outcome, BadField> {
+    pub fn parse(&mut self, record: &Record) -> Result<Outcome, BadField> {
         let submit = optional_time(record, self.submit, &mut self.clock)?
             .ok_or(BadField { column: self.submit, expected: self.clock.expected() })?;
         let gpus = number(record, self.gpu_num, "a whole number of GPUs >= 0")?;

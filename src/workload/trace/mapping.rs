@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use csv::ByteRecord;
+use crate::workload::trace::record::Record;
 
 use crate::workload::Distribution;
 use crate::workload::trace::format::{TraceFormat, column, field};
@@ -146,7 +146,7 @@ impl MappedColumns {
 
     /// The class of a row with `units` and `runtime` (seconds): the first matching rule's.
     #[inline]
-    pub fn class_of(&self, spec: &TraceSpec, record: &ByteRecord, units: f64, runtime: f64) -> Option<u16> {
+    pub fn class_of(&self, spec: &TraceSpec, record: &Record, units: f64, runtime: f64) -> Option<u16> {
         spec.classes.iter().zip(&self.rules).find_map(|(rule, column)| {
             let in_range = |(low, high): (f64, f64), v: f64| v >= low && v <= high;
             let column_matches = match (&rule.column, column) {

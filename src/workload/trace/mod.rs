@@ -19,6 +19,7 @@ pub mod inspect;
 pub mod mapping;
 pub mod philly;
 pub mod reader;
+pub mod record;
 pub mod source;
 pub mod swf;
 

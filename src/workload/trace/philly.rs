@@ -13,7 +13,7 @@
 
 use std::io::BufRead;
 
-use csv::ByteRecord;
+use crate::workload::trace::record::Record;
 use serde::Deserialize;
 
 use crate::workload::trace::fields::Clock;
@@ -21,7 +21,8 @@ use crate::workload::trace::format::{BadField, DropReason, Outcome, Parsed, numb
 
 /// The flattened columns (the names a mapping may use).
 pub const COLUMNS: &[&str] = &["jobid", "status", "vc", "user", "submitted_time", "start_time", "end_time", "gpus"];
-const JOBID: usize = 0;
+/// Column of `jobid`.
+pub const ID: usize = 0;
 /// Column of `status`.
 pub const STATUS: usize = 1;
 const SUBMITTED: usize = 4;
@@ -111,7 +112,7 @@ pub fn next_record(
     buffer: &mut Vec<u8>,
     line: &mut u64,
     at: &mut u64,
-    record: &mut ByteRecord,
+    record: &mut Record,
 ) -> std::io::Result<bool> {
     *at = next_element(input, buffer, line)? + 1;
     if buffer.is_empty() {
@@ -131,41 +132,23 @@ pub fn next_record(
     Ok(true)
 }
 
-/// The format (its columns are fixed).
-#[derive(Clone, Debug)]
-pub struct Binding {
-    clock: Clock,
-}
-
-impl Binding {
-    /// The format's binding.
-    pub fn new(_header: &[String]) -> Result<Binding, String> {
-        Ok(Binding { clock: Clock::new(1.0) })
+/// Reads one (flattened) job; `clock` reads its times.
+#[inline]
+pub fn parse(clock: &mut Clock, record: &Record) -> Result<Outcome, BadField> {
+    let submit = optional_time(record, SUBMITTED, clock)?
+        .ok_or(BadField { column: SUBMITTED, expected: "a timestamp YYYY-MM-DD HH:MM:SS" })?;
+    let Some(start) = optional_time(record, START, clock)? else {
+        return Ok(Outcome::Drop(DropReason::NeverStarted, Some(submit)));
+    };
+    let Some(end) = optional_time(record, END, clock)? else {
+        return Ok(Outcome::Drop(DropReason::NoEnd, Some(submit)));
+    };
+    if end < start {
+        return Err(BadField { column: END, expected: "a time no earlier than start_time" });
     }
-
-    /// The column of the job id.
-    pub fn id_column(&self) -> usize {
-        JOBID
+    let gpus = number(record, GPUS, "a number of GPUs")?;
+    if gpus == 0.0 {
+        return Ok(Outcome::Drop(DropReason::NoGpu, Some(submit)));
     }
-
-    /// Reads one (flattened) job.
-    #[inline]
-    pub fn parse(&mut self, record: &ByteRecord) -> Result<Outcome, BadField> {
-        let submit = optional_time(record, SUBMITTED, &mut self.clock)?
-            .ok_or(BadField { column: SUBMITTED, expected: "a timestamp YYYY-MM-DD HH:MM:SS" })?;
-        let Some(start) = optional_time(record, START, &mut self.clock)? else {
-            return Ok(Outcome::Drop(DropReason::NeverStarted, Some(submit)));
-        };
-        let Some(end) = optional_time(record, END, &mut self.clock)? else {
-            return Ok(Outcome::Drop(DropReason::NoEnd, Some(submit)));
-        };
-        if end < start {
-            return Err(BadField { column: END, expected: "a time no earlier than start_time" });
-        }
-        let gpus = number(record, GPUS, "a number of GPUs")?;
-        if gpus == 0.0 {
-            return Ok(Outcome::Drop(DropReason::NoGpu, Some(submit)));
-        }
-        Ok(Outcome::Keep(Parsed { submit, runtime: end - start, gpus }))
-    }
+    Ok(Outcome::Keep(Parsed { submit, runtime: end - start, gpus }))
 }

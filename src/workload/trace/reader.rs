@@ -5,7 +5,7 @@ use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
-use csv::ByteRecord;
+use crate::workload::trace::record::Record;
 
 use crate::workload::trace::csv_lines;
 use crate::workload::trace::error::TraceError;
@@ -24,7 +24,7 @@ pub enum Layout {
 }
 
 enum Records {
-    Csv { input: BufReader<Box<dyn Read + Send>>, buffer: Vec<u8>, line: u64, at: u64 },
+    Csv { input: BufReader<Box<dyn Read + Send>>, line: u64, at: u64 },
     Whitespace { lines: BufReader<Box<dyn Read + Send>>, buffer: Vec<u8>, line: u64 },
     PhillyJson { input: BufReader<Box<dyn Read + Send>>, buffer: Vec<u8>, line: u64, at: u64 },
 }
@@ -34,7 +34,7 @@ pub struct RecordReader {
     file: String,
     records: Records,
     header: Vec<String>,
-    record: ByteRecord,
+    record: Record,
     line: u64,
 }
 
@@ -55,12 +55,12 @@ impl RecordReader {
         let io = |e: std::io::Error| TraceError::Io { file: file.to_string(), message: e.to_string() };
         let (records, header) = match layout {
             Layout::CsvWithHeader | Layout::CsvNamed(_) => {
-                let mut records = Records::Csv { input: BufReader::new(input), buffer: Vec::new(), line: 0, at: 0 };
+                let mut records = Records::Csv { input: BufReader::new(input), line: 0, at: 0 };
                 let header = match (layout, &mut records) {
                     (Layout::CsvNamed(names), _) => names.iter().map(|n| n.to_string()).collect(),
-                    (_, Records::Csv { input, buffer, line, at }) => {
-                        let mut first = ByteRecord::new();
-                        csv_lines::next_record(input, buffer, line, at, &mut first).map_err(io)?;
+                    (_, Records::Csv { input, line, at }) => {
+                        let mut first = Record::new();
+                        csv_lines::next_record(input, line, at, &mut first).map_err(io)?;
                         first.iter().map(|h| String::from_utf8_lossy(h).trim().to_string()).collect()
                     }
                     _ => unreachable!("a CSV layout reads CSV records"),
@@ -76,7 +76,7 @@ impl RecordReader {
                 names.iter().map(|n| n.to_string()).collect(),
             ),
         };
-        Ok(RecordReader { file: file.to_string(), records, header, record: ByteRecord::new(), line: 0 })
+        Ok(RecordReader { file: file.to_string(), records, header, record: Record::new(), line: 0 })
     }
 
     /// The column names.
@@ -91,7 +91,7 @@ impl RecordReader {
 
     /// The record read last.
     #[inline]
-    pub fn record(&self) -> &ByteRecord {
+    pub fn record(&self) -> &Record {
         &self.record
     }
 
@@ -99,8 +99,8 @@ impl RecordReader {
     #[inline]
     pub fn advance(&mut self) -> Result<bool, TraceError> {
         let more = match &mut self.records {
-            Records::Csv { input, buffer, line, at } => {
-                let more = csv_lines::next_record(input, buffer, line, at, &mut self.record)
+            Records::Csv { input, line, at } => {
+                let more = csv_lines::next_record(input, line, at, &mut self.record)
                     .map_err(|e| TraceError::Io { file: self.file.clone(), message: e.to_string() })?;
                 self.line = *at;
                 more
@@ -128,7 +128,7 @@ fn next_whitespace_record(
     lines: &mut impl BufRead,
     buffer: &mut Vec<u8>,
     line: &mut u64,
-    record: &mut ByteRecord,
+    record: &mut Record,
 ) -> std::io::Result<()> {
     loop {
         buffer.clear();

@@ -11,7 +11,7 @@
 //!
 //! Dropped: no processors (no_gpu), `run_time` -1 (no_end).
 
-use csv::ByteRecord;
+use crate::workload::trace::record::Record;
 
 use crate::workload::trace::format::{BadField, DropReason, Outcome, Parsed, number};
 
@@ -56,7 +56,7 @@ impl Binding {
 
     /// Reads one row.
     #[inline]
-    pub fn parse(&mut self, record: &ByteRecord) -> Result<Outcome, BadField> {
+    pub fn parse(&mut self, record: &Record) -> Result<Outcome, BadField> {
         let submit = number(record, SUBMIT, "seconds >= 0")?;
         if submit < 0.0 {
             return Err(BadField { column: SUBMIT, expected: "seconds >= 0" });
