@@ -83,3 +83,28 @@ fn merge(parts: impl Iterator<Item = (SimTime, SimTime)>) -> Vec<(SimTime, SimTi
     }
     runs
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::time::{HOUR, MINUTE};
+
+    #[test]
+    fn the_last_interval_is_cut_away_from_its_chosen_neighbour() {
+        // 1.0 for [0, 1 h), 0.5 for [1 h, 2 h), 2.0 for [2 h, 3 h); 90 min of work: the
+        // cheap hour, then the half hour of the first next to it, as one run.
+        let intervals = [(0, HOUR, 1.0), (HOUR, 2 * HOUR, 0.5), (2 * HOUR, 3 * HOUR, 2.0)];
+        assert_eq!(cheapest_runs(&intervals, 90 * MINUTE, 0), Some(vec![(30 * MINUTE, 2 * HOUR)]));
+    }
+
+    #[test]
+    fn a_separate_run_is_charged_its_overhead() {
+        // 0.1 for [0, 1 h), 0.9 for [1 h, 2 h), 0.2 for [2 h, 4 h); 2 h of work with a 15 min
+        // overhead: [0, 1 h) and then 1 h 15 min of [2 h, 4 h) from its start.
+        let intervals = [(0, HOUR, 0.1), (HOUR, 2 * HOUR, 0.9), (2 * HOUR, 4 * HOUR, 0.2)];
+        let runs = cheapest_runs(&intervals, 2 * HOUR, 15 * MINUTE);
+        assert_eq!(runs, Some(vec![(0, HOUR), (2 * HOUR, 3 * HOUR + 15 * MINUTE)]));
+        // Too little room for the work and its overheads.
+        assert_eq!(cheapest_runs(&intervals[..1], 2 * HOUR, 0), None);
+    }
+}

@@ -82,8 +82,17 @@ fn run_with_traces(scenario: &Scenario) -> (Tracker, Recorder, usize) {
     (tracker, recorder, in_flight)
 }
 
-/// Runs the one job and checks its lifecycle times and footprint against the hand figures.
-fn check_one_job(scenario: &Scenario, times: [(Lifecycle, &[u64]); 5], cost: f64, carbon: f64, kwh: f64) {
+/// Runs the one job and checks its lifecycle against the hand figures: deferred at 00:00,
+/// started at 02:00, suspended at 04:00, resumed and started at 08:00, its run ended at
+/// `finish` (minutes); and its footprint.
+fn check_one_job(scenario: &Scenario, finish: u64, cost: f64, carbon: f64, kwh: f64) {
+    let times: [(Lifecycle, &[u64]); 5] = [
+        (Lifecycle::Deferred, &[0]),
+        (Lifecycle::Started, &[120, 480]),
+        (Lifecycle::Suspended, &[240]),
+        (Lifecycle::Resumed, &[480]),
+        (Lifecycle::RunEnded, &[finish]),
+    ];
     let (tracker, recorder, in_flight) = run_with_traces(scenario);
     assert_conserved(&tracker, &recorder, in_flight, "one job");
     let job = &tracker.jobs[0];
@@ -106,14 +115,7 @@ fn a_three_hour_job_runs_two_hours_and_one_in_the_two_valleys_by_hand() {
     // Deferred to 02:00; runs the 0.2 valley 02:00-04:00 (2 h), suspended; resumes at 08:00 in
     // the 0.3 valley for the hour left; finishes at 09:00. 10 kW x (2 h x 0.3 + 1 h x 0.6) CNY
     // = 12 CNY; 10 kW x (2 h x 0.2 + 1 h x 0.3) kg = 7 kg; 30 kWh.
-    let times: [(Lifecycle, &[u64]); 5] = [
-        (Lifecycle::Started, &[120, 480]),
-        (Lifecycle::Suspended, &[240]),
-        (Lifecycle::Resumed, &[480]),
-        (Lifecycle::RunEnded, &[540]),
-        (Lifecycle::Deferred, &[0]),
-    ];
-    check_one_job(&one_job("interruptible-plain", ""), times, 12.0, 7.0, 30.0);
+    check_one_job(&one_job("interruptible-plain", ""), 540, 12.0, 7.0, 30.0);
 }
 
 #[test]
@@ -121,15 +123,8 @@ fn a_checkpoint_overhead_lengthens_the_resumed_run_by_hand() {
     // The resume adds 30 min: 3.5 h of running are needed; the greedy takes 02:00-04:00, then
     // 08:00-09:30. 10 x (2 x 0.3 + 1.5 x 0.6) = 15 CNY; 10 x (2 x 0.2 + 1.5 x 0.3) = 8.5 kg;
     // 35 kWh.
-    let times: [(Lifecycle, &[u64]); 5] = [
-        (Lifecycle::Started, &[120, 480]),
-        (Lifecycle::Suspended, &[240]),
-        (Lifecycle::Resumed, &[480]),
-        (Lifecycle::RunEnded, &[570]),
-        (Lifecycle::Deferred, &[0]),
-    ];
     let scenario = one_job("interruptible-overhead", "checkpoint_overhead = \"30min\"");
-    check_one_job(&scenario, times, 15.0, 8.5, 35.0);
+    check_one_job(&scenario, 570, 15.0, 8.5, 35.0);
 }
 
 /// A step signal with knots every 2 to 5 hours and small whole values (ties are common).
