@@ -27,8 +27,8 @@ pub enum BatchError {
         scheduler: String,
         /// The run's seed.
         seed: u64,
-        /// Why it failed.
-        source: RunError,
+        /// Why it failed (boxed: a run error is large, and a batch error travels far).
+        source: Box<RunError>,
     },
     /// A run panicked: a bug in cnsim.
     #[error("the run of {scheduler} on seed {seed} crashed (a bug in cnsim, please report it): {message}")]
@@ -96,7 +96,7 @@ pub fn run_all<T: Send + 'static>(
                 let outcome = match joined {
                     Ok(Ok(Some(result))) => Outcome::Done(result),
                     Ok(Ok(None)) => return Outcome::Cancelled,
-                    Ok(Err(source)) => Outcome::Failed(BatchError::Run { scheduler, seed, source }),
+                    Ok(Err(source)) => Outcome::Failed(BatchError::Run { scheduler, seed, source: Box::new(source) }),
                     Err(e) => Outcome::Failed(BatchError::Crashed { scheduler, seed, message: panic_message(e) }),
                 };
                 if matches!(outcome, Outcome::Failed(_)) {

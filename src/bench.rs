@@ -63,6 +63,7 @@ pub fn reference_scenario(hubs: usize, jobs: u64, seed: u64) -> Scenario {
         slo: crate::workload::Slo::default(),
         priority: 0,
         slack: None,
+        interruptible: None,
         origin_weights: vec![1.0; hubs],
         input_at: crate::workload::InputAt::Origin,
         output: None,

@@ -14,7 +14,7 @@ use rand::RngExt;
 use rand_distr::{Distribution as _, Exp1};
 
 use crate::engine::lifecycle::{Lifecycle, Observer};
-use crate::engine::{Engine, EventKind, EventQueue, JobState, JobTable};
+use crate::engine::{Engine, EventKind, EventQueue, JobState, JobTable, MeterChange};
 use crate::metrics::{FaultRecord, PoolAvailability};
 use crate::model::{FailureRule, Job, JobHazard, OutageTiming, World};
 use crate::rng::{SimRng, Stream, stream};
@@ -371,14 +371,8 @@ impl<O: Observer> Engine<'_, O> {
     #[cold]
     #[inline(never)]
     fn kill(&mut self, key: usize, by_outage: bool) {
-        let job = &self.jobs[key];
-        let (hub, pool, class) = (job.hub as usize, job.pool.index(), job.class as usize);
-        let (estimated_end, units) = (job.start + self.world.runtime_estimate(job.runtime), job.units);
-        if self.meter.is_some() {
-            self.meter_change(key, hub, pool, false);
-        }
-        self.state[hub].pools[pool].release(self.now, key as u32, units, estimated_end);
-        self.touch(hub);
+        let class = self.jobs[key].class as usize;
+        self.free_units(key, MeterChange::End);
         self.observer.on(self.now, key, Lifecycle::Failed);
         let rule = &self.world.classes[class].failure;
         let faults = self.faults.as_mut().expect("faults");

@@ -32,6 +32,10 @@ pub enum Lifecycle {
     Lost,
     /// It was handed back to the scheduler from a failed pool (queued there, or arriving).
     HandedBack,
+    /// Its run was suspended (an interruptible job): it holds no units until it resumes.
+    Suspended,
+    /// It resumes after a suspension: it joins its hub's queue again.
+    Resumed,
 }
 
 /// Receives every lifecycle event, in order.

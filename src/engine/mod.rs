@@ -23,6 +23,7 @@ pub mod max_min;
 pub mod pool_queue;
 pub mod queue;
 pub mod signal_meter;
+pub mod suspend;
 
 pub use flows::{Delivered, FlowKind, FlowNetwork, LinkRecord};
 pub use hub_state::{HubState, PoolState, Queued};
@@ -40,6 +41,7 @@ use crate::time::{SimDuration, SimTime};
 use crate::workload::trace::{TraceError, TraceJob, TraceSource, TraceStats};
 use crate::workload::{InputAt, JobDraw, Source};
 use faults::FaultRuntime;
+use suspend::Suspensions;
 
 pub use job_log::{JobRecord, JobSink, JobState, JobTag};
 
@@ -96,6 +98,8 @@ pub struct Engine<'w, O: Observer = Silent> {
     levels: Vec<u8>,
     /// Outages and failures in progress (`None` when nothing in the world can fail).
     faults: Option<Box<FaultRuntime>>,
+    /// Interruptible jobs' planned runs (`None` when no class is interruptible).
+    suspensions: Option<Box<Suspensions>>,
     /// Whether an outage has some pool below its nominal capacity now.
     degraded: bool,
     /// Told of every job's lifecycle.
@@ -204,6 +208,7 @@ impl<'w, O: Observer> Engine<'w, O> {
             flows: world.network.topology().map(|t| FlowNetwork::new(t, config_warmup)),
             outputs: Vec::new(),
             faults,
+            suspensions: Suspensions::new(world),
             degraded: false,
             observer,
             traces: Vec::new(),
@@ -310,10 +315,11 @@ impl<'w, O: Observer> Engine<'w, O> {
                 EventKind::Arrival(source) => self.on_arrival(source as usize),
                 EventKind::Transferred(job) => self.on_transferred(job as usize),
                 EventKind::Finish(job) => self.on_finish(job as usize),
-                EventKind::Retry(job) => self.decide(job as usize),
+                EventKind::Retry(job) => self.on_retry(job as usize),
                 EventKind::Returned(job) => self.complete(job as usize),
                 EventKind::Fault(process) => self.on_fault(process as usize),
                 EventKind::Failed(job) => self.on_failed(job as usize),
+                EventKind::Suspend(job) => self.on_suspend(job as usize),
             }
             #[cfg(debug_assertions)]
             self.check_invariants();
@@ -481,6 +487,12 @@ impl<'w, O: Observer> Engine<'w, O> {
         if let Some(faults) = &mut self.faults {
             faults.submitted(key);
         }
+        if let Some(suspensions) = &mut self.suspensions {
+            suspensions.submitted(key);
+            if let Some(meter) = &mut self.meter {
+                meter.forget(key);
+            }
+        }
         if class.output.is_some() {
             if self.outputs.len() <= key {
                 self.outputs.resize(key + 1, 0);
@@ -515,6 +527,7 @@ impl<'w, O: Observer> Engine<'w, O> {
             max_round_trip: class.max_round_trip,
             runtime_estimate,
             slack: class.slack_for(runtime_estimate),
+            interruptible: class.interruptible,
             submit: job.submit,
             input: class.input_at,
             output_bytes: if class.output.is_some() { self.outputs[key] } else { 0 },
@@ -546,12 +559,26 @@ impl<'w, O: Observer> Engine<'w, O> {
         }
         self.changed.clear();
         match decision {
-            Decision::Run(hub) => self.place(key, hub),
+            Decision::Run(hub) => {
+                if let Some(suspensions) = &mut self.suspensions {
+                    suspensions.placed(key, self.scheduler.take_slots());
+                }
+                self.place(key, hub)
+            }
             Decision::Defer(t) => {
                 self.observer.on(self.now, key, Lifecycle::Deferred);
                 self.queue.push(t.max(self.now + 1), EventKind::Retry(key as u32));
             }
             Decision::Reject => self.reject(key, RejectReason::Scheduler),
+        }
+    }
+
+    /// Job `key`'s retry time came: a suspended job resumes, any other goes to the scheduler.
+    fn on_retry(&mut self, key: usize) {
+        if self.suspensions.as_mut().is_some_and(|s| s.take_resume(key)) {
+            self.resume(key);
+        } else {
+            self.decide(key);
         }
     }
 
@@ -674,8 +701,14 @@ impl<'w, O: Observer> Engine<'w, O> {
                 self.recorder.transfer_slowdown(class, self.jobs[key].transfer as f64, alone);
             }
         }
-        let job = &mut self.jobs[key];
-        job.hub_arrival = self.now;
+        self.jobs[key].hub_arrival = self.now;
+        self.join_pool(key);
+    }
+
+    /// Job `key`, at its hub, starts or joins its pool's queue (or, when an outage left the
+    /// pool too small for it, goes back to the scheduler).
+    fn join_pool(&mut self, key: usize) {
+        let job = &self.jobs[key];
         let entry = Queued { job: key as u32, units: job.units, runtime: self.world.runtime_estimate(job.runtime) };
         let (hub, pool_index) = (job.hub as usize, job.pool.index());
         let pool = &mut self.state[hub].pools[pool_index];
@@ -708,28 +741,34 @@ impl<'w, O: Observer> Engine<'w, O> {
         let estimated_end = self.now + self.world.runtime_estimate(job.runtime);
         let (hub, pool, units, runtime, class) =
             (job.hub as usize, job.pool.index(), job.units, job.runtime, job.class as usize);
+        let suspend_at = self.suspensions.as_mut().and_then(|s| s.started(key, self.now, runtime));
         if self.meter.is_some() {
-            self.meter_change(key, hub, pool, true);
+            self.meter_change(key, hub, pool, MeterChange::Start);
         }
         self.state[hub].pools[pool].occupy(self.now, key as u32, units, estimated_end);
+        let run = suspend_at.map_or(runtime, |t| t - self.now);
         let (end, event) = match &mut self.faults {
-            None => (self.now + runtime, EventKind::Finish(key as u32)),
-            Some(faults) => faults.started(key, class, &self.world.classes[class].failure, self.now, runtime),
+            None => (self.now + run, EventKind::Finish(key as u32)),
+            Some(faults) => faults.started(key, class, &self.world.classes[class].failure, self.now, run),
+        };
+        let event = match event {
+            EventKind::Finish(k) if suspend_at.is_some() => EventKind::Suspend(k),
+            other => other,
         };
         self.queue.push(end, event);
         self.touch(hub);
         self.observer.on(self.now, key, Lifecycle::Started);
     }
 
-    /// Tells the signal meter that job `key` starts (or finishes) at `hub`'s `pool` now.
+    /// Tells the signal meter that a run of job `key` at `hub`'s `pool` changes now.
     #[inline(never)]
-    fn meter_change(&mut self, key: usize, hub: usize, pool: usize, starts: bool) {
+    fn meter_change(&mut self, key: usize, hub: usize, pool: usize, change: MeterChange) {
         let (Some(meter), Some(signals)) = (&mut self.meter, &self.world.signals) else { return };
         let busy = self.state[hub].pools[pool].busy;
-        if starts {
-            meter.started(signals, key, hub, pool, busy, self.now);
-        } else {
-            meter.finished(signals, key, hub, pool, busy, self.now);
+        match change {
+            MeterChange::Start => meter.started(signals, key, hub, pool, busy, self.now),
+            MeterChange::Suspend => meter.suspended(signals, key, hub, pool, busy, self.now),
+            MeterChange::End => meter.finished(signals, key, hub, pool, busy, self.now),
         }
     }
 
@@ -749,14 +788,10 @@ impl<'w, O: Observer> Engine<'w, O> {
             }
             faults.run_ended(key, &self.jobs[key], self.now);
         }
-        let job = &self.jobs[key];
-        let (hub, pool) = (job.hub as usize, job.pool.index());
-        let (estimated_end, units) = (job.start + self.world.runtime_estimate(job.runtime), job.units);
-        if self.meter.is_some() {
-            self.meter_change(key, hub, pool, false);
+        let (hub, pool) = self.free_units(key, MeterChange::End);
+        if let Some(suspensions) = &self.suspensions {
+            suspensions.finished(key, &mut self.jobs[key]);
         }
-        self.state[hub].pools[pool].release(self.now, key as u32, units, estimated_end);
-        self.touch(hub);
         self.observer.on(self.now, key, Lifecycle::RunEnded);
         let output = self.output_bytes(key);
         if output == 0 {
@@ -765,6 +800,21 @@ impl<'w, O: Observer> Engine<'w, O> {
             self.send_output(key, output);
         }
         self.start_queued(hub, pool);
+    }
+
+    /// Frees the units of job `key`'s run now (telling the meter `change`); returns its
+    /// (hub, pool index).
+    #[inline]
+    fn free_units(&mut self, key: usize, change: MeterChange) -> (usize, usize) {
+        let job = &self.jobs[key];
+        let (hub, pool) = (job.hub as usize, job.pool.index());
+        let (estimated_end, units) = (job.start + self.world.runtime_estimate(job.runtime), job.units);
+        if self.meter.is_some() {
+            self.meter_change(key, hub, pool, change);
+        }
+        self.state[hub].pools[pool].release(self.now, key as u32, units, estimated_end);
+        self.touch(hub);
+        (hub, pool)
     }
 
     /// Sends a finished job's output back to its origin.
@@ -861,4 +911,15 @@ impl<'w, O: Observer> Engine<'w, O> {
             panic!("flow network at {}: {e}", self.now);
         }
     }
+}
+
+/// What happens to a run, for the signal meter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum MeterChange {
+    /// A run starts.
+    Start,
+    /// A run is suspended.
+    Suspend,
+    /// A job's run ends (it finished or was killed).
+    End,
 }

@@ -24,8 +24,11 @@ struct PoolSums {
 pub struct SignalMeter {
     /// Per hub: a cursor in [price, carbon].
     cursors: Vec<[Cursor; 2]>,
-    /// Per job key: the running integrals at its start, then (after it finishes) its run's.
+    /// Per job key: the running integrals at its run's start, then (after it finishes) its
+    /// runs' together.
     marks: Vec<[f64; 2]>,
+    /// Per job key: the integrals over its runs that ended in a suspension (interruptible jobs).
+    carried: Vec<[f64; 2]>,
     /// Per hub and pool.
     pools: Vec<[PoolSums; 2]>,
 }
@@ -36,6 +39,7 @@ impl SignalMeter {
         SignalMeter {
             cursors: vec![[Cursor::default(); 2]; hubs],
             marks: Vec::new(),
+            carried: Vec::new(),
             pools: vec![[PoolSums::default(); 2]; hubs],
         }
     }
@@ -76,6 +80,28 @@ impl SignalMeter {
         let at = self.settle(signals, hub, pool, busy, now);
         let mark = &mut self.marks[key];
         *mark = [at[0] - mark[0], at[1] - mark[1]];
+        if let Some(carried) = self.carried.get_mut(key) {
+            let carried = std::mem::take(carried);
+            *mark = [mark[0] + carried[0], mark[1] + carried[1]];
+        }
+    }
+
+    /// Job `key`'s run at `hub`'s `pool`, which had `busy` units until now, is suspended at
+    /// `now`: its integral is carried to the job's next run.
+    pub fn suspended(&mut self, signals: &Signals, key: usize, hub: usize, pool: usize, busy: u32, now: SimTime) {
+        let at = self.settle(signals, hub, pool, busy, now);
+        if self.carried.len() <= key {
+            self.carried.resize(key + 1, [0.0; 2]);
+        }
+        let (mark, carried) = (self.marks[key], &mut self.carried[key]);
+        *carried = [carried[0] + at[0] - mark[0], carried[1] + at[1] - mark[1]];
+    }
+
+    /// A new job enters at `key`: nothing is carried from the key's previous job.
+    pub fn forget(&mut self, key: usize) {
+        if let Some(carried) = self.carried.get_mut(key) {
+            *carried = [0.0; 2];
+        }
     }
 
     /// The [price, carbon] integrals over the run of finished job `key` (value x hours).

@@ -401,6 +401,14 @@ impl Recorder {
         }
     }
 
+    /// A run of a job of `class` was suspended (interruptible jobs).
+    #[cold]
+    pub fn suspended(&mut self, class: u16, measured: bool) {
+        if let (true, Some(shift)) = (measured, &mut self.shift) {
+            shift[class as usize].suspended += 1;
+        }
+    }
+
     /// A measured job's output of `bytes` starts back to its origin.
     #[inline]
     pub fn returned(&mut self, bytes: u64) {

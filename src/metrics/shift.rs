@@ -20,12 +20,14 @@ pub struct ShiftRecord {
     /// counting the time their data took to move (a job deferred to its latest start still
     /// has to move its data).
     pub slack_missed: u64,
+    /// Suspensions of its interruptible jobs' runs (measured jobs).
+    pub suspended: u64,
 }
 
 impl ShiftRecord {
     /// A record for a class with `slack`.
     pub fn new(slack: Option<SimDuration>) -> Self {
-        ShiftRecord { slack, delay: new_histogram(Metric::Wait), deferred: 0, slack_missed: 0 }
+        ShiftRecord { slack, delay: new_histogram(Metric::Wait), deferred: 0, slack_missed: 0, suspended: 0 }
     }
 
     /// A measured job was placed (its `hub_arrival` is the placement time).

@@ -21,11 +21,20 @@ pub struct ShiftReport {
     pub delay: Stats,
     /// Finished jobs that started more than their slack after submission.
     pub slack_missed: u64,
+    /// Suspensions of interruptible jobs' runs.
+    pub suspensions: u64,
 }
 
 impl ShiftReport {
-    fn from_parts(slack: Option<u64>, deferred: u64, delay: &LogHistogram, slack_missed: u64) -> ShiftReport {
+    fn from_parts(
+        slack: Option<u64>,
+        deferred: u64,
+        delay: &LogHistogram,
+        slack_missed: u64,
+        suspensions: u64,
+    ) -> ShiftReport {
         ShiftReport {
+            suspensions,
             slack_seconds: slack.map(nanos_to_seconds),
             deferred,
             delay: Stats::from_histogram(&delay.to_hdr(), |v| Metric::Wait.to_report(v), 1.0),
@@ -36,12 +45,12 @@ impl ShiftReport {
     /// A report with no figures (NaN), for runs that kept none.
     pub fn missing() -> ShiftReport {
         let nan = Stats::from_histogram(&new_histogram(Metric::Wait).to_hdr(), |v| v, 1.0);
-        ShiftReport { slack_seconds: None, deferred: 0, delay: nan, slack_missed: 0 }
+        ShiftReport { slack_seconds: None, deferred: 0, delay: nan, slack_missed: 0, suspensions: 0 }
     }
 
     /// The report of one class.
     pub fn of(record: &ShiftRecord) -> ShiftReport {
-        ShiftReport::from_parts(record.slack, record.deferred, &record.delay, record.slack_missed)
+        ShiftReport::from_parts(record.slack, record.deferred, &record.delay, record.slack_missed, record.suspended)
     }
 
     /// The report over all classes.
@@ -51,7 +60,8 @@ impl ShiftReport {
             delay.add(&r.delay);
         }
         let deferred = records.iter().map(|r| r.deferred).sum();
-        ShiftReport::from_parts(None, deferred, &delay, records.iter().map(|r| r.slack_missed).sum())
+        let missed = records.iter().map(|r| r.slack_missed).sum();
+        ShiftReport::from_parts(None, deferred, &delay, missed, records.iter().map(|r| r.suspended).sum())
     }
 }
 
@@ -66,6 +76,7 @@ pub fn render(out: &mut String, report: &RunReport) {
         "delay mean",
         "delay p99",
         "slack missed",
+        "suspended",
         "carbon t CO2",
         "cost k CNY",
     ]);
@@ -77,6 +88,7 @@ pub fn render(out: &mut String, report: &RunReport) {
             if s.delay.count > 0 { crate::time::format_seconds(s.delay.mean) } else { "-".into() },
             if s.delay.count > 0 { crate::time::format_seconds(s.delay.p99) } else { "-".into() },
             s.slack_missed.to_string(),
+            s.suspensions.to_string(),
             three_significant(f.carbon_kg / 1e3),
             three_significant(f.cost_cny / 1e3),
         ]

@@ -239,6 +239,8 @@ pub struct RawClass {
     pub max_round_trip: Option<String>,
     pub deadline: Option<String>,
     pub slack: Option<String>,
+    pub interruptible: Option<bool>,
+    pub checkpoint_overhead: Option<String>,
     pub slo: Option<RawSlo>,
     pub priority: Option<i64>,
     pub origins: Option<BTreeMap<String, f64>>,

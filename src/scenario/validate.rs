@@ -29,6 +29,24 @@ pub(super) fn parse_field(text: &str, path: &str) -> FieldResult<SimDuration> {
     parse_duration(text).map_err(|e| FieldError::new(path, format!("bad value {text:?}: {e}")))
 }
 
+/// A class's `interruptible` and `checkpoint_overhead`: the overhead of each resume when
+/// interruptible (0 by default), `None` when not; an overhead needs `interruptible = true`.
+fn interruptible(raw: &RawClass, path: &str) -> FieldResult<Option<SimDuration>> {
+    let key = format!("{path}.checkpoint_overhead");
+    let overhead = raw.checkpoint_overhead.as_deref().map(|t| parse_field(t, &key)).transpose()?;
+    match (raw.interruptible.unwrap_or(false), overhead) {
+        (true, overhead) => Ok(Some(overhead.unwrap_or(0))),
+        (false, None) => Ok(None),
+        (false, Some(_)) => Err(FieldError::new(
+            key,
+            format!(
+                "bad value {:?}: a checkpoint overhead needs `interruptible = true`",
+                raw.checkpoint_overhead.as_deref().unwrap_or("")
+            ),
+        )),
+    }
+}
+
 pub(super) fn in_range(value: f64, low: f64, high: f64, path: &str, what: &str) -> FieldResult<f64> {
     if value.is_finite() && value >= low && value <= high {
         Ok(value)
@@ -560,6 +578,7 @@ fn class(raw: &RawClass, path: &str, regions: &[Region], hubs: &[Hub]) -> FieldR
         max_round_trip,
         deadline,
         slack: raw.slack.as_deref().map(|t| parse_field(t, &format!("{path}.slack"))).transpose()?,
+        interruptible: interruptible(raw, path)?,
         slo,
         priority,
         origin_weights,

@@ -7,13 +7,19 @@
 //! asked about again then, so a noisy forecast is re-read when it starts. Jobs without slack,
 //! and every job in a world without time-varying signals, are placed at once. Weakness: it
 //! looks at one hub only, and deferred jobs of the same clean hour crowd each other.
+//!
+//! An interruptible job runs instead in the lowest slots of its hub's forecast within its
+//! slack (see [`lowest_slots`]): it is deferred to the first, and placed there with its slots,
+//! which the engine follows by suspending and resuming it.
 
 use crate::model::{Hub, SignalKind};
 use crate::rng::SimRng;
+use crate::scheduler::lowest_slots::lowest_slots;
 use crate::scheduler::registry::PolicyInfo;
 use crate::scheduler::shifting::{self, latest_start, lowest_window};
 use crate::scheduler::spec::{ParamInfo, Params};
 use crate::scheduler::{Decision, JobRequest, Scheduler, View};
+use crate::time::SimTime;
 
 /// This policy's entry in the registry: name, summary, parameters and constructor.
 pub const POLICY: PolicyInfo = PolicyInfo {
@@ -28,13 +34,15 @@ pub const PARAMS: &[ParamInfo] = &[shifting::SIGNAL, shifting::BASE];
 
 /// Builds the policy.
 pub fn make(params: &Params<'_>, hubs: &[Hub]) -> Result<Box<dyn Scheduler>, String> {
-    Ok(Box::new(LowestWindow { kind: shifting::signal(params)?, base: shifting::base(params, hubs)? }))
+    Ok(Box::new(LowestWindow { kind: shifting::signal(params)?, base: shifting::base(params, hubs)?, slots: None }))
 }
 
 /// The lowest-mean window within the slack, at the base policy's hub.
 pub struct LowestWindow {
     kind: SignalKind,
     base: Box<dyn Scheduler>,
+    /// The slots of the interruptible job placed by the last decision.
+    slots: Option<Vec<(SimTime, SimTime)>>,
 }
 
 impl Scheduler for LowestWindow {
@@ -45,8 +53,22 @@ impl Scheduler for LowestWindow {
         if latest <= view.now {
             return decision;
         }
-        let (start, _) = lowest_window(&forecast, hub as usize, self.kind, view.now, latest, job.runtime_estimate);
-        if start > view.now { Decision::Defer(start) } else { decision }
+        let runtime = job.runtime_estimate;
+        let Some(overhead) = job.interruptible else {
+            let (start, _) = lowest_window(&forecast, hub as usize, self.kind, view.now, latest, runtime);
+            return if start > view.now { Decision::Defer(start) } else { decision };
+        };
+        let horizon = latest.saturating_add(runtime);
+        let slots = lowest_slots(&forecast, hub as usize, self.kind, view.now, horizon, runtime, overhead);
+        if slots[0].0 > view.now {
+            return Decision::Defer(slots[0].0);
+        }
+        self.slots = Some(slots);
+        decision
+    }
+
+    fn take_slots(&mut self) -> Option<Vec<(SimTime, SimTime)>> {
+        self.slots.take()
     }
 
     fn tracks_changes(&self) -> bool {

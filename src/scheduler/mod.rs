@@ -13,6 +13,7 @@ pub mod east_west;
 pub mod index;
 pub mod least_loaded;
 pub mod lowest_carbon;
+pub mod lowest_slots;
 pub mod lowest_window;
 pub mod nearest;
 pub mod network_aware;
@@ -54,5 +55,13 @@ pub trait Scheduler: Send {
     /// in. The engine tracks changed hubs only for policies that say so.
     fn tracks_changes(&self) -> bool {
         false
+    }
+
+    /// After a `Run` decision for an interruptible job ([`JobRequest::interruptible`]): the
+    /// intervals the policy wants it to run in, earliest first, the first starting now; the
+    /// engine suspends the job at the end of each but the last and resumes it at the start of
+    /// the next. `None` (the default): it runs in one piece.
+    fn take_slots(&mut self) -> Option<Vec<(SimTime, SimTime)>> {
+        None
     }
 }

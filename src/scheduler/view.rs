@@ -29,6 +29,9 @@ pub struct JobRequest {
     /// How long the job's start may be deferred past its submission (the class's `slack`, or
     /// its deadline less the runtime estimate); `None`: not flexible.
     pub slack: Option<SimDuration>,
+    /// `Some(checkpoint overhead)` when the job may be suspended and resumed (its class is
+    /// `interruptible`); `None` when it runs in one piece.
+    pub interruptible: Option<SimDuration>,
     /// Submission time.
     pub submit: SimTime,
     /// Where the job's input data lives.

@@ -94,6 +94,9 @@ pub struct JobClass {
     /// How long a job's start may be deferred past its submission (`slack`), for shifting
     /// policies; without it a class with a deadline may be deferred while it can still meet it.
     pub slack: Option<SimDuration>,
+    /// `interruptible = true`: its jobs may be suspended and resumed by shifting policies;
+    /// the value is the `checkpoint_overhead` added to each resume (`None`: not interruptible).
+    pub interruptible: Option<SimDuration>,
     /// Service-level objective (`slo = { jct, wait }`; `deadline` stands for `slo.jct`).
     pub slo: Slo,
     /// Queue priority: a higher number is served first (non-preemptive); default 0.

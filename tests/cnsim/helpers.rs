@@ -182,6 +182,7 @@ pub fn request(units: u32, data_bytes: u64, max_round_trip: Option<u64>) -> JobR
         max_round_trip,
         runtime_estimate: HOUR,
         slack: None,
+        interruptible: None,
         submit: 0,
         input: cnsim::workload::InputAt::Origin,
         output_bytes: 0,

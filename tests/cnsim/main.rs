@@ -12,6 +12,7 @@ mod fuzz;
 mod hardening;
 mod helpers;
 mod indexes;
+mod interruptible;
 mod load_check;
 mod network;
 mod network_reference;

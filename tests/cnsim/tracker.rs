@@ -18,6 +18,8 @@ pub enum Phase {
     Placed,
     /// Running.
     Running,
+    /// Suspended (an interruptible job between its runs): holds no units.
+    Suspended,
     /// Its run ended; its output may be on the way home.
     RunEnded,
     /// Its run was killed; retried or lost next.
@@ -97,6 +99,8 @@ impl Tracker {
             (P::Placed, E::HandedBack) => Some(P::Deciding),
             (P::Running, E::RunEnded) => Some(P::RunEnded),
             (P::Running, E::Failed) => Some(P::Failed),
+            (P::Running, E::Suspended) => Some(P::Suspended),
+            (P::Suspended, E::Resumed) => Some(P::Placed),
             (P::RunEnded, E::Finished) => Some(P::Finished),
             (P::Failed, E::Retried) => Some(P::Deciding),
             (P::Failed, E::Lost) => Some(P::Lost),
