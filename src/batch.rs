@@ -183,7 +183,7 @@ mod tests {
         let cancel = Arc::new(AtomicBool::new(false));
         let result = run_all(vec![tiny(), overloaded], 1, cancel.clone(), |_, _| {}, |_, o| o.recorder.events);
         assert!(
-            matches!(result, Err(BatchError::Run { source: RunError::Overloaded { cap: 1, .. }, .. })),
+            matches!(&result, Err(BatchError::Run { source, .. }) if matches!(**source, RunError::Overloaded { cap: 1, .. })),
             "{:?}",
             result.map(|_| ())
         );

@@ -252,7 +252,9 @@ impl CliError {
             CliError::ClosedPipe => 0,
             CliError::Scenario(_) | CliError::Simulation(RunError::Scheduler(_) | RunError::Trace(_)) => 2,
             // A bad trace row is bad input, in a batch as in one run.
-            CliError::Batch(crate::batch::BatchError::Run { source: RunError::Trace(_), .. }) => 2,
+            CliError::Batch(crate::batch::BatchError::Run { source, .. }) if matches!(**source, RunError::Trace(_)) => {
+                2
+            }
             CliError::Simulation(_) | CliError::Batch(_) => 1,
         }
     }
