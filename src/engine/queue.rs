@@ -28,6 +28,8 @@ pub enum EventKind {
     Fault(u32),
     /// Job `0`'s run fails by itself.
     Failed(u32),
+    /// Link cut process `0` begins or ends (see `engine::cuts`).
+    Cut(u32),
 }
 
 const INDEX_BITS: u32 = 26;
@@ -49,6 +51,7 @@ impl EventKind {
             EventKind::Returned(i) => (4, i),
             EventKind::Fault(i) => (5, i),
             EventKind::Failed(i) => (6, i),
+            EventKind::Cut(i) => (7, i),
         };
         assert!(index <= MAX_INDEX, "event index {index} exceeds {MAX_INDEX}");
         (seq << SEQ_SHIFT) | (kind << INDEX_BITS) | u64::from(index)
@@ -64,7 +67,8 @@ impl EventKind {
             3 => EventKind::Retry(index),
             4 => EventKind::Returned(index),
             5 => EventKind::Fault(index),
-            _ => EventKind::Failed(index),
+            6 => EventKind::Failed(index),
+            _ => EventKind::Cut(index),
         }
     }
 }
@@ -147,7 +151,8 @@ impl EventQueue {
             | EventKind::Retry(i)
             | EventKind::Returned(i)
             | EventKind::Fault(i)
-            | EventKind::Failed(i) => i,
+            | EventKind::Failed(i)
+            | EventKind::Cut(i) => i,
         })
     }
 
