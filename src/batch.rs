@@ -148,3 +148,47 @@ pub fn cancel_on_ctrl_c(cancel: Arc<AtomicBool>) -> Option<tokio::runtime::Runti
     });
     Some(runtime)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tiny() -> Scenario {
+        Scenario::parse(
+            "duration = \"1h\"\nscheduler = \"nearest\"\n[[hubs]]\nid = \"h\"\nlat = 0.0\nlon = 0.0\nintelligent = 4\n\
+             [[regions]]\nid = \"r\"\nlat = 0.0\nlon = 0.0\n[[classes]]\nname = \"c\"\npool = \"intelligent\"\n\
+             rate = \"10/h\"\nunits = 1\nruntime = \"1min\"\n",
+            "tiny.toml",
+        )
+        .expect("valid")
+    }
+
+    #[test]
+    fn a_panicking_run_is_reported_as_a_crash_not_an_interruption() {
+        let cancel = Arc::new(AtomicBool::new(false));
+        let result = run_all(vec![tiny(), tiny()], 1, cancel, |_, _| {}, |_, _| -> u64 { panic!("boom") });
+        match result {
+            Err(BatchError::Crashed { message, scheduler, .. }) => {
+                assert_eq!(message, "boom");
+                assert_eq!(scheduler, "nearest");
+            }
+            other => panic!("expected a crash, got {:?}", other.map(|_| ())),
+        }
+    }
+
+    #[test]
+    fn a_failing_run_stops_the_batch_with_its_error() {
+        let mut overloaded = tiny();
+        overloaded.run.max_in_flight = 1;
+        let cancel = Arc::new(AtomicBool::new(false));
+        let result = run_all(vec![tiny(), overloaded], 1, cancel.clone(), |_, _| {}, |_, o| o.recorder.events);
+        assert!(
+            matches!(result, Err(BatchError::Run { source: RunError::Overloaded { cap: 1, .. }, .. })),
+            "{:?}",
+            result.map(|_| ())
+        );
+        assert!(cancel.load(Ordering::SeqCst), "the other runs were cancelled");
+        let fine = run_all(vec![tiny()], 1, Arc::new(AtomicBool::new(false)), |_, _| {}, |_, o| o.recorder.events);
+        assert!(fine.unwrap()[0].is_some());
+    }
+}

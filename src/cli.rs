@@ -231,6 +231,15 @@ pub enum CliError {
     /// Standard output was closed by its reader (`cnsim ... | head`): stop quietly, exit 0.
     #[error("standard output was closed")]
     ClosedPipe,
+    /// The scenario could not be loaded: exit code 2.
+    #[error(transparent)]
+    Scenario(#[from] ScenarioError),
+    /// The run failed (exit code 1), or its scheduler could not be built (exit code 2).
+    #[error(transparent)]
+    Simulation(#[from] RunError),
+    /// A run of a batch (`compare`, `sweep`, `capacity`) failed: exit code 1.
+    #[error(transparent)]
+    Batch(#[from] crate::batch::BatchError),
 }
 
 impl CliError {
@@ -241,13 +250,9 @@ impl CliError {
             CliError::Run(_) => 1,
             CliError::Interrupted(_) => 130,
             CliError::ClosedPipe => 0,
+            CliError::Scenario(_) | CliError::Simulation(RunError::Scheduler(_) | RunError::Trace(_)) => 2,
+            CliError::Simulation(_) | CliError::Batch(_) => 1,
         }
-    }
-}
-
-impl From<ScenarioError> for CliError {
-    fn from(e: ScenarioError) -> Self {
-        CliError::Input(e.to_string())
     }
 }
 
@@ -425,11 +430,7 @@ fn run_with_progress(scenario: &Scenario, jobs: Option<Box<dyn JobSink>>) -> Res
         }
         true
     })
-    .map_err(|e| match e {
-        RunError::Scheduler(e) => CliError::Input(format!("scheduler: {e}")),
-        RunError::Trace(e) => CliError::Input(e.to_string()),
-        other => CliError::Run(other.to_string()),
-    });
+    .map_err(CliError::from);
     if let Some(b) = bar {
         b.finish_and_clear();
     }
@@ -503,7 +504,7 @@ fn compare(args: CompareArgs) -> Result<(), CliError> {
         }
     })
     .map_err(|e| match e {
-        crate::compare::CompareError::Batch(e) => CliError::Run(e.to_string()),
+        crate::compare::CompareError::Batch(e) => CliError::Batch(e),
         other => CliError::Input(other.to_string()),
     })?;
     if let Some(b) = bar {
@@ -667,10 +668,7 @@ fn bench_command(
     }
     let spec =
         SchedulerSpec::parse_cli(scheduler).map_err(|e| CliError::Input(format!("--scheduler {scheduler:?}: {e}")))?;
-    let summary = bench::run(hubs, jobs, runs, &spec, flow).map_err(|e| match e {
-        RunError::Scheduler(e) => CliError::Input(format!("--scheduler: {e}")),
-        other => CliError::Run(other.to_string()),
-    })?;
+    let summary = bench::run(hubs, jobs, runs, &spec, flow)?;
     match format {
         Format::Json => outln!("{}", serde_json::to_string_pretty(&summary).expect("serialisable")),
         Format::Text => {

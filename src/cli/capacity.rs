@@ -96,7 +96,7 @@ pub fn capacity(args: CapacityArgs) -> Result<(), CliError> {
     let result = capacity::search(&config, cancel, &progress).map_err(|e| match e {
         CapacityError::Input(m) => CliError::Input(m),
         CapacityError::Run(m) => CliError::Run(m),
-        CapacityError::Batch(e) => CliError::Run(e.to_string()),
+        CapacityError::Batch(e) => CliError::Batch(e),
     })?;
     if let Some(b) = bar {
         b.finish_and_clear();

@@ -107,7 +107,7 @@ pub fn sweep(args: SweepArgs) -> Result<(), CliError> {
     .map_err(|e| match e {
         SweepError::Input(m) => CliError::Input(m),
         SweepError::Run(m) => CliError::Run(m),
-        SweepError::Batch(e) => CliError::Run(e.to_string()),
+        SweepError::Batch(e) => CliError::Batch(e),
     })?;
     if let Some(b) = bar {
         b.finish_and_clear();

@@ -166,12 +166,36 @@ pub fn run(
         table[p][r] = result.as_ref();
     }
     let complete: Vec<usize> = (0..seeds.len()).filter(|&r| (0..policies).all(|p| table[p][r].is_some())).collect();
-    let infos = metric_infos(&layout);
     let labels: Vec<String> = config.policies.iter().map(ToString::to_string).collect();
+    let metrics = metric_rows(config, &layout, &table, &complete, &labels);
+    Ok(ComparisonReport {
+        scenario: config.scenario.name.clone(),
+        baseline: labels[config.baseline].clone(),
+        policies: labels,
+        replications: config.replications,
+        seeds: complete.iter().map(|&r| seeds[r]).collect(),
+        interrupted,
+        load_check: crate::load_check::LoadCheck::of(&config.scenario.world()),
+        metrics,
+        runs: results.into_iter().flatten().collect(),
+    })
+}
+
+/// One row per metric: each policy's interval over the complete seeds and its paired
+/// difference against the baseline. `table[policy][replication]` holds the finished runs.
+fn metric_rows(
+    config: &CompareConfig,
+    layout: &Layout,
+    table: &[Vec<Option<&RunRecord>>],
+    complete: &[usize],
+    labels: &[String],
+) -> Vec<MetricRow> {
+    let policies = config.policies.len();
+    let infos = metric_infos(layout);
     let column = |p: usize, m: usize| -> Vec<f64> {
         complete.iter().map(|&r| table[p][r].expect("complete seed").values[m]).collect()
     };
-    let metrics = infos
+    infos
         .into_iter()
         .enumerate()
         .map(|(m, info)| {
@@ -202,16 +226,5 @@ pub fn run(
                 .collect();
             MetricRow { info, policies: cells }
         })
-        .collect();
-    Ok(ComparisonReport {
-        scenario: config.scenario.name.clone(),
-        baseline: labels[config.baseline].clone(),
-        policies: labels,
-        replications: config.replications,
-        seeds: complete.iter().map(|&r| seeds[r]).collect(),
-        interrupted,
-        load_check: crate::load_check::LoadCheck::of(&config.scenario.world()),
-        metrics,
-        runs: results.into_iter().flatten().collect(),
-    })
+        .collect()
 }

@@ -1,6 +1,6 @@
 //! Raw scenario -> validated `Scenario`. Every check reports the field's path.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::engine::RunConfig;
 use crate::model::{EnergyModel, Hub, PoolKind, QueueDiscipline, Region, Side, World};
@@ -10,7 +10,9 @@ use crate::scenario::distribution::{self, Quantity};
 use crate::scenario::error::{FieldError, FieldResult, number, shorten_list};
 use crate::scenario::limits;
 use crate::scenario::network::network;
-use crate::scenario::raw::{RawClass, RawHub, RawPreset, RawRegion, RawScenario};
+use crate::scenario::raw::{
+    RawClass, RawDiurnal, RawEnergy, RawHub, RawPreset, RawQueue, RawRegion, RawScenario, RawWorld,
+};
 use crate::scheduler::registry;
 use crate::scheduler::spec::{ParamValue, SchedulerSpec};
 use crate::seeds;
@@ -49,37 +51,7 @@ fn unique_ids<'a>(ids: impl Iterator<Item = &'a str>, path: &str) -> FieldResult
 }
 
 pub(super) fn scenario(raw: RawScenario, stem: &str, file: &str) -> FieldResult<Scenario> {
-    let duration = match &raw.duration {
-        Some(text) => parse_field(text, "duration")?,
-        None => WEEK,
-    };
-    if duration == 0 {
-        return Err(FieldError::new("duration", "the duration must be positive, e.g. \"7d\""));
-    }
-    let warmup = match &raw.warmup {
-        Some(text) => parse_field(text, "warmup")?,
-        None => duration / 10,
-    };
-    if warmup >= duration {
-        return Err(FieldError::new(
-            "warmup",
-            format!(
-                "the warm-up ({}) must be shorter than the duration ({})",
-                crate::time::format_duration(warmup),
-                crate::time::format_duration(duration)
-            ),
-        ));
-    }
-    let sample_interval = match &raw.sample_interval {
-        Some(text) => parse_field(text, "sample_interval")?,
-        None => (duration / 1000).max(1),
-    };
-    if sample_interval == 0 || sample_interval > duration || duration / sample_interval > MAX_SAMPLES {
-        return Err(FieldError::new(
-            "sample_interval",
-            format!("must be positive, no longer than the duration, and give at most {MAX_SAMPLES} samples"),
-        ));
-    }
+    let (duration, warmup, sample_interval) = timing(&raw)?;
     let censoring_threshold = in_range(
         raw.censoring_threshold.unwrap_or(DEFAULT_CENSORING_THRESHOLD),
         0.0,
@@ -88,28 +60,7 @@ pub(super) fn scenario(raw: RawScenario, stem: &str, file: &str) -> FieldResult<
         "the share of submitted jobs in flight at the end above which latencies are marked censored",
     )?;
     let scheduler = scheduler_spec(raw.scheduler.as_ref())?;
-    let (discipline, runtime_estimate_factor) = match &raw.queue {
-        None => (QueueDiscipline::Fifo, 1.0),
-        Some(q) => {
-            let discipline = match q.discipline.as_deref() {
-                None => QueueDiscipline::Fifo,
-                Some(name) => QueueDiscipline::parse(name).ok_or_else(|| {
-                    FieldError::new(
-                        "queue.discipline",
-                        format!("bad value {name:?}: expected \"fifo\" or \"easy-backfill\""),
-                    )
-                })?,
-            };
-            let factor = in_range(
-                q.runtime_estimate_factor.unwrap_or(1.0),
-                0.01,
-                1000.0,
-                "queue.runtime_estimate_factor",
-                "the runtime estimate factor",
-            )?;
-            (discipline, factor)
-        }
-    };
+    let (discipline, runtime_estimate_factor) = queue(raw.queue.as_ref())?;
 
     let preset = match &raw.world {
         Some(world) => Some(load_preset(&world.preset)?),
@@ -120,54 +71,7 @@ pub(super) fn scenario(raw: RawScenario, stem: &str, file: &str) -> FieldResult<
             if !raw.hubs.is_empty() {
                 return Err(FieldError::new("hubs", "give hubs either with [world] preset or as [[hubs]], not both"));
             }
-            let mut hubs = preset
-                .hubs
-                .iter()
-                .enumerate()
-                .map(|(i, h)| hub(h, &format!("<preset {}>.hubs[{i}]", preset.preset)))
-                .collect::<FieldResult<Vec<Hub>>>()?;
-            let scale = world.scale.unwrap_or(1.0);
-            if !(scale.is_finite() && scale > 0.0) {
-                return Err(FieldError::new("world.scale", format!("bad value {scale}: the scale must be > 0")));
-            }
-            for (i, h) in hubs.iter_mut().enumerate() {
-                h.capacity = h.capacity.map(|c| (f64::from(c) * scale).round().min(f64::from(u32::MAX)) as u32);
-                if h.capacity == [0, 0] {
-                    return Err(FieldError::new(
-                        "world.scale",
-                        format!("scale {scale} leaves hub {:?} (index {i}) with no capacity; use a larger scale", h.id),
-                    ));
-                }
-            }
-            for (i, o) in world.overrides.iter().enumerate() {
-                let path = format!("world.hub[{i}]");
-                let Some(h) = hubs.iter_mut().find(|h| h.id == o.id) else {
-                    let known: Vec<&str> = preset.hubs.iter().map(|h| h.id.as_str()).collect();
-                    return Err(FieldError::new(
-                        format!("{path}.id"),
-                        format!("unknown hub id {:?}; known hubs: {}", o.id, shorten_list(&known)),
-                    ));
-                };
-                if let Some(v) = o.intelligent {
-                    h.capacity[0] = capacity(v, &format!("{path}.intelligent"))?;
-                }
-                if let Some(v) = o.general {
-                    h.capacity[1] = capacity(v, &format!("{path}.general"))?;
-                }
-                if h.capacity == [0, 0] {
-                    return Err(FieldError::new(&path, format!("hub {:?} would have no capacity", h.id)));
-                }
-                if let Some(v) = o.pue {
-                    h.pue = in_range(v, 1.0, 5.0, &format!("{path}.pue"), "a PUE")?;
-                }
-                if let Some(v) = o.price {
-                    h.price = in_range(v, 0.0, 100.0, &format!("{path}.price"), "a price in CNY/kWh")?;
-                }
-                if let Some(v) = o.renewable {
-                    h.renewable = in_range(v, 0.0, 1.0, &format!("{path}.renewable"), "a renewable share")?;
-                }
-            }
-            (hubs, Some(&preset.network), preset.grid_carbon_kg_per_kwh)
+            (preset_hubs(world, preset)?, Some(&preset.network), preset.grid_carbon_kg_per_kwh)
         }
         _ => {
             if raw.hubs.is_empty() {
@@ -205,19 +109,7 @@ pub(super) fn scenario(raw: RawScenario, stem: &str, file: &str) -> FieldResult<
     if let Err(e) = registry::build(&scheduler, &hubs) {
         return Err(FieldError::new("scheduler", e.to_string()));
     }
-    let mut energy = EnergyModel { grid_carbon_kg_per_kwh: grid_carbon, ..EnergyModel::default() };
-    if let Some(e) = &raw.energy {
-        if let Some(v) = e.intelligent_kw_per_unit {
-            energy.kw_per_unit[0] = in_range(v, 0.0, 1e6, "energy.intelligent_kw_per_unit", "power per unit (kW)")?;
-        }
-        if let Some(v) = e.general_kw_per_unit {
-            energy.kw_per_unit[1] = in_range(v, 0.0, 1e6, "energy.general_kw_per_unit", "power per unit (kW)")?;
-        }
-        if let Some(v) = e.grid_carbon_kg_per_kwh {
-            energy.grid_carbon_kg_per_kwh =
-                in_range(v, 0.0, 10.0, "energy.grid_carbon_kg_per_kwh", "the grid carbon intensity")?;
-        }
-    }
+    let energy = energy(raw.energy.as_ref(), grid_carbon)?;
 
     if raw.classes.is_empty() {
         return Err(FieldError::new("classes", "no workload: give at least one [[classes]] table"));
@@ -280,6 +172,138 @@ pub(super) fn scenario(raw: RawScenario, stem: &str, file: &str) -> FieldResult<
     };
     limits::jobs_per_run(scenario.expected_jobs()).map_err(|e| FieldError::new("duration", e))?;
     Ok(scenario)
+}
+
+/// `duration`, `warmup` and `sample_interval`, with their defaults and checks.
+fn timing(raw: &RawScenario) -> FieldResult<(SimDuration, SimDuration, SimDuration)> {
+    let duration = match &raw.duration {
+        Some(text) => parse_field(text, "duration")?,
+        None => WEEK,
+    };
+    if duration == 0 {
+        return Err(FieldError::new("duration", "the duration must be positive, e.g. \"7d\""));
+    }
+    let warmup = match &raw.warmup {
+        Some(text) => parse_field(text, "warmup")?,
+        None => duration / 10,
+    };
+    if warmup >= duration {
+        return Err(FieldError::new(
+            "warmup",
+            format!(
+                "the warm-up ({}) must be shorter than the duration ({})",
+                crate::time::format_duration(warmup),
+                crate::time::format_duration(duration)
+            ),
+        ));
+    }
+    let sample_interval = match &raw.sample_interval {
+        Some(text) => parse_field(text, "sample_interval")?,
+        None => (duration / 1000).max(1),
+    };
+    if sample_interval == 0 || sample_interval > duration || duration / sample_interval > MAX_SAMPLES {
+        return Err(FieldError::new(
+            "sample_interval",
+            format!("must be positive, no longer than the duration, and give at most {MAX_SAMPLES} samples"),
+        ));
+    }
+    Ok((duration, warmup, sample_interval))
+}
+
+/// `[queue]`: the discipline and the runtime estimate factor.
+fn queue(raw: Option<&RawQueue>) -> FieldResult<(QueueDiscipline, f64)> {
+    match raw {
+        None => Ok((QueueDiscipline::Fifo, 1.0)),
+        Some(q) => {
+            let discipline = match q.discipline.as_deref() {
+                None => QueueDiscipline::Fifo,
+                Some(name) => QueueDiscipline::parse(name).ok_or_else(|| {
+                    FieldError::new(
+                        "queue.discipline",
+                        format!("bad value {name:?}: expected \"fifo\" or \"easy-backfill\""),
+                    )
+                })?,
+            };
+            let factor = in_range(
+                q.runtime_estimate_factor.unwrap_or(1.0),
+                0.01,
+                1000.0,
+                "queue.runtime_estimate_factor",
+                "the runtime estimate factor",
+            )?;
+            Ok((discipline, factor))
+        }
+    }
+}
+
+/// The hubs of `[world]`: the preset's, scaled, with the per-hub overrides applied.
+fn preset_hubs(world: &RawWorld, preset: &RawPreset) -> FieldResult<Vec<Hub>> {
+    let mut hubs = preset
+        .hubs
+        .iter()
+        .enumerate()
+        .map(|(i, h)| hub(h, &format!("<preset {}>.hubs[{i}]", preset.preset)))
+        .collect::<FieldResult<Vec<Hub>>>()?;
+    let scale = world.scale.unwrap_or(1.0);
+    if !(scale.is_finite() && scale > 0.0) {
+        return Err(FieldError::new("world.scale", format!("bad value {scale}: the scale must be > 0")));
+    }
+    for (i, h) in hubs.iter_mut().enumerate() {
+        h.capacity = h.capacity.map(|c| (f64::from(c) * scale).round().min(f64::from(u32::MAX)) as u32);
+        if h.capacity == [0, 0] {
+            return Err(FieldError::new(
+                "world.scale",
+                format!("scale {scale} leaves hub {:?} (index {i}) with no capacity; use a larger scale", h.id),
+            ));
+        }
+    }
+    for (i, o) in world.overrides.iter().enumerate() {
+        let path = format!("world.hub[{i}]");
+        let Some(h) = hubs.iter_mut().find(|h| h.id == o.id) else {
+            let known: Vec<&str> = preset.hubs.iter().map(|h| h.id.as_str()).collect();
+            return Err(FieldError::new(
+                format!("{path}.id"),
+                format!("unknown hub id {:?}; known hubs: {}", o.id, shorten_list(&known)),
+            ));
+        };
+        if let Some(v) = o.intelligent {
+            h.capacity[0] = capacity(v, &format!("{path}.intelligent"))?;
+        }
+        if let Some(v) = o.general {
+            h.capacity[1] = capacity(v, &format!("{path}.general"))?;
+        }
+        if h.capacity == [0, 0] {
+            return Err(FieldError::new(&path, format!("hub {:?} would have no capacity", h.id)));
+        }
+        if let Some(v) = o.pue {
+            h.pue = in_range(v, 1.0, 5.0, &format!("{path}.pue"), "a PUE")?;
+        }
+        if let Some(v) = o.price {
+            h.price = in_range(v, 0.0, 100.0, &format!("{path}.price"), "a price in CNY/kWh")?;
+        }
+        if let Some(v) = o.renewable {
+            h.renewable = in_range(v, 0.0, 1.0, &format!("{path}.renewable"), "a renewable share")?;
+        }
+    }
+    Ok(hubs)
+}
+
+/// `[energy]` over the defaults, with the grid intensity of the preset (or 0.85).
+fn energy(raw: Option<&RawEnergy>, grid_carbon: f64) -> FieldResult<EnergyModel> {
+    let mut energy = EnergyModel { grid_carbon_kg_per_kwh: grid_carbon, ..EnergyModel::default() };
+    if let Some(e) = raw {
+        if let Some(v) = e.intelligent_kw_per_unit {
+            energy.kw_per_unit[0] = in_range(v, 0.0, 1e6, "energy.intelligent_kw_per_unit", "power per unit (kW)")?;
+        }
+        if let Some(v) = e.general_kw_per_unit {
+            energy.kw_per_unit[1] = in_range(v, 0.0, 1e6, "energy.general_kw_per_unit", "power per unit (kW)")?;
+        }
+        if let Some(v) = e.grid_carbon_kg_per_kwh {
+            energy.grid_carbon_kg_per_kwh =
+                in_range(v, 0.0, 10.0, "energy.grid_carbon_kg_per_kwh", "the grid carbon intensity")?;
+        }
+    }
+    Ok(energy)
 }
 
 /// `scheduler = "name"` or `scheduler = { name = "power-of-d", d = 2 }`.
@@ -466,36 +490,8 @@ fn class(raw: &RawClass, path: &str, regions: &[Region], hubs: &[Hub]) -> FieldR
             per_second
         }
     };
-    let diurnal = match &raw.diurnal {
-        None => None,
-        Some(d) => {
-            let amplitude = in_range(d.amplitude, 0.0, 1.0, &format!("{path}.diurnal.amplitude"), "the amplitude")?;
-            let peak = match &d.peak {
-                Some(p) => parse_field(p, &format!("{path}.diurnal.peak"))?,
-                None => 14 * crate::time::HOUR,
-            };
-            if peak >= DAY {
-                return Err(FieldError::new(
-                    format!("{path}.diurnal.peak"),
-                    "the peak is a time of day: below \"24h\"",
-                ));
-            }
-            let weekend = in_range(
-                d.weekend.unwrap_or(1.0),
-                0.0,
-                10.0,
-                &format!("{path}.diurnal.weekend"),
-                "the weekend factor",
-            )?;
-            let arrival = Arrival { rate_per_second, diurnal: Some(Diurnal { amplitude, peak, weekend }) };
-            limits::rate(
-                &format!("{path}.rate"),
-                raw.rate.as_deref().unwrap_or("0/s"),
-                arrival.peak_rate_per_second(),
-            )?;
-            arrival.diurnal
-        }
-    };
+    let rate_text = raw.rate.as_deref().unwrap_or("0/s");
+    let diurnal = raw.diurnal.as_ref().map(|d| diurnal(d, path, rate_text, rate_per_second)).transpose()?;
     let one = toml::Value::Integer(1);
     let (units, runtime) = match (&raw.units, &raw.runtime, &raw.rate) {
         (Some(u), Some(r), _) => (u, r),
@@ -553,27 +549,7 @@ fn class(raw: &RawClass, path: &str, regions: &[Region], hubs: &[Hub]) -> FieldR
             ));
         }
     };
-    let origin_weights = match &raw.origins {
-        None => regions.iter().map(|r| r.weight).collect(),
-        Some(map) => {
-            let mut weights = vec![0.0; regions.len()];
-            for (id, &w) in map {
-                let key = format!("{path}.origins.{id}");
-                let Some(r) = regions.iter().position(|r| &r.id == id) else {
-                    let known: Vec<&str> = regions.iter().map(|r| r.id.as_str()).collect();
-                    return Err(FieldError::new(
-                        key,
-                        format!("unknown region id {id:?}; known regions: {}", shorten_list(&known)),
-                    ));
-                };
-                weights[r] = limits::weight(&key, w, true)?;
-            }
-            if weights.iter().sum::<f64>() <= 0.0 {
-                return Err(FieldError::new(format!("{path}.origins"), "at least one origin weight must be > 0"));
-            }
-            weights
-        }
-    };
+    let origin_weights = origin_weights(raw.origins.as_ref(), path, regions)?;
     Ok(JobClass {
         name: raw.name.clone(),
         pool,
@@ -594,5 +570,48 @@ fn class(raw: &RawClass, path: &str, regions: &[Region], hubs: &[Hub]) -> FieldR
             .map(|v| distribution::read(v, Quantity::Bytes, &format!("{path}.output")))
             .transpose()?,
         failure: super::faults::failure(raw.failure.as_ref(), &format!("{path}.failure"))?,
+    })
+}
+
+/// A class's `diurnal` profile; its peak rate (`rate` per second at the mean) is checked.
+fn diurnal(d: &RawDiurnal, path: &str, rate: &str, rate_per_second: f64) -> FieldResult<Diurnal> {
+    let amplitude = in_range(d.amplitude, 0.0, 1.0, &format!("{path}.diurnal.amplitude"), "the amplitude")?;
+    let peak = match &d.peak {
+        Some(p) => parse_field(p, &format!("{path}.diurnal.peak"))?,
+        None => 14 * crate::time::HOUR,
+    };
+    if peak >= DAY {
+        return Err(FieldError::new(format!("{path}.diurnal.peak"), "the peak is a time of day: below \"24h\""));
+    }
+    let weekend =
+        in_range(d.weekend.unwrap_or(1.0), 0.0, 10.0, &format!("{path}.diurnal.weekend"), "the weekend factor")?;
+    let diurnal = Diurnal { amplitude, peak, weekend };
+    let peak_rate = Arrival { rate_per_second, diurnal: Some(diurnal.clone()) }.peak_rate_per_second();
+    limits::rate(&format!("{path}.rate"), rate, peak_rate)?;
+    Ok(diurnal)
+}
+
+/// A class's weight per region: its `origins`, or the regions' own weights.
+fn origin_weights(raw: Option<&BTreeMap<String, f64>>, path: &str, regions: &[Region]) -> FieldResult<Vec<f64>> {
+    Ok(match raw {
+        None => regions.iter().map(|r| r.weight).collect(),
+        Some(map) => {
+            let mut weights = vec![0.0; regions.len()];
+            for (id, &w) in map {
+                let key = format!("{path}.origins.{id}");
+                let Some(r) = regions.iter().position(|r| &r.id == id) else {
+                    let known: Vec<&str> = regions.iter().map(|r| r.id.as_str()).collect();
+                    return Err(FieldError::new(
+                        key,
+                        format!("unknown region id {id:?}; known regions: {}", shorten_list(&known)),
+                    ));
+                };
+                weights[r] = limits::weight(&key, w, true)?;
+            }
+            if weights.iter().sum::<f64>() <= 0.0 {
+                return Err(FieldError::new(format!("{path}.origins"), "at least one origin weight must be > 0"));
+            }
+            weights
+        }
     })
 }
