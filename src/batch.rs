@@ -27,8 +27,8 @@ pub enum BatchError {
         scheduler: String,
         /// The run's seed.
         seed: u64,
-        /// Why it failed.
-        source: RunError,
+        /// Why it failed (boxed: a trace error is large).
+        source: Box<RunError>,
     },
     /// A run panicked: a bug in cnsim.
     #[error("the run of {scheduler} on seed {seed} crashed (a bug in cnsim, please report it): {message}")]
@@ -96,7 +96,7 @@ pub fn run_all<T: Send + 'static>(
                 let outcome = match joined {
                     Ok(Ok(Some(result))) => Outcome::Done(result),
                     Ok(Ok(None)) => return Outcome::Cancelled,
-                    Ok(Err(source)) => Outcome::Failed(BatchError::Run { scheduler, seed, source }),
+                    Ok(Err(source)) => Outcome::Failed(BatchError::Run { scheduler, seed, source: Box::new(source) }),
                     Err(e) => Outcome::Failed(BatchError::Crashed { scheduler, seed, message: panic_message(e) }),
                 };
                 if matches!(outcome, Outcome::Failed(_)) {
@@ -183,7 +183,7 @@ mod tests {
         let cancel = Arc::new(AtomicBool::new(false));
         let result = run_all(vec![tiny(), overloaded], 1, cancel.clone(), |_, _| {}, |_, o| o.recorder.events);
         assert!(
-            matches!(result, Err(BatchError::Run { source: RunError::Overloaded { cap: 1, .. }, .. })),
+            matches!(&result, Err(BatchError::Run { source, .. }) if matches!(**source, RunError::Overloaded { cap: 1, .. })),
             "{:?}",
             result.map(|_| ())
         );
