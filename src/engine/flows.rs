@@ -849,4 +849,30 @@ mod tests {
         }
         assert!(net.groups[0].served < REBASE, "the service was rebased");
     }
+
+    #[test]
+    fn a_cancelled_flow_frees_its_share_and_restarts_on_a_new_route() {
+        // Link 0 of 1 byte/ns, link 1 of 0.5 byte/ns. Two 1e9-byte flows share link 0 at 0.5
+        // byte/ns; at 0.5 s the first is cancelled with 0.25e9 bytes carried: the second,
+        // alone, ends at 0.5 + 0.75 = 1.25 s; the first's 0.75e9 bytes left go over a new
+        // route on link 1 and end at 0.5 + 0.75 / 0.5 = 2 s.
+        let mut net = FlowNetwork::with_routes(&[8e9, 4e9], &[vec![0]], f64::INFINITY);
+        let first = net.start(0, 0, 1e9, 0, FlowKind::Input);
+        net.start(0, 0, 1e9, 1, FlowKind::Output);
+        let (stopped, left) = net.cancel(500_000_000, first);
+        assert_eq!((stopped.job, stopped.kind, stopped.route), (0, FlowKind::Input, 0));
+        assert_eq!((stopped.bytes, left), (0.25e9, 0.75e9));
+        net.check_conservation(500_000_000).unwrap();
+        assert_eq!(net.next_completion(), Some(1_250_000_000));
+        let detour = net.add_route(&[1]);
+        assert_eq!(detour, 1);
+        net.start(500_000_000, detour, left, 0, FlowKind::Input);
+        assert_eq!(net.flows_on_link(1).len(), 1);
+        assert_eq!(net.complete(1_250_000_000).job, 1);
+        assert_eq!(net.next_completion(), Some(2_000_000_000));
+        assert_eq!(net.complete(2_000_000_000).bytes, 0.75e9);
+        net.check_conservation(2_000_000_000).unwrap();
+        net.finish(2_000_000_000);
+        assert_eq!((net.carried_bytes(0), net.carried_bytes(1)), (1.25e9, 0.75e9));
+    }
 }

@@ -197,3 +197,16 @@ fn bad_cuts_are_named() {
     let err = cnsim::scenario::Scenario::parse(&delay, "bad.toml").unwrap_err().to_string();
     assert!(err.contains("faults.cuts[0].link") && err.contains("flow network model"), "{err}");
 }
+
+#[test]
+fn the_command_line_refuses_a_cut_of_an_unknown_link() {
+    let source = triangle(true, "", &cut_of("zz", 0, "1h"));
+    let line = source.lines().position(|l| l.contains("link = \"zz\"")).expect("the cut's link line") + 1;
+    let at = format!("bad.toml:{line}");
+    crate::bad_input::rejects_with_files(
+        "cut-unknown-link",
+        &source,
+        &[],
+        &[&at, "faults.cuts[0].link", "unknown link id \"zz\"", "known links: ab, ac, cb"],
+    );
+}
