@@ -192,6 +192,9 @@ impl<O: Observer> Engine<'_, O> {
         let flows = self.flows.as_ref().expect("cuts only under the flow model");
         let mut keys = flows.flows_on_link(2 * link);
         keys.extend(flows.flows_on_link(2 * link + 1));
+        // A (pinned) route could cross the link both ways: each flow moves once.
+        keys.sort_unstable();
+        keys.dedup();
         for key in keys {
             self.reroute(key, link);
         }
