@@ -30,6 +30,8 @@ pub enum Stream {
     TraceThinning(u32),
     /// Errors of the signal forecasts policies see.
     Forecast,
+    /// The up and down times of one random link cut process (by index in the scenario).
+    LinkCut(u32),
 }
 
 impl Stream {
@@ -44,6 +46,7 @@ impl Stream {
             Stream::TraceData(copy) => 0x5_0000_0000 + u64::from(copy),
             Stream::TraceThinning(copy) => 0x6_0000_0000 + u64::from(copy),
             Stream::Forecast => 0x7_0000_0000,
+            Stream::LinkCut(process) => 0x8_0000_0000 + u64::from(process),
         }
     }
 }

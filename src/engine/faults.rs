@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 use rand::RngExt;
 use rand_distr::{Distribution as _, Exp1};
 
+use crate::engine::cuts::CutRuntime;
 use crate::engine::lifecycle::{Lifecycle, Observer};
 use crate::engine::{Engine, EventKind, EventQueue, JobState, JobTable, MeterChange};
 use crate::metrics::{FaultRecord, PoolAvailability};
@@ -60,7 +61,9 @@ pub struct FaultRuntime {
     stale: BTreeMap<(SimTime, u32), u32>,
     /// Per class with a hazard, its failure stream.
     hazards: Vec<Option<SimRng>>,
-    record: FaultRecord,
+    pub(super) record: FaultRecord,
+    /// Link cuts (`None` when the world has none).
+    pub(super) cuts: Option<Box<CutRuntime>>,
 }
 
 /// An exponential draw with mean `mean` ns, rounded to whole nanoseconds.
@@ -70,6 +73,24 @@ fn exponential(rng: &mut SimRng, mean: SimDuration) -> SimDuration {
     (e * mean as f64).round() as SimDuration
 }
 
+/// When a process of `timing` first changes (starts).
+pub(super) fn first_change(timing: OutageTiming, rng: &mut SimRng) -> SimTime {
+    match timing {
+        OutageTiming::Scheduled { start, .. } => start,
+        OutageTiming::Random { mtbf, .. } => exponential(rng, mtbf),
+    }
+}
+
+/// When a process of `timing` that became `active` (or ended) at `now` changes next.
+pub(super) fn next_change(timing: OutageTiming, active: bool, now: SimTime, rng: &mut SimRng) -> Option<SimTime> {
+    match (timing, active) {
+        (OutageTiming::Scheduled { duration, .. }, true) => Some(now.saturating_add(duration)),
+        (OutageTiming::Scheduled { .. }, false) => None,
+        (OutageTiming::Random { mttr, .. }, true) => Some(now.saturating_add(exponential(rng, mttr))),
+        (OutageTiming::Random { mtbf, .. }, false) => Some(now.saturating_add(exponential(rng, mtbf))),
+    }
+}
+
 impl FaultRuntime {
     /// The runtime for `world`, with each outage's first event queued; `None` when nothing in
     /// the world can fail.
@@ -77,7 +98,7 @@ impl FaultRuntime {
         let hazards: Vec<Option<SimRng>> = (world.classes.iter().enumerate())
             .map(|(i, c)| (c.failure.hazard != JobHazard::None).then(|| stream(seed, Stream::JobFailure(i as u32))))
             .collect();
-        if world.faults.outages.is_empty() && hazards.iter().all(Option::is_none) {
+        if world.faults.outages.is_empty() && world.faults.cuts.is_empty() && hazards.iter().all(Option::is_none) {
             return None;
         }
         let mut processes: Vec<Process> = (world.faults.outages.iter().enumerate())
@@ -91,10 +112,7 @@ impl FaultRuntime {
             })
             .collect();
         for (i, p) in processes.iter_mut().enumerate() {
-            let first = match p.timing {
-                OutageTiming::Scheduled { start, .. } => start,
-                OutageTiming::Random { mtbf, .. } => exponential(&mut p.rng, mtbf),
-            };
+            let first = first_change(p.timing, &mut p.rng);
             if first < end {
                 queue.push(first, EventKind::Fault(i as u32));
             }
@@ -106,6 +124,7 @@ impl FaultRuntime {
             active: vec![[Vec::new(), Vec::new()]; nominal.len()],
             last_change: vec![[0; 2]; nominal.len()],
             record: FaultRecord { pools: pools.collect(), ..FaultRecord::default() },
+            cuts: CutRuntime::new(world, seed, warmup, end, queue),
             nominal,
             degraded: 0,
             warmup,
@@ -126,12 +145,7 @@ impl FaultRuntime {
     fn toggle(&mut self, i: usize, now: SimTime, end: SimTime, queue: &mut EventQueue) -> Vec<(usize, usize)> {
         let p = &mut self.processes[i];
         p.active = !p.active;
-        let next = match (p.timing, p.active) {
-            (OutageTiming::Scheduled { duration, .. }, true) => Some(now.saturating_add(duration)),
-            (OutageTiming::Scheduled { .. }, false) => None,
-            (OutageTiming::Random { mttr, .. }, true) => Some(now.saturating_add(exponential(&mut p.rng, mttr))),
-            (OutageTiming::Random { mtbf, .. }, false) => Some(now.saturating_add(exponential(&mut p.rng, mtbf))),
-        };
+        let next = next_change(p.timing, p.active, now, &mut p.rng);
         if let Some(t) = next.filter(|&t| t < end) {
             queue.push(t, EventKind::Fault(i as u32));
         }
@@ -245,7 +259,6 @@ impl FaultRuntime {
     ) -> Option<SimDuration> {
         let attempts = &mut self.jobs[key];
         attempts.holding = false;
-        attempts.failures += 1;
         if by_outage {
             *self.stale.entry((attempts.end, key as u32)).or_insert(0) += 1;
         }
@@ -253,18 +266,29 @@ impl FaultRuntime {
         let saved = rule.saved(elapsed);
         job.runtime -= saved;
         attempts.saved += saved;
-        let retry = rule.retry_delay(attempts.failures);
         if job.measured {
             let units = u128::from(job.units);
             let r = &mut self.record;
             *(if by_outage { &mut r.killed_by_outage } else { &mut r.failed_by_hazard }) += 1;
             r.busy_unit_nanos += units * u128::from(elapsed);
             r.lost_unit_nanos += units * u128::from(elapsed - saved);
+        }
+        self.attempt_failed(key, job, rule)
+    }
+
+    /// Job `key`'s attempt failed (a killed run, or a transfer the cuts left without a route):
+    /// returns the wait before its retry, or `None` when it is lost.
+    pub(super) fn attempt_failed(&mut self, key: usize, job: &Job, rule: &FailureRule) -> Option<SimDuration> {
+        let attempts = &mut self.jobs[key];
+        attempts.failures += 1;
+        let retry = rule.retry_delay(attempts.failures);
+        if job.measured {
+            let r = &mut self.record;
             match retry {
                 Some(_) => r.retried += 1,
                 None => {
                     r.lost += 1;
-                    r.lost_unit_nanos += units * u128::from(attempts.saved);
+                    r.lost_unit_nanos += u128::from(job.units) * u128::from(attempts.saved);
                 }
             }
         }
@@ -287,6 +311,9 @@ impl FaultRuntime {
     /// The statistics, with the availability integrals closed at `end` given the pools'
     /// capacities then.
     pub fn into_record(mut self, end: SimTime, capacity: impl Fn(usize, usize) -> u32) -> FaultRecord {
+        if let Some(cuts) = self.cuts.take() {
+            self.record.cuts = cuts.into_records(end);
+        }
         for hub in 0..self.nominal.len() {
             for pool in 0..2 {
                 self.record.pools[hub][pool].account(
@@ -376,7 +403,13 @@ impl<O: Observer> Engine<'_, O> {
         self.observer.on(self.now, key, Lifecycle::Failed);
         let rule = &self.world.classes[class].failure;
         let faults = self.faults.as_mut().expect("faults");
-        match faults.killed(key, &mut self.jobs[key], rule, self.now, by_outage) {
+        let retry = faults.killed(key, &mut self.jobs[key], rule, self.now, by_outage);
+        self.retry_or_lose(key, retry);
+    }
+
+    /// A failed job is offered to the scheduler again after `retry`, or lost (`None`).
+    pub(super) fn retry_or_lose(&mut self, key: usize, retry: Option<SimDuration>) {
+        match retry {
             Some(delay) => {
                 let job = &mut self.jobs[key];
                 job.started = false;

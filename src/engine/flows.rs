@@ -482,6 +482,27 @@ impl FlowNetwork {
         let group = &mut self.groups[g as usize];
         group.settle(now);
         let std::cmp::Reverse((_, key)) = group.members.pop().expect("a group in the heap has members");
+        self.remove(now, g, key).0
+    }
+
+    /// Stops flow `key` at `now` before it completes (its route was cut) and re-allocates;
+    /// returns it with the bytes it had carried so far in `bytes`, and the bytes left.
+    /// The links keep the bytes it carried in their accounts.
+    pub fn cancel(&mut self, now: SimTime, key: u32) -> (Delivered, f64) {
+        let g = self.group_of[self.flows[key as usize].route as usize];
+        let group = &mut self.groups[g as usize];
+        group.settle(now);
+        group.members.retain(|std::cmp::Reverse((_, k))| *k != key);
+        let (mut done, carried) = self.remove(now, g, key);
+        let left = done.bytes - carried;
+        done.bytes = carried;
+        (done, left)
+    }
+
+    /// Takes flow `key` (already out of group `g`'s members, the group settled at `now`) off
+    /// its links and re-allocates; returns it and the bytes its links carried for it.
+    fn remove(&mut self, now: SimTime, g: u32, key: u32) -> (Delivered, f64) {
+        let group = &mut self.groups[g as usize];
         group.n -= 1;
         let emptied = group.n == 0;
         if let Some(whole) = &mut self.whole {
@@ -511,7 +532,26 @@ impl FlowNetwork {
         self.active -= 1;
         self.reallocate(now, done.route);
         self.refresh(g);
-        done
+        (done, carried)
+    }
+
+    /// Adds a route over the directed links `links` (not empty) and returns its index. The
+    /// network is allocated by components from then on.
+    pub fn add_route(&mut self, links: &[u32]) -> u32 {
+        debug_assert!(!links.is_empty());
+        self.whole = None;
+        self.routes.push((self.route_links.len() as u32, links.len() as u32));
+        self.route_links.extend_from_slice(links);
+        self.group_of.push(u32::MAX);
+        (self.routes.len() - 1) as u32
+    }
+
+    /// Keys of the flows on directed link `link` now, in increasing order.
+    pub fn flows_on_link(&self, link: usize) -> Vec<u32> {
+        let groups = self.links[link].groups.iter().map(|&g| &self.groups[g as usize]);
+        let mut keys: Vec<u32> = groups.flat_map(|g| g.members.iter().map(|std::cmp::Reverse((_, k))| *k)).collect();
+        keys.sort_unstable();
+        keys
     }
 
     /// Brings link `l`'s carried-bytes integral up to `now`.
@@ -808,5 +848,31 @@ mod tests {
             net.check_conservation(start + 2_000_000).unwrap();
         }
         assert!(net.groups[0].served < REBASE, "the service was rebased");
+    }
+
+    #[test]
+    fn a_cancelled_flow_frees_its_share_and_restarts_on_a_new_route() {
+        // Link 0 of 1 byte/ns, link 1 of 0.5 byte/ns. Two 1e9-byte flows share link 0 at 0.5
+        // byte/ns; at 0.5 s the first is cancelled with 0.25e9 bytes carried: the second,
+        // alone, ends at 0.5 + 0.75 = 1.25 s; the first's 0.75e9 bytes left go over a new
+        // route on link 1 and end at 0.5 + 0.75 / 0.5 = 2 s.
+        let mut net = FlowNetwork::with_routes(&[8e9, 4e9], &[vec![0]], f64::INFINITY);
+        let first = net.start(0, 0, 1e9, 0, FlowKind::Input);
+        net.start(0, 0, 1e9, 1, FlowKind::Output);
+        let (stopped, left) = net.cancel(500_000_000, first);
+        assert_eq!((stopped.job, stopped.kind, stopped.route), (0, FlowKind::Input, 0));
+        assert_eq!((stopped.bytes, left), (0.25e9, 0.75e9));
+        net.check_conservation(500_000_000).unwrap();
+        assert_eq!(net.next_completion(), Some(1_250_000_000));
+        let detour = net.add_route(&[1]);
+        assert_eq!(detour, 1);
+        net.start(500_000_000, detour, left, 0, FlowKind::Input);
+        assert_eq!(net.flows_on_link(1).len(), 1);
+        assert_eq!(net.complete(1_250_000_000).job, 1);
+        assert_eq!(net.next_completion(), Some(2_000_000_000));
+        assert_eq!(net.complete(2_000_000_000).bytes, 0.75e9);
+        net.check_conservation(2_000_000_000).unwrap();
+        net.finish(2_000_000_000);
+        assert_eq!((net.carried_bytes(0), net.carried_bytes(1)), (1.25e9, 0.75e9));
     }
 }

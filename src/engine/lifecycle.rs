@@ -24,7 +24,8 @@ pub enum Lifecycle {
     Finished,
     /// It was rejected: it leaves the system.
     Rejected,
-    /// Its run was killed (an outage of its pool, or its own failure).
+    /// Its run was killed (an outage of its pool, or its own failure), or link cuts left its
+    /// input or output transfer without a route.
     Failed,
     /// After a failure, it will be offered to the scheduler again.
     Retried,

@@ -12,6 +12,7 @@
 //! completion with the queue's next event, and a completion at the same time as a queued
 //! event comes after it.
 
+pub mod cuts;
 pub mod faults;
 pub mod flows;
 pub mod hub_state;
@@ -320,6 +321,7 @@ impl<'w, O: Observer> Engine<'w, O> {
                 EventKind::Fault(process) => self.on_fault(process as usize),
                 EventKind::Failed(job) => self.on_failed(job as usize),
                 EventKind::Suspend(job) => self.on_suspend(job as usize),
+                EventKind::Cut(process) => self.on_cut(process as usize),
             }
             #[cfg(debug_assertions)]
             self.check_invariants();
@@ -640,7 +642,8 @@ impl<'w, O: Observer> Engine<'w, O> {
         self.observer.on(self.now, key, Lifecycle::Placed { hub });
         let Some(source) = source else { return self.on_transferred(key) };
         let bytes = job.data_bytes;
-        let network = &self.world.network;
+        let world: &World = self.world;
+        let network = &world.network;
         let Some(topology) = network.topology() else {
             let transfer = match source {
                 Ok(region) => network.transfer_time(region, hub as usize, bytes),
@@ -652,9 +655,11 @@ impl<'w, O: Observer> Engine<'w, O> {
             Ok(region) => region,
             Err(from) => topology.hub_site(from),
         };
-        let route = topology.route_to_hub(site, hub as usize);
-        if bytes == 0 || topology.route_links(route).is_empty() {
-            let latency = topology.route(route).latency;
+        // Detours only replace routes that cross links: an empty route stays.
+        let base = topology.route_to_hub(site, hub as usize);
+        let Some(route) = self.current_route(base) else { return self.unroutable(key) };
+        if bytes == 0 || topology.route_links(base).is_empty() {
+            let latency = self.route_latency(topology, route);
             return self.arrive_after(latency, EventKind::Transferred(key as u32), key);
         }
         let flows = self.flows.as_mut().expect("flows exist under the flow model");
@@ -678,7 +683,7 @@ impl<'w, O: Observer> Engine<'w, O> {
         let flows = self.flows.as_mut().expect("flow completions only under the flow model");
         let done = flows.complete(self.now);
         let topology = self.world.network.topology().expect("flow model");
-        let latency = topology.route(done.route).latency;
+        let latency = self.route_latency(topology, done.route);
         let event = match done.kind {
             FlowKind::Input => EventKind::Transferred(done.job),
             FlowKind::Output => EventKind::Returned(done.job),
@@ -824,15 +829,17 @@ impl<'w, O: Observer> Engine<'w, O> {
         if job.measured {
             self.recorder.returned(bytes);
         }
-        let network = &self.world.network;
+        let world: &World = self.world;
+        let network = &world.network;
         let Some(topology) = network.topology() else {
             let delay = network.transfer_time(origin, hub, bytes);
             return self.arrive_after(delay, EventKind::Returned(key as u32), key);
         };
-        let route = topology.route_to_region(hub, origin);
-        if topology.route_links(route).is_empty() {
-            return self.arrive_after(topology.route(route).latency, EventKind::Returned(key as u32), key);
+        let base = topology.route_to_region(hub, origin);
+        if topology.route_links(base).is_empty() {
+            return self.arrive_after(topology.route(base).latency, EventKind::Returned(key as u32), key);
         }
+        let Some(route) = self.current_route(base) else { return self.unroutable(key) };
         let flows = self.flows.as_mut().expect("flows exist under the flow model");
         flows.start(self.now, route, bytes as f64, key as u32, FlowKind::Output);
     }

@@ -4,8 +4,8 @@
 //! Equal times pop in insertion order, so a run is a pure function of (scenario, seed).
 //! `push`, `pop` and `peek_time` are O(1) amortised; `len` is O(sources).
 //!
-//! An entry is 16 bytes: the time, and one word holding the insertion sequence (high 35 bits),
-//! the event kind (3 bits) and its index (26 bits). Ordering compares the two words as one
+//! An entry is 16 bytes: the time, and one word holding the insertion sequence (high 34 bits),
+//! the event kind (4 bits) and its index (26 bits). Ordering compares the two words as one
 //! `u128`, which is both the (time, sequence) order and a single comparison.
 
 use crate::engine::ladder::LadderQueue;
@@ -30,14 +30,16 @@ pub enum EventKind {
     Failed(u32),
     /// Job `0`'s run is suspended (see `engine::suspend`).
     Suspend(u32),
+    /// Link cut process `0` begins or ends (see `engine::cuts`).
+    Cut(u32),
 }
 
 const INDEX_BITS: u32 = 26;
-const KIND_BITS: u32 = 3;
+const KIND_BITS: u32 = 4;
 const SEQ_SHIFT: u32 = INDEX_BITS + KIND_BITS;
 /// Largest index an event can carry (jobs in flight, sources): about 67 million.
 pub const MAX_INDEX: u32 = (1 << INDEX_BITS) - 1;
-/// Largest number of events one run can schedule: about 34.4 billion.
+/// Largest number of events one run can schedule: about 17.2 billion.
 pub const MAX_EVENTS: u64 = (1 << (64 - SEQ_SHIFT)) - 1;
 
 impl EventKind {
@@ -52,6 +54,7 @@ impl EventKind {
             EventKind::Fault(i) => (5, i),
             EventKind::Failed(i) => (6, i),
             EventKind::Suspend(i) => (7, i),
+            EventKind::Cut(i) => (8, i),
         };
         assert!(index <= MAX_INDEX, "event index {index} exceeds {MAX_INDEX}");
         (seq << SEQ_SHIFT) | (kind << INDEX_BITS) | u64::from(index)
@@ -60,7 +63,7 @@ impl EventKind {
     #[inline]
     fn unpack(word: u64) -> EventKind {
         let index = (word & u64::from(MAX_INDEX)) as u32;
-        match (word >> INDEX_BITS) & 0b111 {
+        match (word >> INDEX_BITS) & ((1 << KIND_BITS) - 1) {
             0 => EventKind::Arrival(index),
             1 => EventKind::Transferred(index),
             2 => EventKind::Finish(index),
@@ -68,7 +71,8 @@ impl EventKind {
             4 => EventKind::Returned(index),
             5 => EventKind::Fault(index),
             6 => EventKind::Failed(index),
-            _ => EventKind::Suspend(index),
+            7 => EventKind::Suspend(index),
+            _ => EventKind::Cut(index),
         }
     }
 }
@@ -153,6 +157,7 @@ impl EventQueue {
             | EventKind::Fault(i)
             | EventKind::Failed(i)
             | EventKind::Suspend(i) => i,
+            EventKind::Cut(i) => i,
         })
     }
 

@@ -58,6 +58,25 @@ pub struct FaultRecord {
     pub lost_unit_nanos: u128,
     /// Per hub, per pool (by `PoolKind::index`).
     pub pools: Vec<[PoolAvailability; 2]>,
+    /// Per link some cut names, in declared link order (empty without cuts).
+    pub cuts: Vec<LinkCutRecord>,
+    /// Transfers that could not start because cuts left no route (their jobs failed).
+    pub unroutable: u64,
+}
+
+/// What the cuts of one link did over the measured window.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct LinkCutRecord {
+    /// Declared link index.
+    pub link: u32,
+    /// Cuts that began in the window.
+    pub cuts: u64,
+    /// Time of the window the link was cut, nanoseconds.
+    pub cut_nanos: u128,
+    /// Flows moved to a detour when the link was cut.
+    pub rerouted: u64,
+    /// Flows stopped with no detour (their jobs failed).
+    pub failed: u64,
 }
 
 impl FaultRecord {

@@ -12,7 +12,7 @@ pub mod recorder;
 pub mod shift;
 pub mod utilisation;
 
-pub use faults::{FaultRecord, PoolAvailability};
+pub use faults::{FaultRecord, LinkCutRecord, PoolAvailability};
 pub use latency::{LatencySet, Metric, new_histogram};
 pub use log_histogram::LogHistogram;
 pub use recorder::{Counters, Recorder, RejectReason, Unfinished, UnfinishedRecord};

@@ -53,11 +53,23 @@ impl Outage {
     }
 }
 
+/// One cut process of a backbone link (flow network model only): while it lasts, the link
+/// carries nothing in either direction.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LinkCut {
+    /// Index of the declared link (`[[network.links]]` order).
+    pub link: u32,
+    /// When.
+    pub timing: OutageTiming,
+}
+
 /// The fault processes of a world (none by default).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Faults {
     /// Outage processes, in scenario order (their index names their random stream).
     pub outages: Vec<Outage>,
+    /// Link cut processes, in scenario order (their index names their random stream).
+    pub cuts: Vec<LinkCut>,
 }
 
 impl Faults {
@@ -176,8 +188,8 @@ mod tests {
         assert!((o.expected_availability().unwrap() - 0.9).abs() < 1e-12);
         let half = Outage { lost: 0.5, ..o.clone() };
         assert!((half.expected_availability().unwrap() - 0.95).abs() < 1e-12);
-        let faults = Faults { outages: vec![o.clone(), half] };
+        let faults = Faults { outages: vec![o.clone(), half], cuts: Vec::new() };
         assert_eq!(faults.expected_availability(0, PoolKind::General), None, "two processes: no closed form here");
-        assert_eq!(Faults { outages: vec![o] }.expected_availability(1, PoolKind::General), None);
+        assert_eq!(Faults { outages: vec![o], cuts: Vec::new() }.expected_availability(1, PoolKind::General), None);
     }
 }

@@ -12,7 +12,7 @@ pub mod topology;
 pub mod world;
 
 pub use energy::{EnergyModel, Footprint, Tariff};
-pub use faults::{FailureRule, Faults, JobHazard, OnFailure, Outage, OutageTiming};
+pub use faults::{FailureRule, Faults, JobHazard, LinkCut, OnFailure, Outage, OutageTiming};
 pub use hub::{Hub, PoolKind, Side};
 pub use job::Job;
 pub use network::{Network, NetworkConfig, NetworkModel};

@@ -156,6 +156,8 @@ pub struct Topology {
     /// One flow's largest rate, bits per second.
     pub max_flow_rate_bps: f64,
     has_prices: bool,
+    /// The network's fixed equipment delay, counted once per route.
+    fixed_delay: SimDuration,
 }
 
 /// Sites and coordinates a topology is built over.
@@ -222,6 +224,7 @@ impl Topology {
             to_region: vec![0; hubs * regions],
             max_flow_rate_bps: spec.max_flow_rate_bps,
             has_prices: spec.links.iter().any(|l| l.price_per_gb > 0.0),
+            fixed_delay,
         };
         let adjacency = topology.adjacency();
         // Pinned paths as directed link lists, by (source, destination).
@@ -246,7 +249,7 @@ impl Topology {
         }
         let sources = regions + if spec.hub_sources { hubs } else { 0 };
         for source in 0..sources {
-            let via = shortest_paths(&topology.links, &adjacency, source);
+            let via = shortest_paths(&topology.links, &adjacency, source, &[]);
             for hub in 0..hubs {
                 let target = regions + hub;
                 let path = match pinned.iter().find(|(ends, _)| *ends == (source, target)) {
@@ -349,6 +352,23 @@ impl Topology {
         (&self.route_links, self.routes.iter().map(|r| (r.start, r.len)).collect())
     }
 
+    /// The shortest path from `source` to `target` by the build's rule (latency, then hops,
+    /// then the lower predecessor) over the directed links `l` with `cut[l]` false; `None`
+    /// when the cut links leave no path. Pinned routes are not consulted.
+    pub fn path_avoiding(&self, source: usize, target: usize, cut: &[bool]) -> Option<Vec<u32>> {
+        path_to(&shortest_paths(&self.links, &self.adjacency(), source, cut), source, target)
+    }
+
+    /// Adds a route along `path` (directed links, in order) and returns its index.
+    pub fn push_route(&mut self, path: &[u32]) -> u32 {
+        self.add_route(path, self.fixed_delay)
+    }
+
+    /// Whether a route crosses a directed link `l` with `cut[l]` true.
+    pub fn crosses(&self, route: u32, cut: &[bool]) -> bool {
+        self.route_links(route).iter().any(|&l| cut[l as usize])
+    }
+
     /// The sites a route passes, both ends included.
     pub fn route_sites(&self, route: u32) -> Vec<usize> {
         let links = self.route_links(route);
@@ -359,8 +379,13 @@ impl Topology {
 }
 
 /// Dijkstra from `source` by (latency, hops, predecessor index): each site's (link, site)
-/// it is reached through.
-fn shortest_paths(links: &[DirectedLink], adjacency: &[Vec<(u32, usize)>], source: usize) -> Vec<Option<(u32, usize)>> {
+/// it is reached through. Directed links `l` with `cut[l]` true are left out.
+fn shortest_paths(
+    links: &[DirectedLink],
+    adjacency: &[Vec<(u32, usize)>],
+    source: usize,
+    cut: &[bool],
+) -> Vec<Option<(u32, usize)>> {
     let n = adjacency.len();
     let mut best: Vec<(u64, u32)> = vec![(u64::MAX, u32::MAX); n];
     let mut via: Vec<Option<(u32, usize)>> = vec![None; n];
@@ -374,6 +399,9 @@ fn shortest_paths(links: &[DirectedLink], adjacency: &[Vec<(u32, usize)>], sourc
         }
         done[site] = true;
         for &(link, to) in &adjacency[site] {
+            if cut.get(link as usize).copied().unwrap_or(false) {
+                continue;
+            }
             let key = (latency.saturating_add(links[link as usize].latency), hops + 1);
             let better = key < best[to] || (key == best[to] && via[to].is_some_and(|(_, p)| site < p));
             if !done[to] && better {

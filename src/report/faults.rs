@@ -26,6 +26,21 @@ pub struct AvailabilityReport {
     pub degraded_hours: f64,
 }
 
+/// What the cuts of one link did over the measured window.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct LinkCutReport {
+    /// Link id.
+    pub link: String,
+    /// Cuts that began in the window.
+    pub cuts: u64,
+    /// Hours of the window the link was cut.
+    pub cut_hours: f64,
+    /// Flows moved to a detour when the link was cut.
+    pub flows_rerouted: u64,
+    /// Flows stopped with no detour (their jobs failed).
+    pub flows_failed: u64,
+}
+
 /// What faults did over the measured window (jobs submitted after the warm-up).
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct FaultReport {
@@ -49,6 +64,12 @@ pub struct FaultReport {
     pub goodput: Option<f64>,
     /// Per hub pool hit by some outage, in hub order.
     pub availability: Vec<AvailabilityReport>,
+    /// Per link some cut names, in declared order (absent without cuts).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub link_cuts: Vec<LinkCutReport>,
+    /// Transfers that found no route under the cuts (their jobs failed; absent without cuts).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transfers_without_route: Option<u64>,
 }
 
 impl FaultReport {
@@ -84,6 +105,8 @@ impl FaultReport {
             work_lost_unit_hours: hours(record.lost_unit_nanos),
             goodput: record.goodput(),
             availability,
+            link_cuts: link_cuts(world, record),
+            transfers_without_route: (!world.faults.cuts.is_empty()).then_some(record.unroutable),
         })
     }
 
@@ -117,8 +140,36 @@ impl FaultReport {
             }
             table.render(out);
         }
+        if !self.link_cuts.is_empty() {
+            let mut table = super::text::Table::new(&["link", "cuts", "cut h", "rerouted", "failed"]);
+            for c in &self.link_cuts {
+                table.row(vec![
+                    c.link.clone(),
+                    c.cuts.to_string(),
+                    format!("{:.1}", c.cut_hours),
+                    c.flows_rerouted.to_string(),
+                    c.flows_failed.to_string(),
+                ]);
+            }
+            table.render(out);
+            let _ = writeln!(out, "  transfers without a route {}", self.transfers_without_route.unwrap_or(0));
+        }
         out.push('\n');
     }
+}
+
+/// The cut links' records with their ids.
+fn link_cuts(world: &World, record: &crate::metrics::FaultRecord) -> Vec<LinkCutReport> {
+    let Some(topology) = world.network.topology() else { return Vec::new() };
+    (record.cuts.iter())
+        .map(|c| LinkCutReport {
+            link: topology.link_ids[c.link as usize].clone(),
+            cuts: c.cuts,
+            cut_hours: c.cut_nanos as f64 / HOUR as f64,
+            flows_rerouted: c.rerouted,
+            flows_failed: c.failed,
+        })
+        .collect()
 }
 
 /// A share to three decimals, or "-".

@@ -1,16 +1,19 @@
 //! `[faults]` and a class's `failure` table -> the fault model, checked field by field.
 
-use crate::model::{FailureRule, Faults, Hub, JobHazard, OnFailure, Outage, OutageTiming, PoolKind, faults};
+use crate::model::{
+    FailureRule, Faults, Hub, JobHazard, LinkCut, NetworkConfig, NetworkModel, OnFailure, Outage, OutageTiming,
+    PoolKind, faults,
+};
 use crate::scenario::error::{FieldError, FieldResult, shorten_list};
-use crate::scenario::raw::{RawFailure, RawFaults, RawOutage};
+use crate::scenario::raw::{RawCut, RawFailure, RawFaults, RawOutage};
 use crate::scenario::validate::{in_range, parse_field};
 use crate::time::SimDuration;
 
 /// Most runs a class may allow a job.
 const MAX_ATTEMPTS: i64 = 1000;
 
-/// The outages of `[faults]` (none when absent).
-pub(super) fn faults(raw: Option<&RawFaults>, hubs: &[Hub]) -> FieldResult<Faults> {
+/// The outages and link cuts of `[faults]` (none when absent).
+pub(super) fn faults(raw: Option<&RawFaults>, hubs: &[Hub], network: &NetworkConfig) -> FieldResult<Faults> {
     let Some(raw) = raw else { return Ok(Faults::default()) };
     let outages = raw
         .outages
@@ -18,7 +21,52 @@ pub(super) fn faults(raw: Option<&RawFaults>, hubs: &[Hub]) -> FieldResult<Fault
         .enumerate()
         .map(|(i, o)| outage(o, &format!("faults.outages[{i}]"), hubs))
         .collect::<FieldResult<_>>()?;
-    Ok(Faults { outages })
+    let cuts = (raw.cuts.iter().enumerate())
+        .map(|(i, c)| cut(c, &format!("faults.cuts[{i}]"), network))
+        .collect::<FieldResult<_>>()?;
+    Ok(Faults { outages, cuts })
+}
+
+fn cut(raw: &RawCut, path: &str, network: &NetworkConfig) -> FieldResult<LinkCut> {
+    if network.model != NetworkModel::Flow {
+        return Err(FieldError::new(
+            format!("{path}.link"),
+            format!(
+                "cannot cut link {:?}: link cuts need the flow network model ([network] model = \"flow\")",
+                raw.link
+            ),
+        ));
+    }
+    let links = &network.topology.links;
+    let link = links.iter().position(|l| l.id == raw.link).ok_or_else(|| {
+        let known: Vec<&str> = links.iter().map(|l| l.id.as_str()).collect();
+        FieldError::new(
+            format!("{path}.link"),
+            format!("unknown link id {:?}; known links: {}", raw.link, shorten_list(&known)),
+        )
+    })?;
+    let timing = timing([&raw.start, &raw.duration, &raw.mtbf, &raw.mttr], path, "cuts")?;
+    Ok(LinkCut { link: link as u32, timing })
+}
+
+/// A scheduled window (`start`, `duration`) or a random process (`mtbf`, `mttr`).
+fn timing(fields: [&Option<String>; 4], path: &str, what: &str) -> FieldResult<OutageTiming> {
+    Ok(match fields {
+        [Some(start), Some(duration), None, None] => OutageTiming::Scheduled {
+            start: parse_field(start, &format!("{path}.start"))?,
+            duration: positive(duration, format!("{path}.duration"))?,
+        },
+        [None, None, Some(mtbf), Some(mttr)] => OutageTiming::Random {
+            mtbf: positive(mtbf, format!("{path}.mtbf"))?,
+            mttr: positive(mttr, format!("{path}.mttr"))?,
+        },
+        _ => {
+            return Err(FieldError::new(
+                path,
+                format!("give either `start` and `duration` (a scheduled window) or `mtbf` and `mttr` (random {what})"),
+            ));
+        }
+    })
 }
 
 fn positive(text: &str, path: String) -> FieldResult<SimDuration> {
@@ -61,22 +109,7 @@ fn outage(raw: &RawOutage, path: &str, hubs: &[Hub]) -> FieldResult<Outage> {
             ));
         }
     };
-    let timing = match (&raw.start, &raw.duration, &raw.mtbf, &raw.mttr) {
-        (Some(start), Some(duration), None, None) => OutageTiming::Scheduled {
-            start: parse_field(start, &format!("{path}.start"))?,
-            duration: positive(duration, format!("{path}.duration"))?,
-        },
-        (None, None, Some(mtbf), Some(mttr)) => OutageTiming::Random {
-            mtbf: positive(mtbf, format!("{path}.mtbf"))?,
-            mttr: positive(mttr, format!("{path}.mttr"))?,
-        },
-        _ => {
-            return Err(FieldError::new(
-                path,
-                "give either `start` and `duration` (a scheduled window) or `mtbf` and `mttr` (random outages)",
-            ));
-        }
-    };
+    let timing = timing([&raw.start, &raw.duration, &raw.mtbf, &raw.mttr], path, "outages")?;
     Ok(Outage { hub: hub as u16, pools, lost, timing })
 }
 

@@ -64,6 +64,20 @@ pub struct RawSignalSet {
 pub struct RawFaults {
     #[serde(default)]
     pub outages: Vec<RawOutage>,
+    #[serde(default)]
+    pub cuts: Vec<RawCut>,
+}
+
+/// `[[faults.cuts]]`: a declared link (by id) cut for a scheduled window (`start`,
+/// `duration`) or by a random process (`mtbf`, `mttr`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCut {
+    pub link: String,
+    pub start: Option<String>,
+    pub duration: Option<String>,
+    pub mtbf: Option<String>,
+    pub mttr: Option<String>,
 }
 
 /// `[[faults.outages]]`: a scheduled window (`start`, `duration`) or a random process

@@ -152,7 +152,7 @@ pub(super) fn scenario(raw: RawScenario, stem: &str, file: &str) -> FieldResult<
     }
 
     let dir = std::path::Path::new(file).parent().unwrap_or(std::path::Path::new("."));
-    let faults = super::faults::faults(raw.faults.as_ref(), &hubs)?;
+    let faults = super::faults::faults(raw.faults.as_ref(), &hubs, &network)?;
     let traces = crate::scenario::traces::traces(&raw.traces, dir, &classes, &regions)?;
     if let Some(i) = raw.classes.iter().position(|c| c.rate.is_none())
         && traces.is_empty()

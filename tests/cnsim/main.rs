@@ -5,6 +5,7 @@ mod capacity;
 mod cli;
 mod compare_headroom;
 mod conservation;
+mod cuts;
 mod determinism;
 mod energy_assumptions;
 mod faults;

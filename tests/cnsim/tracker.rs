@@ -97,6 +97,8 @@ impl Tracker {
             (P::Deciding, E::Rejected) => Some(P::Rejected),
             (P::Placed, E::Started) => Some(P::Running),
             (P::Placed, E::HandedBack) => Some(P::Deciding),
+            // A transfer the link cuts leave without a route (input or output).
+            (P::Placed | P::RunEnded, E::Failed) => Some(P::Failed),
             (P::Running, E::RunEnded) => Some(P::RunEnded),
             (P::Running, E::Failed) => Some(P::Failed),
             (P::Running, E::Suspended) => Some(P::Suspended),
