@@ -111,7 +111,10 @@ fn absurd_rates_are_refused_up_front() {
     let path = write(
         &dir,
         "fast.toml",
-        &small().replace("rate = \"40/h\"", "rate = \"6e5/s\"").replace("duration = \"1d\"", "duration = \"3h\""),
+        &small()
+            .replace("rate = \"40/h\"", "rate = \"6e5/s\"")
+            .replace("duration = \"1d\"", "duration = \"1h\"")
+            .replace("warmup = \"2h\"", "warmup = \"10min\""),
     );
     let output = cnsim(&["run", path.to_str().unwrap(), "--duration", "300d"]);
     fails_with(&output, 2, &["--duration", "more than one run can hold"]);
