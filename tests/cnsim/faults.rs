@@ -310,9 +310,9 @@ fn the_outage_scenario_takes_a_western_hub_down_at_the_daily_peak_after_the_warm
 fn no_policy_places_a_job_on_a_pool_that_is_down_even_with_warm_caches() {
     use cnsim::model::Side;
     use cnsim::rng::{Stream, stream};
-    use cnsim::scheduler::{Decision, View, registry::POLICIES};
+    use cnsim::scheduler::{Decision, registry::POLICIES};
 
-    use crate::helpers::{HubSpec, hub, request, states, world};
+    use crate::helpers::{HubSpec, hub, request, states, view_at_zero, world};
     // Hub 0 is the best by every policy's measure: nearest, cheapest, greenest, western, idle.
     let best = HubSpec { lon: 1.0, capacity: 64, side: Side::West, pue: 1.1, price: 0.1, renewable: 0.95 };
     let world = world(&[best, hub(20.0, 64), hub(40.0, 64)]);
@@ -322,17 +322,7 @@ fn no_policy_places_a_job_on_a_pool_that_is_down_even_with_warm_caches() {
             pool.set_capacity(0, 0);
         }
     });
-    let view = |state, degraded| View {
-        now: 0,
-        hubs: &world.hubs,
-        state,
-        network: &world.network,
-        energy: &world.energy,
-        changed: None,
-        flows: None,
-        degraded,
-        signals: None,
-    };
+    let view = |state, degraded| view_at_zero(&world, state, degraded);
     for info in POLICIES {
         for job in [request(1, 0, None), request(8, 1 << 40, None)] {
             let mut policy = cnsim::scheduler::build(&info.name.into(), &world.hubs).unwrap();

@@ -193,7 +193,13 @@ pub fn request(units: u32, data_bytes: u64, max_round_trip: Option<u64>) -> JobR
 pub fn decide(spec: &str, world: &World, state: &[HubState], job: &JobRequest, times: usize) -> Vec<Decision> {
     let mut policy = scheduler::build(&spec.into(), &world.hubs).unwrap();
     let mut rng = stream(5, Stream::Scheduler);
-    let view = View {
+    let view = view_at_zero(world, state, false);
+    (0..times).map(|_| policy.decide(job, &view, &mut rng)).collect()
+}
+
+/// The scheduler's view of `world` at time 0 with `state`, no flows and no signals.
+pub fn view_at_zero<'a>(world: &'a World, state: &'a [HubState], degraded: bool) -> View<'a> {
+    View {
         now: 0,
         hubs: &world.hubs,
         state,
@@ -201,10 +207,9 @@ pub fn decide(spec: &str, world: &World, state: &[HubState], job: &JobRequest, t
         energy: &world.energy,
         changed: None,
         flows: None,
-        degraded: false,
+        degraded,
         signals: None,
-    };
-    (0..times).map(|_| policy.decide(job, &view, &mut rng)).collect()
+    }
 }
 
 /// One `HubState` per hub of `world`, its intelligent pool set up by `configure(hub, pool)`.
