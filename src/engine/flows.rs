@@ -94,8 +94,20 @@ impl Group {
         if left == 0.0 {
             return self.updated;
         }
-        self.updated.saturating_add((left / self.rate).ceil() as u64)
+        self.updated.saturating_add(ceil_nanos(left / self.rate))
     }
+}
+
+/// `x.ceil() as u64` (saturating, NaN to 0), without a call to `ceil` (which the baseline
+/// x86-64 target cannot inline) in the usual range: a conversion truncates towards zero, and
+/// a positive fraction left over rounds up.
+#[inline]
+fn ceil_nanos(x: f64) -> u64 {
+    if x >= 0.0 && x < (1u64 << 62) as f64 {
+        let whole = x as i64 as u64; // in range for the one-instruction signed conversion
+        return if (whole as f64) < x { whole + 1 } else { whole };
+    }
+    x.ceil() as u64
 }
 
 /// Per directed link: live state and statistics.
@@ -149,20 +161,88 @@ impl LinkLive {
     }
 }
 
-/// An indexed binary min-heap of (completion time, group).
+/// The next completion among the groups: (completion time, group), least first.
+///
+/// Two layouts. A network of few route groups keeps a flat array of completion times (one per
+/// group) and its least entry, rescanned after an event only when that entry moved later or
+/// left: a scan of a few dozen times costs less than the heap's sifts for the several groups
+/// an event moves. Otherwise an indexed binary heap, so a moved completion costs O(log groups).
 #[derive(Clone, Debug, Default)]
 struct FinishHeap {
     heap: Vec<(SimTime, u32)>,
-    /// Position of each group in `heap` (`u32::MAX`: absent).
+    /// Position of each group in `heap` (`u32::MAX`: absent); in the flat layout, each group's
+    /// completion time (`SimTime::MAX`: absent).
     position: Vec<u32>,
+    times: Vec<SimTime>,
+    /// Flat layout: the least (time, group), and whether it may be out of date.
+    flat: bool,
+    least: Option<(SimTime, u32)>,
+    stale: bool,
 }
 
+/// Route groups up to which the flat layout is used.
+const FLAT_GROUPS: usize = 256;
+
 impl FinishHeap {
+    /// The flat layout for `groups` groups when there are few, else the heap.
+    fn for_groups(groups: usize) -> Self {
+        if groups > FLAT_GROUPS {
+            return Self::default();
+        }
+        FinishHeap { flat: true, times: vec![SimTime::MAX; groups], ..Self::default() }
+    }
+
+    /// Moves to the heap layout (the network gained routes).
+    fn into_heap(&mut self) {
+        if !self.flat {
+            return;
+        }
+        let times = std::mem::take(&mut self.times);
+        *self = Self::default();
+        for (g, &t) in times.iter().enumerate() {
+            if t != SimTime::MAX {
+                self.set(g as u32, t);
+            }
+        }
+    }
+
+    #[inline]
     fn peek(&self) -> Option<(SimTime, u32)> {
+        if self.flat {
+            debug_assert!(!self.stale, "the least completion is up to date");
+            return self.least;
+        }
         self.heap.first().copied()
     }
 
+    /// Brings the least entry up to date after a batch of changes (flat layout).
+    #[inline]
+    fn update(&mut self) {
+        if self.stale {
+            self.stale = false;
+            let mut least = (SimTime::MAX, u32::MAX);
+            for (g, &t) in self.times.iter().enumerate() {
+                if t < least.0 {
+                    least = (t, g as u32);
+                }
+            }
+            self.least = (least.0 != SimTime::MAX).then_some(least);
+        }
+    }
+
+    #[inline(always)]
     fn set(&mut self, key: u32, time: SimTime) {
+        if self.flat {
+            if self.times.len() <= key as usize {
+                self.times.resize(key as usize + 1, SimTime::MAX);
+            }
+            self.times[key as usize] = time;
+            match self.least {
+                Some(least) if (time, key) >= least => self.stale |= least.1 == key,
+                _ => self.least = Some((time, key)),
+            }
+            return;
+        }
         if self.position.len() <= key as usize {
             self.position.resize(key as usize + 1, u32::MAX);
         }
@@ -181,6 +261,13 @@ impl FinishHeap {
     }
 
     fn remove(&mut self, key: u32) {
+        if self.flat {
+            if let Some(t) = self.times.get_mut(key as usize) {
+                *t = SimTime::MAX;
+            }
+            self.stale |= self.least.is_some_and(|least| least.1 == key);
+            return;
+        }
         let Some(&at) = self.position.get(key as usize).filter(|&&p| p != u32::MAX) else { return };
         let at = at as usize;
         self.position[key as usize] = u32::MAX;
@@ -375,6 +462,7 @@ impl FlowNetwork {
             network.whole = Some(MaxMin::new(&capacity, groups));
             network.groups = (0..route_count as u32).map(|route| Group { route, ..Group::default() }).collect();
             network.group_of = (0..route_count as u32).collect();
+            network.heap = FinishHeap::for_groups(route_count);
         }
         network
     }
@@ -467,6 +555,7 @@ impl FlowNetwork {
         } else {
             self.heap.set(g, group.next_finish());
         }
+        self.heap.update();
     }
 
     /// When the next flow completes (`None` when no flow is active).
@@ -540,6 +629,7 @@ impl FlowNetwork {
     pub fn add_route(&mut self, links: &[u32]) -> u32 {
         debug_assert!(!links.is_empty());
         self.whole = None;
+        self.heap.into_heap();
         self.routes.push((self.route_links.len() as u32, links.len() as u32));
         self.route_links.extend_from_slice(links);
         self.group_of.push(u32::MAX);
@@ -565,15 +655,16 @@ impl FlowNetwork {
     fn reallocate_whole(&mut self, now: SimTime) {
         let Some(whole) = &mut self.whole else { return };
         whole.solve(self.max_rate);
-        for (g, group) in self.groups.iter_mut().enumerate() {
-            let new_rate = whole.rate(g as u32);
-            if group.n == 0 || new_rate == group.rate {
+        for &g in whole.busy_groups() {
+            let new_rate = whole.rate(g);
+            let group = &mut self.groups[g as usize];
+            if new_rate == group.rate {
                 continue;
             }
             group.settle(now);
             group.updated = now;
             group.rate = new_rate;
-            self.heap.set(g as u32, group.next_finish());
+            self.heap.set(g, group.next_finish());
             self.moved += 1;
         }
         for (l, link) in self.links.iter_mut().enumerate() {
@@ -831,6 +922,65 @@ impl FlowNetwork {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ceil_nanos_is_a_saturating_ceil() {
+        let edge = [
+            0.0,
+            -0.0,
+            0.5,
+            1.0,
+            1.0 + f64::EPSILON,
+            2.5,
+            -3.7,
+            4e15 + 0.5,
+            9.1e15,
+            4.6e18,
+            4.62e18,
+            1.8e19,
+            1.9e19,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NAN,
+            f64::MIN_POSITIVE,
+            f64::MAX,
+        ];
+        let mut rng = crate::rng::stream(7, crate::rng::Stream::Workload(0));
+        use rand::RngExt;
+        let random = (0..10_000).map(|_| 10f64.powf(rng.random_range(-3.0..20.0)) * rng.random_range(0.5..1.0));
+        for x in edge.into_iter().chain(random) {
+            assert_eq!(ceil_nanos(x), x.ceil() as u64, "{x}");
+        }
+    }
+
+    #[test]
+    fn the_flat_layout_finds_what_the_heap_finds() {
+        // Random sets and removals over 40 groups, with many equal times: after each batch
+        // (as after an event), both layouts give the same least (time, group).
+        use rand::RngExt;
+        let mut rng = crate::rng::stream(3, crate::rng::Stream::Workload(0));
+        let (mut flat, mut heap) = (FinishHeap::for_groups(40), FinishHeap::for_groups(FLAT_GROUPS + 1));
+        assert!(flat.flat && !heap.flat);
+        for step in 0..5_000 {
+            for _ in 0..rng.random_range(1..12) {
+                let g = rng.random_range(0..40u32);
+                if rng.random_range(0..4) == 0 {
+                    flat.remove(g);
+                    heap.remove(g);
+                } else {
+                    let t = rng.random_range(0..50u64);
+                    flat.set(g, t);
+                    heap.set(g, t);
+                }
+            }
+            flat.update();
+            assert_eq!(flat.peek(), heap.peek(), "step {step}");
+            if step == 2_500 {
+                flat.into_heap();
+                assert!(!flat.flat);
+            }
+        }
+    }
 
     #[test]
     fn a_group_that_never_empties_keeps_exact_targets_past_the_rebase() {
