@@ -193,7 +193,7 @@ impl FinishHeap {
     }
 
     /// Moves to the heap layout (the network gained routes).
-    fn into_heap(&mut self) {
+    fn switch_to_heap(&mut self) {
         if !self.flat {
             return;
         }
@@ -629,7 +629,7 @@ impl FlowNetwork {
     pub fn add_route(&mut self, links: &[u32]) -> u32 {
         debug_assert!(!links.is_empty());
         self.whole = None;
-        self.heap.into_heap();
+        self.heap.switch_to_heap();
         self.routes.push((self.route_links.len() as u32, links.len() as u32));
         self.route_links.extend_from_slice(links);
         self.group_of.push(u32::MAX);
@@ -976,7 +976,7 @@ mod tests {
             flat.update();
             assert_eq!(flat.peek(), heap.peek(), "step {step}");
             if step == 2_500 {
-                flat.into_heap();
+                flat.switch_to_heap();
                 assert!(!flat.flat);
             }
         }
