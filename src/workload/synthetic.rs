@@ -1,10 +1,10 @@
 //! A synthetic job source: one per class, generating its next arrival only when one fires.
 
 use rand::RngExt;
-use rand_distr::{Distribution as _, Exp1};
 
 use crate::rng::SimRng;
 use crate::time::{SimDuration, SimTime, seconds_to_nanos};
+use crate::workload::distribution::unit_exponential;
 use crate::workload::{JobClass, OriginSampler};
 
 /// The attributes of one job, drawn from its class's stream.
@@ -49,21 +49,31 @@ impl Source {
     }
 
     /// The next arrival strictly after the previous one at `after` (may lie past the run's end).
-    #[inline]
+    #[inline(always)]
     pub fn next_arrival(&mut self, class: &JobClass, after: SimTime) -> SimTime {
+        match &class.arrival.diurnal {
+            None => self.candidate_after(after),
+            Some(_) => self.next_thinned(class, after),
+        }
+    }
+
+    /// The next candidate arrival at the peak rate after `after` (one exponential draw).
+    #[inline(always)]
+    fn candidate_after(&mut self, after: SimTime) -> SimTime {
+        let gap = unit_exponential(&mut self.rng);
+        // Non-negative: adding one half and truncating rounds to nearest (cheaper than round()).
+        after.saturating_add((gap / self.peak_rate_per_ns + 0.5) as u64)
+    }
+
+    /// The next arrival of a class with a diurnal curve: candidates thinned to rate(t) / peak.
+    #[inline(never)]
+    fn next_thinned(&mut self, class: &JobClass, after: SimTime) -> SimTime {
         let mut t = after;
         loop {
-            let gap: f64 = Exp1.sample(&mut self.rng);
-            // Non-negative: adding one half and truncating rounds to nearest (cheaper than round()).
-            t = t.saturating_add((gap / self.peak_rate_per_ns + 0.5) as u64);
-            match &class.arrival.diurnal {
-                None => return t,
-                Some(_) => {
-                    let keep = class.arrival.rate_at(t) / class.arrival.peak_rate_per_second();
-                    if self.rng.random::<f64>() < keep || t == u64::MAX {
-                        return t;
-                    }
-                }
+            t = self.candidate_after(t);
+            let keep = class.arrival.rate_at(t) / class.arrival.peak_rate_per_second();
+            if self.rng.random::<f64>() < keep || t == u64::MAX {
+                return t;
             }
         }
     }
