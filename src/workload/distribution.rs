@@ -119,6 +119,14 @@ impl Distribution {
         }
     }
 
+    /// The value every draw takes, for a constant (clamped as a draw is); `None` otherwise.
+    pub fn constant_value(&self) -> Option<f64> {
+        match self.shape {
+            Shape::Constant(v) => Some(v.clamp(self.min, self.max)),
+            _ => None,
+        }
+    }
+
     /// Draws one value of a shape other than a constant's.
     #[inline(never)]
     fn sample_shape(&self, rng: &mut SimRng) -> f64 {
