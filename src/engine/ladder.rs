@@ -22,7 +22,7 @@
 //! discrete event simulation", ACM TOMACS 15(3), 2005, simplified to one rung.
 
 /// Keys a rung bucket holds on average when the rung is built.
-pub const PER_BUCKET: usize = 16;
+pub const PER_BUCKET: usize = 8;
 /// Largest allocation (in keys) an emptied bucket keeps for reuse.
 const KEEP_CAPACITY: usize = 16 * PER_BUCKET;
 /// The most buckets one rung has.

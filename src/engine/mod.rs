@@ -288,10 +288,9 @@ impl<'w, O: Observer> Engine<'w, O> {
     pub fn run_until(&mut self, until: SimTime) {
         let until = until.min(self.config.duration);
         loop {
-            let t = self.queue.peek_time().unwrap_or(SimTime::MAX);
             if let Some(done) = self.flows.as_ref().and_then(FlowNetwork::next_completion)
-                && done < t
                 && done < until
+                && done < self.queue.peek_time().unwrap_or(SimTime::MAX)
             {
                 self.catch_up(done);
                 self.now = done;
@@ -301,10 +300,7 @@ impl<'w, O: Observer> Engine<'w, O> {
                 self.check_invariants();
                 continue;
             }
-            if t >= until {
-                break;
-            }
-            let (time, kind) = self.queue.pop().expect("peeked");
+            let Some((time, kind)) = self.queue.pop_before(until) else { break };
             // The next event's job was last touched long ago: ask for its line now.
             if let Some(next) = self.queue.next_job() {
                 self.jobs.prefetch(next as usize);
@@ -804,7 +800,9 @@ impl<'w, O: Observer> Engine<'w, O> {
         } else {
             self.send_output(key, output);
         }
-        self.start_queued(hub, pool);
+        if !self.state[hub].pools[pool].queue.is_empty() {
+            self.start_queued(hub, pool);
+        }
     }
 
     /// Frees the units of job `key`'s run now (telling the meter `change`); returns its

@@ -133,14 +133,33 @@ impl EventQueue {
     #[inline]
     pub fn pop(&mut self) -> Option<(SimTime, EventKind)> {
         let ladder_top = self.ladder.peek().unwrap_or(EMPTY);
-        let key = if self.earliest_arrival.0 < ladder_top {
-            let (key, source) = self.earliest_arrival;
-            self.arrivals[source] = EMPTY;
-            self.earliest_arrival = self.arrivals.iter().enumerate().map(|(i, &k)| (k, i)).min().unwrap_or((EMPTY, 0));
-            key
-        } else {
-            self.ladder.pop()?
-        };
+        let key =
+            if self.earliest_arrival.0 < ladder_top { self.take_earliest_arrival() } else { self.ladder.pop()? };
+        Some(((key >> 64) as SimTime, EventKind::unpack(key as u64)))
+    }
+
+    /// Removes the earliest pending arrival's key and finds the next earliest.
+    #[inline]
+    fn take_earliest_arrival(&mut self) -> u128 {
+        let (key, source) = self.earliest_arrival;
+        self.arrivals[source] = EMPTY;
+        self.earliest_arrival = self.arrivals.iter().enumerate().map(|(i, &k)| (k, i)).min().unwrap_or((EMPTY, 0));
+        key
+    }
+
+    /// Removes and returns the earliest event if it is earlier than `until` (one look at the
+    /// queue's head instead of [`EventQueue::peek_time`] then [`EventQueue::pop`]).
+    #[inline]
+    pub fn pop_before(&mut self, until: SimTime) -> Option<(SimTime, EventKind)> {
+        // A key is earlier than `until` exactly when it is below `until` with a zero low word.
+        let bound = u128::from(until) << 64;
+        let ladder_top = self.ladder.peek().unwrap_or(EMPTY);
+        let earliest = self.earliest_arrival.0.min(ladder_top);
+        if earliest >= bound {
+            return None;
+        }
+        let key =
+            if self.earliest_arrival.0 < ladder_top { self.take_earliest_arrival() } else { self.ladder.pop()? };
         Some(((key >> 64) as SimTime, EventKind::unpack(key as u64)))
     }
 
@@ -208,6 +227,23 @@ mod tests {
             ]
         );
         assert!(q.is_empty());
+    }
+
+    #[test]
+    fn pop_before_stops_at_the_bound_and_keeps_the_order() {
+        let mut q = EventQueue::default();
+        q.push(5, EventKind::Finish(1));
+        q.push(3, EventKind::Arrival(0));
+        q.push(7, EventKind::Arrival(2));
+        q.push(u64::MAX, EventKind::Retry(3));
+        assert_eq!(q.pop_before(3), None);
+        assert_eq!(q.pop_before(4), Some((3, EventKind::Arrival(0))));
+        assert_eq!(q.pop_before(5), None);
+        assert_eq!(q.pop_before(6), Some((5, EventKind::Finish(1))));
+        assert_eq!(q.pop_before(u64::MAX), Some((7, EventKind::Arrival(2))));
+        // An event at the largest time is never before any bound.
+        assert_eq!(q.pop_before(u64::MAX), None);
+        assert_eq!(q.len(), 1);
     }
 
     #[test]

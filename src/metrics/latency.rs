@@ -82,15 +82,31 @@ pub fn recorded(nanos: SimDuration) -> u64 {
     (nanos + NANOS_PER_RECORDED / 2) / NANOS_PER_RECORDED
 }
 
+/// Whether a duration records as zero (under half a recorded unit): cheaper than recording.
+#[inline]
+pub fn records_as_zero(nanos: SimDuration) -> bool {
+    nanos < NANOS_PER_RECORDED / 2
+}
+
+/// Bounded slowdown's smallest value, in thousandths: a slowdown of exactly 1.
+pub const UNIT_SLOWDOWN_MILLIS: u64 = SLOWDOWN_SCALE as u64;
+
 /// The five latency histograms of one group of jobs.
+///
+/// Most jobs of most runs move no data, wait for nothing and finish within their bounded
+/// slowdown's floor: zero transfers and waits and unit slowdowns are counted in plain counters
+/// (`common`, by metric) and added to their histograms' buckets whenever a histogram is read,
+/// so every histogram read is the one that recording each value would have built.
 #[derive(Clone, Debug)]
 pub struct LatencySet {
     histograms: [LogHistogram; 5],
+    /// Per metric: values equal to [`LatencySet::common_value`] not in `histograms`.
+    common: [u64; 5],
 }
 
 impl Default for LatencySet {
     fn default() -> Self {
-        LatencySet { histograms: Metric::ALL.map(new_histogram) }
+        LatencySet { histograms: Metric::ALL.map(new_histogram), common: [0; 5] }
     }
 }
 
@@ -107,16 +123,39 @@ impl LatencySet {
         slowdown_millis: u64,
     ) {
         let [t, w, r, j, s] = &mut self.histograms;
-        t.record(recorded(transfer));
-        w.record(recorded(wait));
+        let [zero_transfers, zero_waits, _, _, unit_slowdowns] = &mut self.common;
+        if records_as_zero(transfer) {
+            *zero_transfers += 1;
+        } else {
+            t.record(recorded(transfer));
+        }
+        if records_as_zero(wait) {
+            *zero_waits += 1;
+        } else {
+            w.record(recorded(wait));
+        }
         r.record(recorded(run));
         j.record(recorded(jct));
-        s.record(slowdown_millis);
+        if slowdown_millis == UNIT_SLOWDOWN_MILLIS {
+            *unit_slowdowns += 1;
+        } else {
+            s.record(slowdown_millis);
+        }
+    }
+
+    /// The recorded value counted in `common` for `metric`: 0 for durations, 1 for slowdown.
+    fn common_value(metric: Metric) -> u64 {
+        if metric.is_duration() { 0 } else { UNIT_SLOWDOWN_MILLIS }
     }
 
     /// The histogram of one metric, as an HdrHistogram (built on each call: O(buckets)).
     pub fn get(&self, metric: Metric) -> Histogram<u64> {
-        self.histograms[metric as usize].to_hdr()
+        let mut histogram = self.histograms[metric as usize].to_hdr();
+        let common = self.common[metric as usize];
+        if common > 0 {
+            histogram.record_n(Self::common_value(metric), common).expect("the common value is in range");
+        }
+        histogram
     }
 
     /// Adds every value of `other` (exact: the histograms share one configuration).
@@ -124,18 +163,27 @@ impl LatencySet {
         for (mine, theirs) in self.histograms.iter_mut().zip(&other.histograms) {
             mine.add(theirs);
         }
+        for (mine, theirs) in self.common.iter_mut().zip(&other.common) {
+            *mine += theirs;
+        }
     }
 
     /// Number of jobs recorded.
     pub fn count(&self) -> u64 {
-        self.histograms[0].len()
+        self.histograms[0].len() + self.common[0]
     }
 }
 
 /// Bounded slowdown in thousandths: max(1, JCT / max(run, 10 s)) x 1000.
 #[inline]
 pub fn bounded_slowdown_millis(jct: SimDuration, run: SimDuration) -> u64 {
-    let ratio = jct as f64 / run.max(SLOWDOWN_TAU) as f64;
+    let floor = run.max(SLOWDOWN_TAU);
+    if jct <= floor {
+        // Exact: u64 -> f64 is monotonic and a correctly rounded quotient of x <= y is <= 1,
+        // so the float path below would give max(ratio, 1) = 1 as well.
+        return UNIT_SLOWDOWN_MILLIS;
+    }
+    let ratio = jct as f64 / floor as f64;
     // Non-negative, so adding one half and truncating rounds to nearest (cheaper than round()).
     (ratio.max(1.0) * SLOWDOWN_SCALE + 0.5) as u64
 }
@@ -143,6 +191,67 @@ pub fn bounded_slowdown_millis(jct: SimDuration, run: SimDuration) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rng::{Stream, stream};
+    use rand::RngExt;
+
+    /// The float formula alone, as it was before the integer shortcut.
+    fn slowdown_by_floats(jct: SimDuration, run: SimDuration) -> u64 {
+        let ratio = jct as f64 / run.max(SLOWDOWN_TAU) as f64;
+        (ratio.max(1.0) * SLOWDOWN_SCALE + 0.5) as u64
+    }
+
+    #[test]
+    fn the_unit_slowdown_shortcut_equals_the_float_formula() {
+        let mut rng = stream(5, Stream::Workload(0));
+        for _ in 0..200_000 {
+            let run_magnitude = rng.random_range(1..60u32);
+            let run = rng.random_range(1..=1u64 << run_magnitude);
+            let jct_magnitude = rng.random_range(1..63u32);
+            let jct = match rng.random_range(0..3) {
+                0 => run.max(SLOWDOWN_TAU),
+                1 => run.max(SLOWDOWN_TAU).saturating_add(rng.random_range(0..3)),
+                _ => rng.random_range(0..=1u64 << jct_magnitude),
+            };
+            assert_eq!(bounded_slowdown_millis(jct, run), slowdown_by_floats(jct, run), "jct {jct} run {run}");
+        }
+    }
+
+    #[test]
+    fn counted_common_values_read_as_recorded_ones() {
+        // An independent reader: every value recorded into plain HdrHistograms.
+        let mut set = LatencySet::default();
+        let mut reference: Vec<Histogram<u64>> = Metric::ALL
+            .iter()
+            .map(|m| {
+                Histogram::new_with_bounds(1, if m.is_duration() { HIGHEST_MICROS } else { 1_000_000_000 }, 3).unwrap()
+            })
+            .collect();
+        let mut rng = stream(6, Stream::Workload(1));
+        for _ in 0..20_000 {
+            let pick = |rng: &mut crate::rng::SimRng| match rng.random_range(0..3) {
+                0 => rng.random_range(0..500),
+                1 => rng.random_range(0..2_000),
+                _ => rng.random_range(0..100 * SECOND),
+            };
+            let (transfer, wait, run) = (pick(&mut rng), pick(&mut rng), pick(&mut rng).max(1));
+            let jct = transfer + wait + run;
+            let slowdown = bounded_slowdown_millis(jct, run);
+            set.record(transfer, wait, run, jct, slowdown);
+            for (h, v) in
+                reference.iter_mut().zip([recorded(transfer), recorded(wait), recorded(run), recorded(jct), slowdown])
+            {
+                h.record(v).unwrap();
+            }
+        }
+        let mut doubled = set.clone();
+        doubled.add(&set);
+        assert_eq!(set.count(), 20_000);
+        assert_eq!(doubled.count(), 40_000);
+        for (metric, expected) in Metric::ALL.iter().zip(&reference) {
+            assert_eq!(set.get(*metric), *expected, "{metric:?}");
+            assert_eq!(doubled.get(*metric).len(), 2 * expected.len());
+        }
+    }
 
     #[test]
     fn bounded_slowdown_uses_a_ten_second_floor() {

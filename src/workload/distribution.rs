@@ -3,7 +3,7 @@
 //! Values are plain `f64` in the attribute's base unit: units, seconds, or bytes.
 
 use rand::RngExt;
-use rand_distr::{Distribution as _, Exp, LogNormal, Pareto};
+use rand_distr::{Distribution as _, Exp, Exp1, LogNormal, Pareto};
 
 use crate::rng::SimRng;
 
@@ -12,8 +12,9 @@ use crate::rng::SimRng;
 pub enum Shape {
     /// Always the same value.
     Constant(f64),
-    /// Exponential with the given mean.
-    Exponential(Exp<f64>, f64),
+    /// Exponential with the given mean, drawn as `Exp1 x scale` where `scale` is the one
+    /// `rand_distr::Exp` computes (1 / (1 / mean)), so draws equal `Exp`'s bit for bit.
+    Exponential { scale: f64, mean: f64 },
     /// Lognormal given by its median and the sigma of the underlying normal.
     LogNormal(LogNormal<f64>, f64, f64),
     /// Pareto with scale (minimum) and shape (tail index alpha).
@@ -42,8 +43,9 @@ impl Distribution {
     /// Exponential with the given `mean` (> 0).
     pub fn exponential(mean: f64) -> Result<Self, String> {
         check_positive("mean", mean)?;
-        let exp = Exp::new(1.0 / mean).map_err(|e| e.to_string())?;
-        Ok(Self::from_shape(Shape::Exponential(exp, mean)))
+        let lambda = 1.0 / mean;
+        Exp::new(lambda).map_err(|e| e.to_string())?;
+        Ok(Self::from_shape(Shape::Exponential { scale: 1.0 / lambda, mean }))
     }
 
     /// Lognormal with the given `median` (> 0) and `sigma` (>= 0).
@@ -112,8 +114,16 @@ impl Distribution {
         // Exponentials (most runtimes) inline their ziggurat step.
         match &self.shape {
             Shape::Constant(v) => v.clamp(self.min, self.max),
-            Shape::Exponential(d, _) => d.sample(rng).clamp(self.min, self.max),
+            Shape::Exponential { scale, .. } => (unit_exponential(rng) * scale).clamp(self.min, self.max),
             _ => self.sample_shape(rng),
+        }
+    }
+
+    /// The value every draw takes, for a constant (clamped as a draw is); `None` otherwise.
+    pub fn constant_value(&self) -> Option<f64> {
+        match self.shape {
+            Shape::Constant(v) => Some(v.clamp(self.min, self.max)),
+            _ => None,
         }
     }
 
@@ -122,7 +132,7 @@ impl Distribution {
     fn sample_shape(&self, rng: &mut SimRng) -> f64 {
         let raw = match &self.shape {
             Shape::Constant(v) => *v,
-            Shape::Exponential(d, _) => d.sample(rng),
+            Shape::Exponential { scale, .. } => unit_exponential(rng) * scale,
             Shape::LogNormal(d, _, _) => d.sample(rng),
             Shape::Pareto(d, _, _) => d.sample(rng),
             Shape::Uniform(low, high) => {
@@ -141,7 +151,7 @@ impl Distribution {
     pub fn unclamped_mean(&self) -> f64 {
         match &self.shape {
             Shape::Constant(v) => *v,
-            Shape::Exponential(_, mean) => *mean,
+            Shape::Exponential { mean, .. } => *mean,
             Shape::LogNormal(_, median, sigma) => median * (sigma * sigma / 2.0).exp(),
             Shape::Pareto(_, scale, shape) => {
                 if *shape <= 1.0 {
@@ -182,12 +192,18 @@ impl Distribution {
     fn shape_lower(&self) -> f64 {
         match &self.shape {
             Shape::Constant(v) => *v,
-            Shape::Exponential(..) | Shape::LogNormal(..) => 0.0,
+            Shape::Exponential { .. } | Shape::LogNormal(..) => 0.0,
             Shape::Pareto(_, scale, _) => *scale,
             Shape::Uniform(low, _) => *low,
             Shape::Empirical(values) => values.iter().copied().fold(f64::INFINITY, f64::min),
         }
     }
+}
+
+/// One draw of `rand_distr::Exp1` (inlined ziggurat step).
+#[inline(always)]
+pub fn unit_exponential(rng: &mut SimRng) -> f64 {
+    Exp1.sample(rng)
 }
 
 fn check_finite(name: &str, value: f64) -> Result<(), String> {
@@ -220,6 +236,18 @@ mod tests {
         for d in cases {
             let (expected, got) = (d.unclamped_mean(), mean_of(&d, 200_000));
             assert!((got - expected).abs() / expected < 0.02, "{d:?}: {got} vs {expected}");
+        }
+    }
+
+    #[test]
+    fn exponential_draws_equal_rand_distr_exp_bit_for_bit() {
+        for mean in [1.0, 0.3, 7.0, 1e-9, 123_456.789] {
+            let ours = Distribution::exponential(mean).unwrap();
+            let reference = Exp::new(1.0 / mean).unwrap();
+            let (mut a, mut b) = (stream(3, Stream::Workload(0)), stream(3, Stream::Workload(0)));
+            for _ in 0..20_000 {
+                assert_eq!(ours.sample(&mut a).to_bits(), reference.sample(&mut b).to_bits(), "mean {mean}");
+            }
         }
     }
 
