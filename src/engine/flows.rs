@@ -181,7 +181,7 @@ struct FinishHeap {
 }
 
 /// Route groups up to which the flat layout is used.
-const FLAT_GROUPS: usize = 256;
+const FLAT_GROUPS: usize = 64;
 
 impl FinishHeap {
     /// The flat layout for `groups` groups when there are few, else the heap.
