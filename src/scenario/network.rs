@@ -237,7 +237,7 @@ fn layer_links(
     let mut in_layer = BTreeSet::new();
     for (i, raw_link) in layer.links.iter().enumerate() {
         let path = format!("{prefix}.links[{i}]");
-        let link = link(raw_link, &path, &names)?;
+        let link = link(raw_link, &path, names)?;
         let ends = (link.from.min(link.to), link.from.max(link.to));
         if !in_layer.insert(ends) {
             return Err(FieldError::new(
