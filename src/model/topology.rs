@@ -168,6 +168,34 @@ pub struct Sites<'a> {
     pub hubs: Vec<(&'a str, f64, f64)>,
 }
 
+/// A pinned path's (source, destination) and its directed links.
+type PinnedPath = ((usize, usize), Vec<u32>);
+
+/// Both directions of every link; a link without a latency gets the great-circle one.
+fn directed_links(spec: &TopologySpec, coords: &[(f64, f64)], route_factor: f64) -> Vec<DirectedLink> {
+    let mut links = Vec::with_capacity(2 * spec.links.len());
+    for (i, l) in spec.links.iter().enumerate() {
+        let latency = l.latency.unwrap_or_else(|| {
+            let ((a_lat, a_lon), (b_lat, b_lon)) = (coords[l.from], coords[l.to]);
+            let km = great_circle_km(a_lat, a_lon, b_lat, b_lon);
+            seconds_to_nanos(km * crate::model::network::FIBRE_NS_PER_KM * route_factor / 1e9)
+        });
+        for (from, to) in [(l.from, l.to), (l.to, l.from)] {
+            links.push(DirectedLink {
+                link: i,
+                from,
+                to,
+                capacity_bps: l.capacity_bps,
+                available_bps: l.capacity_bps * (1.0 - l.background),
+                background: l.background,
+                latency,
+                price_per_gb: l.price_per_gb,
+            });
+        }
+    }
+    links
+}
+
 impl Topology {
     /// Builds directed links and every region <-> hub and hub -> hub route.
     /// `route_factor` and `fixed_delay` are the latency model's (see [`crate::model::network`]).
@@ -192,32 +220,12 @@ impl Topology {
             .map(|&(id, _, _)| id.to_string())
             .chain(spec.nodes.iter().map(|n| n.id.clone()))
             .collect();
-        let mut links = Vec::with_capacity(2 * spec.links.len());
-        for (i, l) in spec.links.iter().enumerate() {
-            let latency = l.latency.unwrap_or_else(|| {
-                let ((a_lat, a_lon), (b_lat, b_lon)) = (coords[l.from], coords[l.to]);
-                let km = great_circle_km(a_lat, a_lon, b_lat, b_lon);
-                seconds_to_nanos(km * crate::model::network::FIBRE_NS_PER_KM * route_factor / 1e9)
-            });
-            for (from, to) in [(l.from, l.to), (l.to, l.from)] {
-                links.push(DirectedLink {
-                    link: i,
-                    from,
-                    to,
-                    capacity_bps: l.capacity_bps,
-                    available_bps: l.capacity_bps * (1.0 - l.background),
-                    background: l.background,
-                    latency,
-                    price_per_gb: l.price_per_gb,
-                });
-            }
-        }
         let mut topology = Topology {
             regions,
             hubs,
             site_names,
             link_ids: spec.links.iter().map(|l| l.id.clone()).collect(),
-            links,
+            links: directed_links(spec, &coords, route_factor),
             route_links: Vec::new(),
             routes: Vec::new(),
             to_hub: Vec::with_capacity((regions + if spec.hub_sources { hubs } else { 0 }) * hubs),
@@ -227,8 +235,18 @@ impl Topology {
             fixed_delay,
         };
         let adjacency = topology.adjacency();
-        // Pinned paths as directed link lists, by (source, destination).
-        let mut pinned: Vec<((usize, usize), Vec<u32>)> = Vec::new();
+        let pinned = topology.pinned_paths(spec, &adjacency)?;
+        topology.add_routes(spec, &adjacency, &pinned, fixed_delay)?;
+        Ok(topology)
+    }
+
+    /// Pinned paths as directed link lists, by (source, destination), each with its reverse.
+    fn pinned_paths(
+        &self,
+        spec: &TopologySpec,
+        adjacency: &[Vec<(u32, usize)>],
+    ) -> Result<Vec<PinnedPath>, TopologyError> {
+        let mut pinned: Vec<PinnedPath> = Vec::new();
         for (i, p) in spec.pinned.iter().enumerate() {
             let mut path = Vec::with_capacity(p.sites.len().saturating_sub(1));
             for pair in p.sites.windows(2) {
@@ -236,8 +254,8 @@ impl Topology {
                     adjacency[pair[0]].iter().find(|&&(_, to)| to == pair[1]).map(|&(l, _)| l).ok_or_else(|| {
                         TopologyError::MissingLink {
                             route: i,
-                            from: topology.site_names[pair[0]].clone(),
-                            to: topology.site_names[pair[1]].clone(),
+                            from: self.site_names[pair[0]].clone(),
+                            to: self.site_names[pair[1]].clone(),
                         }
                     })?;
                 path.push(link);
@@ -247,20 +265,32 @@ impl Topology {
             pinned.push(((s, d), path));
             pinned.push(((d, s), reverse));
         }
+        Ok(pinned)
+    }
+
+    /// Every source's route to every hub (shortest unless pinned), and each region's way back.
+    fn add_routes(
+        &mut self,
+        spec: &TopologySpec,
+        adjacency: &[Vec<(u32, usize)>],
+        pinned: &[PinnedPath],
+        fixed_delay: SimDuration,
+    ) -> Result<(), TopologyError> {
+        let (regions, hubs) = (self.regions, self.hubs);
         let sources = regions + if spec.hub_sources { hubs } else { 0 };
         for source in 0..sources {
-            let via = shortest_paths(&topology.links, &adjacency, source, &[]);
+            let via = shortest_paths(&self.links, adjacency, source, &[]);
             for hub in 0..hubs {
                 let target = regions + hub;
                 let path = match pinned.iter().find(|(ends, _)| *ends == (source, target)) {
                     Some((_, path)) => path.clone(),
                     None => path_to(&via, source, target).ok_or_else(|| TopologyError::NoRoute {
-                        from: topology.site_names[source].clone(),
-                        to: topology.site_names[target].clone(),
+                        from: self.site_names[source].clone(),
+                        to: self.site_names[target].clone(),
                     })?,
                 };
-                let route = topology.add_route(&path, fixed_delay);
-                topology.to_hub.push(route);
+                let route = self.add_route(&path, fixed_delay);
+                self.to_hub.push(route);
                 if source < regions {
                     // The way back: the same links in reverse.
                     let back: Vec<u32> = path.iter().rev().map(|&l| l ^ 1).collect();
@@ -268,11 +298,11 @@ impl Topology {
                         Some((_, path)) => path.clone(),
                         None => back,
                     };
-                    topology.to_region[hub * regions + source] = topology.add_route(&back, fixed_delay);
+                    self.to_region[hub * regions + source] = self.add_route(&back, fixed_delay);
                 }
             }
         }
-        Ok(topology)
+        Ok(())
     }
 
     /// Outgoing (directed link, far site) per site, in link order.

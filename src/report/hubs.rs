@@ -122,6 +122,16 @@ pub fn table(world: &World) -> HubTable {
 /// Renders the table as text.
 pub fn render_text(t: &HubTable) -> String {
     let mut out = String::new();
+    render_hub_rows(&mut out, t);
+    let short: Vec<String> = t.hubs.iter().map(|h| h.id.chars().take(7).collect()).collect();
+    render_hub_latency(&mut out, t, &short);
+    render_regions(&mut out, t, &short);
+    render_reach(&mut out, t);
+    out
+}
+
+/// One row per hub, the national total and the energy model.
+fn render_hub_rows(out: &mut String, t: &HubTable) {
     let _ = writeln!(
         out,
         "{:<18} {:<5} {:>12} {:>10} {:>8} {:>6} {:>5} {:>6} {:>6}  cluster",
@@ -155,10 +165,13 @@ pub fn render_text(t: &HubTable) -> String {
     );
     let _ = writeln!(out, "  {}", crate::report::text::energy_assumptions(&t.energy));
     out.push('\n');
+}
+
+/// The one-way latency matrix between hubs.
+fn render_hub_latency(out: &mut String, t: &HubTable, short: &[String]) {
     let _ = writeln!(out, "one-way latency between hubs, ms (great circle x 5 us/km x route factor + fixed delay)");
-    let short: Vec<String> = t.hubs.iter().map(|h| h.id.chars().take(7).collect()).collect();
     let _ = write!(out, "{:<18}", "");
-    for s in &short {
+    for s in short {
         let _ = write!(out, " {s:>7}");
     }
     out.push('\n');
@@ -169,11 +182,15 @@ pub fn render_text(t: &HubTable) -> String {
         }
         out.push('\n');
     }
+}
+
+/// The demand regions with their round trip to each hub.
+fn render_regions(out: &mut String, t: &HubTable, short: &[String]) {
     if !t.regions.is_empty() {
         out.push('\n');
         let _ = writeln!(out, "demand regions and round trip to each hub, ms");
         let _ = write!(out, "{:<18} {:>7} {:>8} {:>6}", "region", "lat", "lon", "weight");
-        for s in &short {
+        for s in short {
             let _ = write!(out, " {s:>7}");
         }
         out.push('\n');
@@ -185,6 +202,10 @@ pub fn render_text(t: &HubTable) -> String {
             out.push('\n');
         }
     }
+}
+
+/// For each class, which hubs it can reach and from where.
+fn render_reach(out: &mut String, t: &HubTable) {
     for class in &t.classes {
         out.push('\n');
         let limit =
@@ -210,5 +231,4 @@ pub fn render_text(t: &HubTable) -> String {
             let _ = writeln!(out, "  {:<18} {from}{not_from}{reason}", hub.hub);
         }
     }
-    out
 }

@@ -389,88 +389,8 @@ impl RunReport {
     /// Builds the report of a finished run.
     pub fn build(scenario: &Scenario, world: &World, recorder: &Recorder, wall: WallClock) -> RunReport {
         let total = recorder.total();
-        let mut latency = BTreeMap::new();
-        let groups = world.classes.iter().map(|c| c.name.clone()).zip(recorder.class_latency.iter());
-        for (name, set) in groups.chain(std::iter::once(("all".to_string(), &recorder.all_latency))) {
-            latency.insert(name, Metric::ALL.iter().map(|&m| (m.key(), Stats::of(set, m))).collect());
-        }
-        let threshold = scenario.censoring_threshold;
-        let classes: Vec<ClassReport> = world
-            .classes
-            .iter()
-            .zip(&recorder.class_counters)
-            .zip(&recorder.class_unfinished)
-            .enumerate()
-            .map(|(i, ((class, c), unfinished))| ClassReport {
-                shift: recorder.shift.as_ref().map(|s| shift::ShiftReport::of(&s[i])),
-                name: class.name.clone(),
-                pool: class.pool,
-                jobs: (*c).into(),
-                deadline_met: class
-                    .deadline
-                    .filter(|_| c.finished > 0)
-                    .map(|_| c.deadline_met as f64 / c.finished as f64),
-                slo_attainment: (class.deadline.is_some() || class.max_round_trip.is_some())
-                    .then_some(c.finished + c.rejected())
-                    .filter(|&ended| ended > 0)
-                    .map(|ended| {
-                        let met = if class.deadline.is_some() { c.deadline_met } else { c.finished };
-                        met as f64 / ended as f64
-                    }),
-                footprint: c.footprint,
-                footprint_per_job: per_job(c.footprint, c.finished),
-                finished_share: (c.submitted > 0).then(|| c.finished as f64 / c.submitted as f64),
-                censored: censoring::in_flight_share(c.in_flight(), c.submitted) > threshold,
-                unfinished: UnfinishedReport::of(unfinished),
-                slo: SloReport::of(&class.slo, c, unfinished),
-            })
-            .collect();
-        let in_flight_share = censoring::in_flight_share(total.in_flight(), total.submitted);
-        let censoring = CensoringReport {
-            threshold,
-            in_flight_share,
-            censored: in_flight_share > threshold,
-            censored_classes: classes.iter().filter(|c| c.censored).map(|c| c.name.clone()).collect(),
-        };
-        let hubs = world
-            .hubs
-            .iter()
-            .enumerate()
-            .map(|(h, hub)| {
-                let record = &recorder.hub_records[h];
-                let utilisation =
-                    PoolKind::ALL.iter().map(|&pool| (pool.name(), pool_report(recorder, h, pool))).collect();
-                let to_seconds = |v: f64| Metric::Wait.to_report(v);
-                let unit = 1.0;
-                HubReport {
-                    id: hub.id.clone(),
-                    name: hub.name.clone(),
-                    placed: record.placed,
-                    pue: hub.pue,
-                    price: hub.price,
-                    renewable: hub.renewable,
-                    in_flight: recorder.hub_in_flight[h],
-                    utilisation,
-                    wait: Stats::from_histogram(&record.wait.to_hdr(), to_seconds, unit),
-                    jct: Stats::from_histogram(&record.jct.to_hdr(), to_seconds, unit),
-                    footprint: window_footprint(world, recorder, h),
-                }
-            })
-            .collect();
-        let hub_count = world.hubs.len();
-        let flows: Vec<Flow> = recorder
-            .bytes_moved
-            .iter()
-            .enumerate()
-            .filter(|(_, b)| **b > 0)
-            .map(|(i, &b)| Flow {
-                from: world.regions[i / hub_count].id.clone(),
-                to: world.hubs[i % hub_count].id.clone(),
-                bytes: b as f64,
-            })
-            .collect();
-        let submitted_all = total.submitted + recorder.warmup_counters.submitted;
-        let per_second = |n: u64| if wall.seconds > 0.0 { n as f64 / wall.seconds } else { 0.0 };
+        let classes = class_reports(scenario, world, recorder);
+        let censoring = censoring_report(&classes, &total, scenario.censoring_threshold);
         RunReport {
             scenario: scenario.name.clone(),
             scheduler: scenario.scheduler.to_string(),
@@ -481,34 +401,13 @@ impl RunReport {
             warmup_jobs: recorder.warmup_counters.into(),
             classes,
             censoring,
-            latency,
-            hubs,
+            latency: latency_report(world, recorder),
+            hubs: hub_reports(world, recorder),
             sample_interval_seconds: nanos_to_seconds(recorder.utilisation.interval),
-            network: NetworkReport {
-                bytes_total: recorder.bytes_moved.iter().sum::<u128>() as f64,
-                bytes_remote: recorder
-                    .bytes_moved
-                    .iter()
-                    .enumerate()
-                    .filter(|(i, _)| world.network.hubs_by_latency(i / hub_count)[0] as usize != i % hub_count)
-                    .map(|(_, &b)| b)
-                    .sum::<u128>() as f64,
-                flows,
-                bytes_returned: (recorder.bytes_returned > 0).then_some(recorder.bytes_returned as f64),
-                transfer_slowdown: links::slowdowns(world, recorder),
-            },
+            network: network_report(world, recorder),
             links: links::links(world, recorder),
             faults: faults::FaultReport::of(world, recorder, scenario.run.duration - scenario.run.warmup),
-            footprint: {
-                let mut total = (0..world.hubs.len()).fold(Footprint::default(), |mut acc, h| {
-                    acc.add(window_footprint(world, recorder, h));
-                    acc
-                });
-                // Energy comes from the window's busy integrals; data carried over priced
-                // links is billed per finished job.
-                total.add_transfer_cost(total_transfer_cost(recorder));
-                total
-            },
+            footprint: total_footprint(world, recorder),
             energy_model: world.energy.clone(),
             time_varying_signals: world.signals.is_some(),
             footprint_per_job: per_job(total.footprint, total.finished),
@@ -517,13 +416,7 @@ impl RunReport {
             workload_digest: format!("{:016x}", recorder.workload_digest),
             finished_per_hour: recorder.finished_per_hour.clone(),
             load_check: LoadCheck::of(world),
-            performance: Performance {
-                events: recorder.events,
-                wall_seconds: wall.seconds,
-                events_per_second: per_second(recorder.events),
-                jobs_per_second: per_second(submitted_all),
-                peak_rss_bytes: peak_rss_bytes(),
-            },
+            performance: performance(recorder, &total, wall),
             traces: None,
         }
     }
@@ -639,6 +532,141 @@ pub fn peak_rss_bytes() -> Option<u64> {
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kb * 1024)
+}
+
+/// Every latency metric's statistics, per class and for `all`.
+fn latency_report(world: &World, recorder: &Recorder) -> BTreeMap<String, BTreeMap<&'static str, Stats>> {
+    let mut latency = BTreeMap::new();
+    let groups = world.classes.iter().map(|c| c.name.clone()).zip(recorder.class_latency.iter());
+    for (name, set) in groups.chain(std::iter::once(("all".to_string(), &recorder.all_latency))) {
+        latency.insert(name, Metric::ALL.iter().map(|&m| (m.key(), Stats::of(set, m))).collect());
+    }
+    latency
+}
+
+/// One report per class, in scenario order.
+fn class_reports(scenario: &Scenario, world: &World, recorder: &Recorder) -> Vec<ClassReport> {
+    let threshold = scenario.censoring_threshold;
+    world
+        .classes
+        .iter()
+        .zip(&recorder.class_counters)
+        .zip(&recorder.class_unfinished)
+        .enumerate()
+        .map(|(i, ((class, c), unfinished))| ClassReport {
+            shift: recorder.shift.as_ref().map(|s| shift::ShiftReport::of(&s[i])),
+            name: class.name.clone(),
+            pool: class.pool,
+            jobs: (*c).into(),
+            deadline_met: class.deadline.filter(|_| c.finished > 0).map(|_| c.deadline_met as f64 / c.finished as f64),
+            slo_attainment: (class.deadline.is_some() || class.max_round_trip.is_some())
+                .then_some(c.finished + c.rejected())
+                .filter(|&ended| ended > 0)
+                .map(|ended| {
+                    let met = if class.deadline.is_some() { c.deadline_met } else { c.finished };
+                    met as f64 / ended as f64
+                }),
+            footprint: c.footprint,
+            footprint_per_job: per_job(c.footprint, c.finished),
+            finished_share: (c.submitted > 0).then(|| c.finished as f64 / c.submitted as f64),
+            censored: censoring::in_flight_share(c.in_flight(), c.submitted) > threshold,
+            unfinished: UnfinishedReport::of(unfinished),
+            slo: SloReport::of(&class.slo, c, unfinished),
+        })
+        .collect()
+}
+
+/// Whether the run, and which classes, left too many jobs in flight for their statistics.
+fn censoring_report(classes: &[ClassReport], total: &Counters, threshold: f64) -> CensoringReport {
+    let in_flight_share = censoring::in_flight_share(total.in_flight(), total.submitted);
+    CensoringReport {
+        threshold,
+        in_flight_share,
+        censored: in_flight_share > threshold,
+        censored_classes: classes.iter().filter(|c| c.censored).map(|c| c.name.clone()).collect(),
+    }
+}
+
+/// One report per hub, in world order.
+fn hub_reports(world: &World, recorder: &Recorder) -> Vec<HubReport> {
+    world
+        .hubs
+        .iter()
+        .enumerate()
+        .map(|(h, hub)| {
+            let record = &recorder.hub_records[h];
+            let utilisation = PoolKind::ALL.iter().map(|&pool| (pool.name(), pool_report(recorder, h, pool))).collect();
+            let to_seconds = |v: f64| Metric::Wait.to_report(v);
+            let unit = 1.0;
+            HubReport {
+                id: hub.id.clone(),
+                name: hub.name.clone(),
+                placed: record.placed,
+                pue: hub.pue,
+                price: hub.price,
+                renewable: hub.renewable,
+                in_flight: recorder.hub_in_flight[h],
+                utilisation,
+                wait: Stats::from_histogram(&record.wait.to_hdr(), to_seconds, unit),
+                jct: Stats::from_histogram(&record.jct.to_hdr(), to_seconds, unit),
+                footprint: window_footprint(world, recorder, h),
+            }
+        })
+        .collect()
+}
+
+/// The data moved from demand regions to hubs: totals and one flow per region-hub pair.
+fn network_report(world: &World, recorder: &Recorder) -> NetworkReport {
+    let hub_count = world.hubs.len();
+    let flows: Vec<Flow> = recorder
+        .bytes_moved
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| **b > 0)
+        .map(|(i, &b)| Flow {
+            from: world.regions[i / hub_count].id.clone(),
+            to: world.hubs[i % hub_count].id.clone(),
+            bytes: b as f64,
+        })
+        .collect();
+    NetworkReport {
+        bytes_total: recorder.bytes_moved.iter().sum::<u128>() as f64,
+        bytes_remote: recorder
+            .bytes_moved
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| world.network.hubs_by_latency(i / hub_count)[0] as usize != i % hub_count)
+            .map(|(_, &b)| b)
+            .sum::<u128>() as f64,
+        flows,
+        bytes_returned: (recorder.bytes_returned > 0).then_some(recorder.bytes_returned as f64),
+        transfer_slowdown: links::slowdowns(world, recorder),
+    }
+}
+
+/// Energy, cost and carbon of the measured window over all hubs, with the transfer cost.
+fn total_footprint(world: &World, recorder: &Recorder) -> Footprint {
+    let mut total = (0..world.hubs.len()).fold(Footprint::default(), |mut acc, h| {
+        acc.add(window_footprint(world, recorder, h));
+        acc
+    });
+    // Energy comes from the window's busy integrals; data carried over priced
+    // links is billed per finished job.
+    total.add_transfer_cost(total_transfer_cost(recorder));
+    total
+}
+
+/// How fast the run went on the wall clock.
+fn performance(recorder: &Recorder, total: &Counters, wall: WallClock) -> Performance {
+    let submitted_all = total.submitted + recorder.warmup_counters.submitted;
+    let per_second = |n: u64| if wall.seconds > 0.0 { n as f64 / wall.seconds } else { 0.0 };
+    Performance {
+        events: recorder.events,
+        wall_seconds: wall.seconds,
+        events_per_second: per_second(recorder.events),
+        jobs_per_second: per_second(submitted_all),
+        peak_rss_bytes: peak_rss_bytes(),
+    }
 }
 
 #[cfg(test)]

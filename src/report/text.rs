@@ -137,6 +137,34 @@ fn latency_labels() -> Vec<String> {
 /// Renders the whole text report.
 pub fn render(report: &RunReport) -> String {
     let mut out = String::new();
+    render_header(&mut out, report);
+    if let Some(traces) = &report.traces {
+        render_traces(&mut out, traces);
+    }
+    render_load_check(&mut out, &report.load_check);
+    render_jobs(&mut out, report);
+    render_censoring(&mut out, report);
+    render_latency(&mut out, report);
+    render_latency_charts(&mut out, report);
+    render_hubs(&mut out, report);
+    render_utilisation_chart(&mut out, report);
+    render_stability(&mut out, report);
+    render_energy(&mut out, report);
+    crate::report::shift::render(&mut out, report);
+    render_fairness(&mut out, report);
+    render_data_moved(&mut out, report);
+    if let Some(links) = &report.links {
+        super::links::render_text(&mut out, links, report.network.transfer_slowdown.as_ref());
+    }
+    if let Some(faults) = &report.faults {
+        faults.render_text(&mut out);
+    }
+    render_finished_per_hour(&mut out, report);
+    out
+}
+
+/// The first lines: scenario, scheduler, seed, simulated time and the run's speed.
+fn render_header(out: &mut String, report: &RunReport) {
     let p = &report.performance;
     let _ =
         writeln!(out, "cnsim: scenario {:?}, scheduler {}, seed {}", report.scenario, report.scheduler, report.seed);
@@ -151,11 +179,10 @@ pub fn render(report: &RunReport) -> String {
         si(p.jobs_per_second),
     );
     out.push('\n');
-    if let Some(traces) = &report.traces {
-        render_traces(&mut out, traces);
-    }
-    render_load_check(&mut out, &report.load_check);
+}
 
+/// The jobs table: per class and in all, submitted, finished, rejected and in flight.
+fn render_jobs(out: &mut String, report: &RunReport) {
     let _ = writeln!(out, "Jobs submitted after the warm-up");
     let mut table = Table::new(&[
         "class",
@@ -192,15 +219,17 @@ pub fn render(report: &RunReport) -> String {
         thousands(j.in_flight),
         percent((j.submitted > 0).then(|| j.finished as f64 / j.submitted as f64)),
     ]);
-    table.render(&mut out);
+    table.render(out);
     let _ = writeln!(
         out,
         "  SLO met: share of decided jobs meeting the class's slo (jct/wait); rejected jobs and jobs in flight \
          already past an objective count as misses; '-': the class sets no objective"
     );
     out.push('\n');
-    render_censoring(&mut out, report);
+}
 
+/// The latency table: per class and in all, the statistics of every latency metric.
+fn render_latency(out: &mut String, report: &RunReport) {
     let _ = writeln!(out, "Latency of finished jobs (JCT = transfer + wait + run; bounded slowdown with tau = 10 s)");
     let mut table = Table::new(&[
         "class",
@@ -241,9 +270,12 @@ pub fn render(report: &RunReport) -> String {
             ]);
         }
     }
-    table.render(&mut out);
+    table.render(out);
     out.push('\n');
+}
 
+/// The JCT and wait histograms, one row per class.
+fn render_latency_charts(out: &mut String, report: &RunReport) {
     for (metric, title) in [
         ("jct", "JCT histogram: % of finished jobs per bucket"),
         ("wait", "Wait histogram: % of finished jobs per bucket"),
@@ -256,10 +288,13 @@ pub fn render(report: &RunReport) -> String {
                 (name, latency_shares(stats))
             })
             .collect();
-        chart(&mut out, title, &latency_labels(), &rows);
+        chart(out, title, &latency_labels(), &rows);
         out.push('\n');
     }
+}
 
+/// The hubs table: capacity, utilisation, placements and mean latencies per hub.
+fn render_hubs(out: &mut String, report: &RunReport) {
     let _ = writeln!(
         out,
         "Hubs (utilisation: exact time-weighted mean; p50/p95 of {} samples)",
@@ -308,9 +343,12 @@ pub fn render(report: &RunReport) -> String {
         String::new(),
         percent(report.national_utilisation(PoolKind::General)),
     ]);
-    table.render(&mut out);
+    table.render(out);
     out.push('\n');
+}
 
+/// The utilisation histogram, one row per hub and pool with samples.
+fn render_utilisation_chart(out: &mut String, report: &RunReport) {
     let labels: Vec<String> = (1..=10).map(|i| format!("≤{}%", i * 10)).collect();
     let mut rows = Vec::new();
     for hub in &report.hubs {
@@ -323,10 +361,12 @@ pub fn render(report: &RunReport) -> String {
             }
         }
     }
-    chart(&mut out, "Utilisation histogram: % of samples per band", &labels, &rows);
+    chart(out, "Utilisation histogram: % of samples per band", &labels, &rows);
     out.push('\n');
-    render_stability(&mut out, report);
+}
 
+/// The energy table: energy, cost and carbon per hub and in total, and per finished job.
+fn render_energy(out: &mut String, report: &RunReport) {
     if report.time_varying_signals {
         let _ = writeln!(
             out,
@@ -358,7 +398,7 @@ pub fn render(report: &RunReport) -> String {
         table.row(footprint_row(&hub.id, &hub.footprint, Some((hub.pue, hub.price, hub.renewable))));
     }
     table.row(footprint_row("total", &report.footprint, None));
-    table.render(&mut out);
+    table.render(out);
     let j = &report.footprint_per_job;
     let _ = writeln!(
         out,
@@ -368,9 +408,10 @@ pub fn render(report: &RunReport) -> String {
         three_significant(j.carbon_kg)
     );
     out.push('\n');
+}
 
-    crate::report::shift::render(&mut out, report);
-
+/// The fairness line: Jain index of mean bounded slowdown across demand regions.
+fn render_fairness(out: &mut String, report: &RunReport) {
     let regions: Vec<String> = report
         .fairness
         .regions
@@ -384,7 +425,10 @@ pub fn render(report: &RunReport) -> String {
         regions.join(", ")
     );
     out.push('\n');
+}
 
+/// The data moved from regions to hubs, the ten largest flows first.
+fn render_data_moved(out: &mut String, report: &RunReport) {
     let _ = writeln!(
         out,
         "Data moved from demand regions to hubs: {} in total, {} to a hub other than the origin's nearest",
@@ -405,16 +449,12 @@ pub fn render(report: &RunReport) -> String {
     if flows.len() > 10 {
         table.row(vec![format!("... {} more flows", flows.len() - 10)]);
     }
-    table.render(&mut out);
+    table.render(out);
     out.push('\n');
+}
 
-    if let Some(links) = &report.links {
-        super::links::render_text(&mut out, links, report.network.transfer_slowdown.as_ref());
-    }
-    if let Some(faults) = &report.faults {
-        faults.render_text(&mut out);
-    }
-
+/// The sparkline of jobs finished per hour.
+fn render_finished_per_hour(out: &mut String, report: &RunReport) {
     let per_hour = &report.finished_per_hour;
     let max = per_hour.iter().copied().max().unwrap_or(0).max(1) as f64;
     let spark: String = per_hour.iter().map(|&n| BARS[((n as f64 / max) * 8.0).round() as usize]).collect();
@@ -422,7 +462,6 @@ pub fn render(report: &RunReport) -> String {
     for chunk in spark.chars().collect::<Vec<_>>().chunks(72) {
         let _ = writeln!(out, "  {}", chunk.iter().collect::<String>());
     }
-    out
 }
 
 /// Classes in scenario order, then `all`, each with its metrics in report order.

@@ -110,115 +110,15 @@ pub(super) fn network(
     let mut links: Vec<(usize, LinkSpec)> = Vec::new();
     for (layer_index, (layer, prefix)) in [(base, "<preset>.network"), (raw, "network")].into_iter().enumerate() {
         let Some(layer) = layer else { continue };
-        if let Some(m) = &layer.model {
-            model = Some(NetworkModel::parse(m).ok_or_else(|| {
-                FieldError::new(format!("{prefix}.model"), format!("bad value {m:?}: expected \"flow\" or \"delay\""))
-            })?);
+        if let Some(m) = layer_settings(layer, prefix, &mut config, &mut background)? {
+            model = Some(m);
         }
-        if let Some(f) = layer.route_factor {
-            if !(f.is_finite() && (0.0..=100.0).contains(&f)) {
-                return Err(FieldError::new(
-                    format!("{prefix}.route_factor"),
-                    format!("bad value {f}: the route factor must be between 0 and 100"),
-                ));
-            }
-            config.route_factor = f;
-        }
-        if let Some(d) = &layer.fixed_delay {
-            config.fixed_delay = duration(d, &format!("{prefix}.fixed_delay"))?;
-        }
-        if let Some(b) = &layer.bandwidth {
-            config.bandwidth_bps = bandwidth(b, &format!("{prefix}.bandwidth"))?;
-        }
-        if let Some(b) = layer.background {
-            background = share(b, &format!("{prefix}.background"), "the background share of a link")?;
-        }
-        if let Some(m) = &layer.max_flow_rate {
-            config.topology.max_flow_rate_bps = bandwidth(m, &format!("{prefix}.max_flow_rate"))?;
-        }
-        for (i, pair) in layer.pairs.iter().enumerate() {
-            let path = format!("{prefix}.pairs[{i}]");
-            config.links.push(pair_override(pair.from.as_str(), pair.to.as_str(), &path, hubs, regions, |p| {
-                let latency = pair.latency.as_deref().map(|l| duration(l, &format!("{p}.latency"))).transpose()?;
-                let bandwidth_bps =
-                    pair.bandwidth.as_deref().map(|b| bandwidth(b, &format!("{p}.bandwidth"))).transpose()?;
-                Ok((latency, bandwidth_bps))
-            })?);
-        }
-        for (i, node) in layer.nodes.iter().enumerate() {
-            let path = format!("{prefix}.nodes[{i}]");
-            let taken = names.regions.contains(&node.id.as_str())
-                || names.hubs.contains(&node.id.as_str())
-                || names.nodes.contains(&node.id);
-            if node.id.is_empty() || node.id.contains(':') || taken {
-                return Err(FieldError::new(
-                    format!("{path}.id"),
-                    format!(
-                        "bad id {:?}: node ids must be non-empty, without ':', and unlike any region, hub or node",
-                        node.id
-                    ),
-                ));
-            }
-            for (value, low, high, field) in [(node.lat, -90.0, 90.0, "lat"), (node.lon, -180.0, 180.0, "lon")] {
-                if !(value.is_finite() && (low..=high).contains(&value)) {
-                    return Err(FieldError::new(
-                        format!("{path}.{field}"),
-                        format!("bad value {value}: must be between {low} and {high}"),
-                    ));
-                }
-            }
-            names.nodes.push(node.id.clone());
-            config.topology.nodes.push(Node { id: node.id.clone(), lat: node.lat, lon: node.lon });
-        }
-        let mut in_layer = BTreeSet::new();
-        for (i, raw_link) in layer.links.iter().enumerate() {
-            let path = format!("{prefix}.links[{i}]");
-            let link = link(raw_link, &path, &names)?;
-            let ends = (link.from.min(link.to), link.from.max(link.to));
-            if !in_layer.insert(ends) {
-                return Err(FieldError::new(
-                    &path,
-                    format!(
-                        "duplicate link between {:?} and {:?}: give each pair of sites one link (capacity is per direction)",
-                        names.name(link.from),
-                        names.name(link.to)
-                    ),
-                ));
-            }
-            match links.iter_mut().find(|(_, l)| (l.from.min(l.to), l.from.max(l.to)) == ends) {
-                Some(existing) => *existing = (layer_index, link),
-                None => links.push((layer_index, link)),
-            }
-        }
-        for (i, route) in layer.routes.iter().enumerate() {
-            let path = format!("{prefix}.routes[{i}]");
-            let mut sites = vec![names.resolve(&route.from, &format!("{path}.from"))?];
-            for (j, via) in route.via.iter().enumerate() {
-                sites.push(names.resolve(via, &format!("{path}.via[{j}]"))?);
-            }
-            sites.push(names.resolve(&route.to, &format!("{path}.to"))?);
-            if sites.windows(2).any(|w| w[0] == w[1]) || sites.first() == sites.last() {
-                return Err(FieldError::new(
-                    &path,
-                    "a pinned route must join two different sites without repeating one",
-                ));
-            }
-            config.topology.pinned.push(PinnedRoute { sites });
-        }
+        layer_pairs(layer, prefix, &mut config, hubs, regions)?;
+        layer_nodes(layer, prefix, &mut config, &mut names)?;
+        layer_links(layer, prefix, layer_index, &names, &mut links)?;
+        layer_routes(layer, prefix, &mut config, &names)?;
     }
-    let mut ids = BTreeSet::new();
-    for (_, link) in &mut links {
-        if link.background.is_nan() {
-            link.background = background;
-        }
-        if !ids.insert(link.id.clone()) {
-            return Err(FieldError::new(
-                "network.links",
-                format!("duplicate link id {:?}; ids must be unique", link.id),
-            ));
-        }
-    }
-    config.topology.links = links.into_iter().map(|(_, l)| l).collect();
+    config.topology.links = unique_links(links, background)?;
     config.topology.hub_sources = hub_sources || hubs.len() <= 256;
     config.model =
         model.unwrap_or(if config.topology.links.is_empty() { NetworkModel::Delay } else { NetworkModel::Flow });
@@ -232,6 +132,168 @@ pub(super) fn network(
         check_routes(&config, hubs, regions)?;
     }
     Ok(config)
+}
+
+/// A layer's scalar settings (route factor, fixed delay, bandwidths, background); returns its model if set.
+fn layer_settings(
+    layer: &RawNetwork,
+    prefix: &str,
+    config: &mut NetworkConfig,
+    background: &mut f64,
+) -> FieldResult<Option<NetworkModel>> {
+    let mut model = None;
+    if let Some(m) = &layer.model {
+        model = Some(NetworkModel::parse(m).ok_or_else(|| {
+            FieldError::new(format!("{prefix}.model"), format!("bad value {m:?}: expected \"flow\" or \"delay\""))
+        })?);
+    }
+    if let Some(f) = layer.route_factor {
+        if !(f.is_finite() && (0.0..=100.0).contains(&f)) {
+            return Err(FieldError::new(
+                format!("{prefix}.route_factor"),
+                format!("bad value {f}: the route factor must be between 0 and 100"),
+            ));
+        }
+        config.route_factor = f;
+    }
+    if let Some(d) = &layer.fixed_delay {
+        config.fixed_delay = duration(d, &format!("{prefix}.fixed_delay"))?;
+    }
+    if let Some(b) = &layer.bandwidth {
+        config.bandwidth_bps = bandwidth(b, &format!("{prefix}.bandwidth"))?;
+    }
+    if let Some(b) = layer.background {
+        *background = share(b, &format!("{prefix}.background"), "the background share of a link")?;
+    }
+    if let Some(m) = &layer.max_flow_rate {
+        config.topology.max_flow_rate_bps = bandwidth(m, &format!("{prefix}.max_flow_rate"))?;
+    }
+    Ok(model)
+}
+
+/// A layer's per-pair latency and bandwidth overrides.
+fn layer_pairs(
+    layer: &RawNetwork,
+    prefix: &str,
+    config: &mut NetworkConfig,
+    hubs: &[Hub],
+    regions: &[Region],
+) -> FieldResult<()> {
+    for (i, pair) in layer.pairs.iter().enumerate() {
+        let path = format!("{prefix}.pairs[{i}]");
+        config.links.push(pair_override(pair.from.as_str(), pair.to.as_str(), &path, hubs, regions, |p| {
+            let latency = pair.latency.as_deref().map(|l| duration(l, &format!("{p}.latency"))).transpose()?;
+            let bandwidth_bps =
+                pair.bandwidth.as_deref().map(|b| bandwidth(b, &format!("{p}.bandwidth"))).transpose()?;
+            Ok((latency, bandwidth_bps))
+        })?);
+    }
+    Ok(())
+}
+
+/// A layer's extra nodes (sites that are neither region nor hub), each with a fresh id.
+fn layer_nodes(
+    layer: &RawNetwork,
+    prefix: &str,
+    config: &mut NetworkConfig,
+    names: &mut SiteNames<'_>,
+) -> FieldResult<()> {
+    for (i, node) in layer.nodes.iter().enumerate() {
+        let path = format!("{prefix}.nodes[{i}]");
+        let taken = names.regions.contains(&node.id.as_str())
+            || names.hubs.contains(&node.id.as_str())
+            || names.nodes.contains(&node.id);
+        if node.id.is_empty() || node.id.contains(':') || taken {
+            return Err(FieldError::new(
+                format!("{path}.id"),
+                format!(
+                    "bad id {:?}: node ids must be non-empty, without ':', and unlike any region, hub or node",
+                    node.id
+                ),
+            ));
+        }
+        for (value, low, high, field) in [(node.lat, -90.0, 90.0, "lat"), (node.lon, -180.0, 180.0, "lon")] {
+            if !(value.is_finite() && (low..=high).contains(&value)) {
+                return Err(FieldError::new(
+                    format!("{path}.{field}"),
+                    format!("bad value {value}: must be between {low} and {high}"),
+                ));
+            }
+        }
+        names.nodes.push(node.id.clone());
+        config.topology.nodes.push(Node { id: node.id.clone(), lat: node.lat, lon: node.lon });
+    }
+    Ok(())
+}
+
+/// A layer's links: one per pair of sites in a layer; a later layer's replaces an earlier one's.
+fn layer_links(
+    layer: &RawNetwork,
+    prefix: &str,
+    layer_index: usize,
+    names: &SiteNames<'_>,
+    links: &mut Vec<(usize, LinkSpec)>,
+) -> FieldResult<()> {
+    let mut in_layer = BTreeSet::new();
+    for (i, raw_link) in layer.links.iter().enumerate() {
+        let path = format!("{prefix}.links[{i}]");
+        let link = link(raw_link, &path, names)?;
+        let ends = (link.from.min(link.to), link.from.max(link.to));
+        if !in_layer.insert(ends) {
+            return Err(FieldError::new(
+                &path,
+                format!(
+                    "duplicate link between {:?} and {:?}: give each pair of sites one link (capacity is per direction)",
+                    names.name(link.from),
+                    names.name(link.to)
+                ),
+            ));
+        }
+        match links.iter_mut().find(|(_, l)| (l.from.min(l.to), l.from.max(l.to)) == ends) {
+            Some(existing) => *existing = (layer_index, link),
+            None => links.push((layer_index, link)),
+        }
+    }
+    Ok(())
+}
+
+/// A layer's pinned routes.
+fn layer_routes(
+    layer: &RawNetwork,
+    prefix: &str,
+    config: &mut NetworkConfig,
+    names: &SiteNames<'_>,
+) -> FieldResult<()> {
+    for (i, route) in layer.routes.iter().enumerate() {
+        let path = format!("{prefix}.routes[{i}]");
+        let mut sites = vec![names.resolve(&route.from, &format!("{path}.from"))?];
+        for (j, via) in route.via.iter().enumerate() {
+            sites.push(names.resolve(via, &format!("{path}.via[{j}]"))?);
+        }
+        sites.push(names.resolve(&route.to, &format!("{path}.to"))?);
+        if sites.windows(2).any(|w| w[0] == w[1]) || sites.first() == sites.last() {
+            return Err(FieldError::new(&path, "a pinned route must join two different sites without repeating one"));
+        }
+        config.topology.pinned.push(PinnedRoute { sites });
+    }
+    Ok(())
+}
+
+/// The links of all layers, with the network's background share where a link sets none; ids unique.
+fn unique_links(mut links: Vec<(usize, LinkSpec)>, background: f64) -> FieldResult<Vec<LinkSpec>> {
+    let mut ids = BTreeSet::new();
+    for (_, link) in &mut links {
+        if link.background.is_nan() {
+            link.background = background;
+        }
+        if !ids.insert(link.id.clone()) {
+            return Err(FieldError::new(
+                "network.links",
+                format!("duplicate link id {:?}; ids must be unique", link.id),
+            ));
+        }
+    }
+    Ok(links.into_iter().map(|(_, l)| l).collect())
 }
 
 fn link(raw: &RawLink, path: &str, names: &SiteNames<'_>) -> FieldResult<LinkSpec> {

@@ -373,37 +373,8 @@ pub fn search(
     let policy = config.policy.clone().unwrap_or_else(|| scenario.scheduler.clone());
     registry::build(&policy, &scenario.hubs).map_err(|e| CapacityError::Input(format!("--scheduler: {e}")))?;
     let integer = config.vary.ends_with(".intelligent") || config.vary.ends_with(".general");
-    let range = match config.range {
-        Some(r) => r,
-        None if config.vary == LOAD_SCALE => (0.1, 4.0),
-        None => {
-            let parts: Vec<&str> = config.vary.split('.').collect();
-            let current = match parts.as_slice() {
-                ["hubs", id, pool @ ("intelligent" | "general")] => scenario
-                    .hubs
-                    .iter()
-                    .find(|h| h.id == *id)
-                    .map(|h| f64::from(h.capacity[usize::from(*pool == "general")])),
-                _ => None,
-            };
-            match current {
-                Some(c) if c > 0.0 => ((c / 8.0).floor().max(1.0), c * 4.0),
-                _ => {
-                    return Err(CapacityError::Input(format!(
-                        "--vary {}: give --range LOW,HIGH (a default range exists for load_scale and hubs.ID.intelligent/general of an existing pool)",
-                        config.vary
-                    )));
-                }
-            }
-        }
-    };
+    let range = search_range(config, &scenario)?;
     let (lo, hi) = range;
-    if !(lo.is_finite() && hi.is_finite() && lo < hi) {
-        return Err(CapacityError::Input(format!("--range {lo},{hi}: expected LOW < HIGH")));
-    }
-    if config.tolerance.is_some_and(|t| !(t.is_finite() && t > 0.0)) {
-        return Err(CapacityError::Input("--tolerance must be a number > 0".into()));
-    }
     let config = CapacityConfig { range: Some(range), ..config.clone() };
     let _watcher = crate::batch::cancel_on_ctrl_c(cancel.clone());
     let mut search = Search {
@@ -440,35 +411,80 @@ pub fn search(
         definition: definition(&config),
     };
     if let (Some(low), Some(high)) = (low, high) {
+        search.within_bracket(&mut result, &low, &high)?;
+    }
+    result.probes = search.probes;
+    Ok(result)
+}
+
+/// The range searched: the given one, or a default for load_scale and existing pools; checked with the tolerance.
+fn search_range(config: &CapacityConfig, scenario: &Scenario) -> Result<(f64, f64), CapacityError> {
+    let range = match config.range {
+        Some(r) => r,
+        None if config.vary == LOAD_SCALE => (0.1, 4.0),
+        None => {
+            let parts: Vec<&str> = config.vary.split('.').collect();
+            let current = match parts.as_slice() {
+                ["hubs", id, pool @ ("intelligent" | "general")] => scenario
+                    .hubs
+                    .iter()
+                    .find(|h| h.id == *id)
+                    .map(|h| f64::from(h.capacity[usize::from(*pool == "general")])),
+                _ => None,
+            };
+            match current {
+                Some(c) if c > 0.0 => ((c / 8.0).floor().max(1.0), c * 4.0),
+                _ => {
+                    return Err(CapacityError::Input(format!(
+                        "--vary {}: give --range LOW,HIGH (a default range exists for load_scale and hubs.ID.intelligent/general of an existing pool)",
+                        config.vary
+                    )));
+                }
+            }
+        }
+    };
+    let (lo, hi) = range;
+    if !(lo.is_finite() && hi.is_finite() && lo < hi) {
+        return Err(CapacityError::Input(format!("--range {lo},{hi}: expected LOW < HIGH")));
+    }
+    if config.tolerance.is_some_and(|t| !(t.is_finite() && t > 0.0)) {
+        return Err(CapacityError::Input("--tolerance must be a number > 0".into()));
+    }
+    Ok(range)
+}
+
+impl Search<'_> {
+    /// From the range's two probes: where the target flips, and the 95 % CI of that value.
+    fn within_bracket(&mut self, result: &mut CapacityResult, low: &Probe, high: &Probe) -> Result<(), CapacityError> {
+        let (lo, hi) = result.range;
         match (low.meets, high.meets) {
             (true, true) => result.status = "meets-everywhere",
             (false, false) => result.status = "fails-everywhere",
             (low_meets, _) => {
                 let (good, bad) = if low_meets { (lo, hi) } else { (hi, lo) };
                 result.direction = if low_meets { "largest" } else { "smallest" };
-                let (answer, failing) = search.bisect(good, bad, "answer", |p| p.meets)?;
+                let (answer, failing) = self.bisect(good, bad, "answer", |p| p.meets)?;
                 // The CI's ends: the same bisection on stricter and looser verdicts, from the same
                 // bracket, so its first probes come from the cache.
-                let (good_end, bad_end) = if low_meets { (&low, &high) } else { (&high, &low) };
+                let (good_end, bad_end) = if low_meets { (low, high) } else { (high, low) };
                 let confident = if good_end.meets_confidently {
-                    Some(search.bisect(good, bad, "ci-confident", |p| p.meets_confidently)?.0)
+                    Some(self.bisect(good, bad, "ci-confident", |p| p.meets_confidently)?.0)
                 } else {
                     None
                 };
                 let plausible = if bad_end.meets_plausibly {
                     None
                 } else {
-                    Some(search.bisect(good, bad, "ci-plausible", |p| p.meets_plausibly)?.0)
+                    Some(self.bisect(good, bad, "ci-plausible", |p| p.meets_plausibly)?.0)
                 };
                 result.answer = Some(answer);
                 result.first_failing = Some(failing);
                 result.ci = if low_meets { (confident, plausible) } else { (plausible, confident) };
-                result.status = if search.interrupted { "interrupted" } else { "found" };
+                result.status = if self.interrupted { "interrupted" } else { "found" };
             }
         }
+        Ok(())
     }
-    result.probes = search.probes;
-    Ok(result)
 }
 
 fn definition(config: &CapacityConfig) -> String {

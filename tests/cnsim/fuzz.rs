@@ -1,26 +1,33 @@
-//! Property-based fuzzing of scenarios (proptest): valid scenarios built over every section,
-//! then mutated with hostile values (inf, NaN, huge and negative numbers, empty and very long
-//! strings, wrong types, huge counts, cut or garbled text).
+//! Property-based fuzzing of scenarios (proptest): valid scenarios built over every section
+//! (with faults, signals and traces from `fuzz_sections`), then mutated with hostile values
+//! (inf, NaN, huge and negative numbers, empty and very long strings, wrong types, huge counts,
+//! cut or garbled text).
 //!
 //! Invariants: nothing panics; a scenario that validates runs briefly (its duration cut to
-//! about 2,000 jobs, at most 2,000 in flight) and conserves every measured job of every class
-//! (submitted = finished + rejected + still in flight, the last counted job by job from the
-//! engine's job table, not by subtraction; the engine's own per-event checks of capacity and
-//! conservation are on under debug assertions); one that does not gives one short line that
-//! names the file and the line. In-process for speed, plus a few cases through the binary.
+//! about 2,000 jobs, at most 2,000 in flight) under the lifecycle tracker, which follows every
+//! job independently of the recorder: each ends once as finished, rejected or lost, or is in
+//! flight, and the counts agree with the recorder's (the engine's own per-event checks of
+//! capacity and conservation are on under debug assertions); a bad trace row stops the run with
+//! one line naming the trace; a scenario that does not validate gives one short line that names
+//! the file and the line. In-process for speed, plus a few cases through the binary.
 //!
 //! The fixed budget (`FIXED_CASES`, a fixed seed) runs in `cargo test`; the long run is
 //! `cargo test --test cnsim fuzz_long -- --ignored` (see docs/development.md).
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
+use cnsim::engine::Engine;
+use cnsim::metrics::Recorder;
+use cnsim::report::{RunReport, WallClock};
 use cnsim::scenario::Scenario;
-use cnsim::simulation::{RunError, simulate};
+use cnsim::simulation::RunError;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestRng, TestRunner};
 use toml::{Table, Value};
 
+use crate::fuzz_sections;
 use crate::helpers::{cnsim, scratch, stderr, write};
+use crate::tracker::{Tracker, assert_conserved};
 
 /// Cases of the in-process fuzz run in `cargo test`.
 const FIXED_CASES: u32 = 1000;
@@ -31,7 +38,7 @@ const LONG_CASES: u32 = 20_000;
 /// Jobs a valid scenario is cut to, and its cap on jobs in flight.
 const JOBS_PER_RUN: f64 = 2_000.0;
 
-fn s(text: &str) -> Value {
+pub fn s(text: &str) -> Value {
     Value::String(text.to_string())
 }
 
@@ -147,7 +154,7 @@ fn dist(pairs: &[(&str, Value)]) -> Value {
     Value::Table(pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect())
 }
 
-fn table(pairs: Vec<(&str, Value)>) -> Value {
+pub fn table(pairs: Vec<(&str, Value)>) -> Value {
     Value::Table(pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
 }
 
@@ -184,7 +191,7 @@ fn region(i: usize) -> BoxedStrategy<Value> {
 }
 
 fn class(i: usize, regions: usize) -> BoxedStrategy<Value> {
-    (
+    let core = (
         any::<bool>(),
         1u32..500,
         prop::option::of((0.0f64..1.0, 0u32..24, 0.0f64..3.0)),
@@ -196,8 +203,9 @@ fn class(i: usize, regions: usize) -> BoxedStrategy<Value> {
         prop::option::of(-5i64..5),
         prop::option::of(prop::collection::vec(0.0f64..3.0, regions)),
         prop::option::of(distribution("MB")),
-    )
-        .prop_map(move |(ai, rate, diurnal, units, runtime, data, rtt, slo, priority, origins, output)| {
+    );
+    (core, fuzz_sections::class_extras())
+        .prop_map(move |((ai, rate, diurnal, units, runtime, data, rtt, slo, priority, origins, output), extras)| {
             let mut pairs = vec![
                 ("name", s(&format!("c{i}"))),
                 ("pool", s(if ai { "intelligent" } else { "general" })),
@@ -234,7 +242,33 @@ fn class(i: usize, regions: usize) -> BoxedStrategy<Value> {
             if let Some(o) = output {
                 pairs.push(("output", o));
             }
+            // A deadline is the JCT objective too: given once, with or without an `slo`.
+            pairs.extend(extras.into_iter().filter(|(key, _)| !(*key == "deadline" && slo.is_some())));
             table(pairs)
+        })
+        .boxed()
+}
+
+/// The optional sections of a generated scenario: a flow network, faults, signals, traces.
+#[derive(Clone, Debug)]
+struct Sections {
+    network: Option<Value>,
+    faults: Option<Value>,
+    signals: Option<Value>,
+    traces: Vec<Value>,
+}
+
+fn sections(hubs: usize, regions: usize) -> BoxedStrategy<Sections> {
+    prop_oneof![3 => Just(false), 1 => Just(true)]
+        .prop_flat_map(move |flow| {
+            (fuzz_sections::faults(hubs, flow), fuzz_sections::signals(), fuzz_sections::traces()).prop_map(
+                move |(faults, signals, traces)| Sections {
+                    network: flow.then(|| fuzz_sections::flow_network(hubs, regions)),
+                    faults,
+                    signals,
+                    traces,
+                },
+            )
         })
         .boxed()
 }
@@ -249,9 +283,10 @@ fn base() -> BoxedStrategy<Table> {
                 (0..classes).map(|i| class(i, regions)).collect::<Vec<_>>(),
                 prop::sample::select(cnsim::scheduler::registry::known_names()),
                 (1u32..48, any::<u64>(), any::<bool>(), prop::option::of(0.5f64..4.0), any::<bool>()),
+                sections(hubs, regions),
             )
         })
-        .prop_map(|(hubs, regions, classes, scheduler, (hours, seed, backfill, estimate, energy))| {
+        .prop_map(|(hubs, regions, classes, scheduler, (hours, seed, backfill, estimate, energy), sections)| {
             let mut doc = Table::new();
             doc.insert("name".into(), s("fuzz"));
             doc.insert("seed".into(), Value::Integer((seed >> 1) as i64));
@@ -275,6 +310,15 @@ fn base() -> BoxedStrategy<Table> {
             doc.insert("hubs".into(), Value::Array(hubs));
             doc.insert("regions".into(), Value::Array(regions));
             doc.insert("classes".into(), Value::Array(classes));
+            let Sections { network, faults, signals, traces } = sections;
+            for (key, value) in [("network", network), ("faults", faults), ("signals", signals)] {
+                if let Some(v) = value {
+                    doc.insert(key.into(), v);
+                }
+            }
+            if !traces.is_empty() {
+                doc.insert("traces".into(), Value::Array(traces));
+            }
             doc
         })
         .boxed()
@@ -334,6 +378,56 @@ const FIELDS: &[(&str, &str)] = &[
     ("classes[]", "origins"),
     ("classes[]", "input_at"),
     ("classes[]", "output"),
+    ("classes[]", "failure"),
+    ("classes[]", "slack"),
+    ("classes[]", "interruptible"),
+    ("classes[]", "checkpoint_overhead"),
+    ("classes[].failure", "mtbf"),
+    ("classes[].failure", "probability"),
+    ("classes[].failure", "on_failure"),
+    ("classes[].failure", "max_attempts"),
+    ("classes[].failure", "backoff"),
+    ("classes[].failure", "checkpoint"),
+    ("faults", "outages"),
+    ("faults", "cuts"),
+    ("faults.outages[]", "hub"),
+    ("faults.outages[]", "pool"),
+    ("faults.outages[]", "start"),
+    ("faults.outages[]", "duration"),
+    ("faults.outages[]", "mtbf"),
+    ("faults.outages[]", "mttr"),
+    ("faults.outages[]", "lost"),
+    ("faults.cuts[]", "link"),
+    ("faults.cuts[]", "start"),
+    ("faults.cuts[]", "duration"),
+    ("faults.cuts[]", "mtbf"),
+    ("faults.cuts[]", "mttr"),
+    ("signals", "preset"),
+    ("signals", "forecast_error"),
+    ("signals.price.hubs", "h0"),
+    ("signals.price.hubs", "nowhere"),
+    ("signals.carbon", "csv"),
+    ("signals.carbon", "time"),
+    ("signals.carbon", "start"),
+    ("signals.carbon", "interpolate"),
+    ("signals.carbon", "past_end"),
+    ("signals.renewable.hubs", "h0"),
+    ("traces[]", "path"),
+    ("traces[]", "format"),
+    ("traces[]", "class"),
+    ("traces[]", "units_per_gpu"),
+    ("traces[]", "origin"),
+    ("traces[]", "data"),
+    ("traces[]", "start"),
+    ("traces[]", "end"),
+    ("traces[]", "speed"),
+    ("traces[]", "scale"),
+    ("traces[]", "shift"),
+    ("traces[]", "statuses"),
+    ("traces[]", "on_bad_row"),
+    ("traces[]", "reorder_window"),
+    ("traces[]", "columns"),
+    ("traces[]", "time_unit"),
 ];
 
 /// One change to a generated scenario.
@@ -362,18 +456,23 @@ fn mutation() -> BoxedStrategy<Mutation> {
     .boxed()
 }
 
-/// The table that field `FIELDS[field]` of element `index` lives in (created for sections).
+/// The table that field `FIELDS[field]` of element `index` lives in: the section's path is
+/// walked part by part, tables created as needed, `name[]` parts taking element `index` of an
+/// array that exists.
 fn target(doc: &mut Table, field: usize, index: usize) -> Option<&mut Table> {
     let (section, _) = FIELDS[field];
-    if section.is_empty() {
-        return Some(doc);
+    let mut table = doc;
+    for part in section.split('.').filter(|p| !p.is_empty()) {
+        table = match part.strip_suffix("[]") {
+            Some(array) => {
+                let items = table.get_mut(array)?.as_array_mut()?;
+                let n = items.len().max(1);
+                items.get_mut(index % n)?.as_table_mut()?
+            }
+            None => table.entry(part.to_string()).or_insert_with(|| Value::Table(Table::new())).as_table_mut()?,
+        };
     }
-    if let Some(array) = section.strip_suffix("[]") {
-        let items = doc.get_mut(array)?.as_array_mut()?;
-        let n = items.len().max(1);
-        return items.get_mut(index % n)?.as_table_mut();
-    }
-    doc.entry(section.to_string()).or_insert_with(|| Value::Table(Table::new())).as_table_mut()
+    Some(table)
 }
 
 fn apply(doc: &mut Table, m: &Mutation) {
@@ -441,25 +540,19 @@ struct Tally {
     invalid: u32,
     ran: u32,
     overloaded: u32,
+    bad_trace_rows: u32,
     jobs: u64,
+    lost: u64,
 }
 
-/// Checks one scenario text in-process.
-fn check(text: &str, tally: &mut Tally) -> Result<(), TestCaseError> {
+/// Checks one scenario text in-process; `file` is its path, beside the fixtures.
+fn check(text: &str, file: &str, tally: &mut Tally) -> Result<(), TestCaseError> {
     let parsed =
-        catch_unwind(|| Scenario::parse(text, "fuzz.toml")).map_err(|_| TestCaseError::fail("validation panicked"))?;
+        catch_unwind(|| Scenario::parse(text, file)).map_err(|_| TestCaseError::fail("validation panicked"))?;
     let scenario = match parsed {
         Err(e) => {
             tally.invalid += 1;
-            let message = e.to_string();
-            if std::env::var_os("CNSIM_FUZZ_VERBOSE").is_some() {
-                eprintln!("invalid: {message:.200}");
-            }
-            prop_assert!(!message.contains('\n'), "not one line: {message}");
-            prop_assert!(message.len() <= 600, "{} characters: {message:.300}", message.len());
-            let place = message.strip_prefix("fuzz.toml:").and_then(|rest| rest.split(':').next());
-            prop_assert!(place.is_some_and(|line| line.parse::<usize>().is_ok()), "no file:line in {message:.300}");
-            return Ok(());
+            return check_message(&e.to_string(), file);
         }
         Ok(scenario) => scenario,
     };
@@ -469,30 +562,70 @@ fn check(text: &str, tally: &mut Tally) -> Result<(), TestCaseError> {
         return Err(TestCaseError::fail(format!("a valid scenario refused a shorter duration ({short} ns)")));
     };
     scenario.run.max_in_flight = JOBS_PER_RUN as usize;
-    let run =
-        catch_unwind(AssertUnwindSafe(|| simulate(&scenario))).map_err(|_| TestCaseError::fail("run panicked"))?;
+    let run = catch_unwind(AssertUnwindSafe(|| run_tracked(&scenario)))
+        .map_err(|e| TestCaseError::fail(format!("run panicked: {}", panic_text(&e))))?;
     match run {
         Err(RunError::Overloaded { .. }) => tally.overloaded += 1,
+        // A bad trace row is found when the run reaches it: one line naming the trace's file and line.
+        Err(RunError::Trace(e)) => {
+            tally.bad_trace_rows += 1;
+            let message = e.to_string();
+            prop_assert!(!message.contains('\n'), "not one line: {message}");
+            prop_assert!(message.contains("trace."), "no trace file in {message:.300}");
+        }
         Err(e) => return Err(TestCaseError::fail(format!("a validated scenario failed to run: {e}"))),
-        Ok(output) => {
+        Ok((world, recorder)) => {
             tally.ran += 1;
-            let recorder = &output.recorder;
-            for (c, counters) in recorder.class_counters.iter().enumerate() {
-                let left = &recorder.class_unfinished[c];
-                let in_flight = left.not_at_hub + left.queued + left.running;
-                prop_assert_eq!(
-                    counters.submitted,
-                    counters.finished + counters.rejected() + in_flight,
-                    "class {} does not conserve its jobs",
-                    c
-                );
-                tally.jobs += counters.submitted;
-            }
-            let report = output.report(&scenario);
+            tally.jobs += recorder.total().submitted;
+            tally.lost += recorder.total().lost;
+            let report = RunReport::build(&scenario, &world, &recorder, WallClock::default());
             prop_assert!(serde_json::to_string(&report).is_ok());
         }
     }
     Ok(())
+}
+
+/// An invalid scenario's message: one short line naming the file and the line.
+fn check_message(message: &str, file: &str) -> Result<(), TestCaseError> {
+    if std::env::var_os("CNSIM_FUZZ_VERBOSE").is_some() {
+        eprintln!("invalid: {message:.200}");
+    }
+    prop_assert!(!message.contains('\n'), "not one line: {message}");
+    prop_assert!(message.len() <= 600 + file.len(), "{} characters: {message:.300}", message.len());
+    let place =
+        message.strip_prefix(file).and_then(|rest| rest.strip_prefix(':')).and_then(|rest| rest.split(':').next());
+    prop_assert!(place.is_some_and(|line| line.parse::<usize>().is_ok()), "no file:line in {message:.300}");
+    Ok(())
+}
+
+fn panic_text(e: &Box<dyn std::any::Any + Send>) -> String {
+    e.downcast_ref::<String>().cloned().or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string())).unwrap_or_default()
+}
+
+/// Runs a valid scenario with the tracker following every job, as `simulate` runs it (traces,
+/// the cap on jobs in flight), and checks that every job ends once or is in flight, by the
+/// tracker's own account (a failure panics, caught by the caller).
+fn run_tracked(scenario: &Scenario) -> Result<(cnsim::model::World, Recorder), RunError> {
+    let world = scenario.world();
+    let policy = cnsim::scheduler::build(&scenario.scheduler, &scenario.hubs)?;
+    let sources = cnsim::workload::trace::open_all(&scenario.traces, scenario.run.seed, false)?;
+    let mut tracker = Tracker::default();
+    let (recorder, in_flight) = {
+        let mut engine = Engine::with_observer(&world, scenario.run.clone(), policy, &mut tracker);
+        engine.add_traces(sources);
+        let end = engine.end();
+        engine.run_until(end);
+        if let Some(e) = engine.trace_error() {
+            return Err(e.clone().into());
+        }
+        if let Some(at) = engine.overloaded_at() {
+            return Err(RunError::Overloaded { cap: scenario.run.max_in_flight, at, duration: end });
+        }
+        let in_flight = engine.in_flight();
+        (engine.finish(), in_flight)
+    };
+    assert_conserved(&tracker, &recorder, in_flight, "fuzz");
+    Ok((world, recorder))
 }
 
 fn runner(cases: u32, seed: Option<u64>) -> TestRunner {
@@ -510,12 +643,15 @@ fn runner(cases: u32, seed: Option<u64>) -> TestRunner {
 fn fuzz(cases: u32, seed: Option<u64>) -> Tally {
     let tally = std::cell::RefCell::new(Tally::default());
     let verbose = std::env::var_os("CNSIM_FUZZ_VERBOSE").is_some();
+    let dir = scratch(&format!("fuzz-{}", seed.map_or("random".to_string(), |s| s.to_string())));
+    fuzz_sections::fixtures(&dir);
+    let file = dir.join("fuzz.toml").display().to_string();
     let result = runner(cases, seed).run(&case(), |text| {
         let started = std::time::Instant::now();
         if verbose {
             let _ = std::fs::write(std::env::temp_dir().join("cnsim-fuzz-last.toml"), &text);
         }
-        let outcome = check(&text, &mut tally.borrow_mut());
+        let outcome = check(&text, &file, &mut tally.borrow_mut());
         if verbose {
             let took = started.elapsed().as_secs_f64();
             eprintln!("{took:.3}s {} bytes {:?}", text.len(), tally.borrow());
@@ -544,10 +680,11 @@ fn fuzzed_scenarios_never_panic_conserve_jobs_and_name_the_place() {
 #[test]
 fn fuzzed_scenarios_through_the_binary_exit_0_or_2_with_one_line() {
     let dir = scratch("fuzz-binary");
+    fuzz_sections::fixtures(&dir);
     let mut runner = runner(BINARY_CASES, Some(12));
     let result = runner.run(&case(), |text| {
         let path = write(&dir, "fuzz.toml", &text);
-        let valid = Scenario::parse(&text, "fuzz.toml").is_ok();
+        let valid = Scenario::parse(&text, path.to_str().unwrap()).is_ok();
         let output = cnsim(&["validate", path.to_str().unwrap()]);
         let err = stderr(&output);
         prop_assert!(!err.contains("panicked"), "{err}");

@@ -10,6 +10,7 @@ mod determinism;
 mod energy_assumptions;
 mod faults;
 mod fuzz;
+mod fuzz_sections;
 mod hardening;
 mod helpers;
 mod indexes;

@@ -56,27 +56,7 @@ pub fn max_min_rates(capacities: &[f64], routes: &[Vec<usize>], caps: &[f64]) ->
         if frozen.iter().all(|&f| f) {
             break;
         }
-        // Load of every link (all flows) and number of unfrozen crossings.
-        let mut load = vec![0.0_f64; capacities.len()];
-        let mut unfrozen_count = vec![0_usize; capacities.len()];
-        for i in 0..n {
-            for &l in &routes[i] {
-                load[l] += rates[i];
-                if !frozen[i] {
-                    unfrozen_count[l] += 1;
-                }
-            }
-        }
-        // Per-link fair increment: residual / unfrozen crossings.
-        let link_share: Vec<Option<f64>> = (0..capacities.len())
-            .map(|l| {
-                if unfrozen_count[l] == 0 {
-                    None
-                } else {
-                    Some(((capacities[l] - load[l]).max(0.0)) / unfrozen_count[l] as f64)
-                }
-            })
-            .collect();
+        let link_share = link_shares(capacities, routes, &rates, &frozen);
         // The increment of this step.
         let mut delta = f64::INFINITY;
         for share in link_share.iter().flatten() {
@@ -121,6 +101,31 @@ pub fn max_min_rates(capacities: &[f64], routes: &[Vec<usize>], caps: &[f64]) ->
         }
     }
     rates
+}
+
+/// Per-link fair increment of a filling step: the link's residual capacity (its capacity less
+/// the rates of every flow on it) divided by its unfrozen flow crossings; `None` on a link
+/// with no unfrozen flow.
+fn link_shares(capacities: &[f64], routes: &[Vec<usize>], rates: &[f64], frozen: &[bool]) -> Vec<Option<f64>> {
+    let mut load = vec![0.0_f64; capacities.len()];
+    let mut unfrozen_count = vec![0_usize; capacities.len()];
+    for (i, route) in routes.iter().enumerate() {
+        for &l in route {
+            load[l] += rates[i];
+            if !frozen[i] {
+                unfrozen_count[l] += 1;
+            }
+        }
+    }
+    (0..capacities.len())
+        .map(|l| {
+            if unfrozen_count[l] == 0 {
+                None
+            } else {
+                Some(((capacities[l] - load[l]).max(0.0)) / unfrozen_count[l] as f64)
+            }
+        })
+        .collect()
 }
 
 /// `a <= b` up to tolerance `tol`, absolute below magnitude 1 and relative above.
