@@ -110,17 +110,7 @@ fn decisions(
             b.iter(|| {
                 turn = (turn + 1) % hubs.len();
                 let changed = [turn as u16];
-                let view = View {
-                    now: 0,
-                    hubs,
-                    state,
-                    network: &world.network,
-                    energy: &world.energy,
-                    changed: Some(&changed),
-                    flows: None,
-                    degraded: false,
-                    signals: None,
-                };
+                let view = View::new(0, hubs, state, &world.network, &world.energy).with_changed(Some(&changed));
                 black_box(policy.decide(black_box(job), &view, &mut rng))
             });
         });

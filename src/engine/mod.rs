@@ -15,22 +15,21 @@
 pub mod cuts;
 pub mod faults;
 pub mod flows;
-pub mod hub_state;
 pub mod job_log;
 pub mod jobs;
 pub mod ladder;
 pub mod lifecycle;
 pub mod max_min;
-pub mod pool_queue;
+pub use crate::state::pool_queue;
 pub mod queue;
 pub mod signal_meter;
 pub mod suspend;
 
+pub use crate::state::PoolQueue;
+pub use crate::state::{HubState, PoolState, Queued};
 pub use flows::{Delivered, FlowKind, FlowNetwork, LinkRecord};
-pub use hub_state::{HubState, PoolState, Queued};
 pub use jobs::JobTable;
 pub use lifecycle::{Lifecycle, Observer, Silent};
-pub use pool_queue::PoolQueue;
 pub use queue::{EventKind, EventQueue};
 pub use signal_meter::SignalMeter;
 
@@ -534,21 +533,15 @@ impl<'w, O: Observer> Engine<'w, O> {
             input: class.input_at,
             output_bytes: if class.output.is_some() { self.outputs[key] } else { 0 },
         };
-        let view = View {
-            now: self.now,
-            hubs: &self.world.hubs,
-            state: &self.state,
-            network: &self.world.network,
-            energy: &self.world.energy,
-            changed: Some(&self.changed),
-            flows: self.flows.as_ref(),
-            degraded: self.degraded,
-            signals: self.world.signals.as_ref().map(|signals| Forecast {
+        let view = View::new(self.now, &self.world.hubs, &self.state, &self.world.network, &self.world.energy)
+            .with_changed(Some(&self.changed))
+            .with_flows(self.flows.as_ref())
+            .with_degraded(self.degraded)
+            .with_signals(self.world.signals.as_ref().map(|signals| Forecast {
                 signals,
                 key: self.forecast_key,
                 issued: self.now,
-            }),
-        };
+            }));
         let decision = self.scheduler.decide(&request, &view, &mut self.scheduler_rng);
         if let Decision::Run(hub) = decision {
             assert!(

@@ -199,17 +199,7 @@ pub fn decide(spec: &str, world: &World, state: &[HubState], job: &JobRequest, t
 
 /// The scheduler's view of `world` at time 0 with `state`, no flows and no signals.
 pub fn view_at_zero<'a>(world: &'a World, state: &'a [HubState], degraded: bool) -> View<'a> {
-    View {
-        now: 0,
-        hubs: &world.hubs,
-        state,
-        network: &world.network,
-        energy: &world.energy,
-        changed: None,
-        flows: None,
-        degraded,
-        signals: None,
-    }
+    View::new(0, &world.hubs, state, &world.network, &world.energy).with_degraded(degraded)
 }
 
 /// One `HubState` per hub of `world`, its intelligent pool set up by `configure(hub, pool)`.

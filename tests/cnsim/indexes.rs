@@ -7,6 +7,7 @@
 //! with a plain scan written here from each policy's definition. The last test does the same
 //! through the engine, event by event.
 
+use crate::helpers::view_at_zero;
 use cnsim::bench::reference_scenario;
 use cnsim::engine::{Engine, HubState, PoolState, Queued};
 use cnsim::metrics::Metric;
@@ -135,17 +136,7 @@ fn indexed_policies_match_a_scan_through_thousands_of_state_changes() {
                 changed.push(hub as u16);
             }
         }
-        let view = View {
-            now,
-            hubs: &world.hubs,
-            state: &states,
-            network: &world.network,
-            energy: &world.energy,
-            changed: Some(&changed),
-            flows: None,
-            degraded: false,
-            signals: None,
-        };
+        let view = View::new(now, &world.hubs, &states, &world.network, &world.energy).with_changed(Some(&changed));
         let limits: [Option<SimDuration>; 4] = [None, None, Some(8 * MILLISECOND), Some(30 * MILLISECOND)];
         let job = JobRequest {
             class: 0,
@@ -223,17 +214,7 @@ fn random_power_of_d_and_capacity_weighted_skip_the_scan_with_the_same_draws() {
             HubState { pools }
         })
         .collect();
-    let view = View {
-        now: 0,
-        hubs: &world.hubs,
-        state: &states,
-        network: &world.network,
-        energy: &world.energy,
-        changed: None,
-        flows: None,
-        degraded: false,
-        signals: None,
-    };
+    let view = view_at_zero(&world, &states, false);
     let job = JobRequest {
         class: 0,
         origin: 1,

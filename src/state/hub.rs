@@ -5,7 +5,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::engine::pool_queue::PoolQueue;
+use crate::state::pool_queue::PoolQueue;
 
 use crate::model::QueueDiscipline;
 
