@@ -160,7 +160,7 @@ impl<'w, O: Observer> Engine<'w, O> {
         let state: Vec<HubState> = world
             .hubs
             .iter()
-            .map(|h| HubState { pools: h.capacity.map(|c| PoolState::with_discipline(c, world.discipline)) })
+            .map(|h| HubState::new(h.capacity.map(|c| PoolState::with_discipline(c, world.discipline))))
             .collect();
         let mut recorder = Recorder::new(
             world.classes.iter().map(|c| c.deadline).collect(),
@@ -347,7 +347,7 @@ impl<'w, O: Observer> Engine<'w, O> {
         self.recorder.finish(end, &self.state);
         if let Some(faults) = self.faults.take() {
             let state = &self.state;
-            self.recorder.faults = Some(faults.into_record(end, |hub, pool| state[hub].pools[pool].capacity));
+            self.recorder.faults = Some(faults.into_record(end, |hub, pool| state[hub].pool(pool).capacity()));
         }
         if let Some(flows) = &mut self.flows {
             flows.finish(end);
@@ -361,8 +361,8 @@ impl<'w, O: Observer> Engine<'w, O> {
     fn record_unfinished(&mut self, end: SimTime) {
         let keys = self.jobs.keys();
         let mut queued = vec![false; keys.last().map_or(0, |&k| k + 1)];
-        for pool in self.state.iter().flat_map(|h| h.pools.iter()) {
-            for entry in pool.queue.iter() {
+        for pool in self.state.iter().flat_map(|h| h.pools().iter()) {
+            for entry in pool.queue().iter() {
                 queued[entry.job as usize] = true;
             }
         }
@@ -709,10 +709,10 @@ impl<'w, O: Observer> Engine<'w, O> {
         let job = &self.jobs[key];
         let entry = Queued { job: key as u32, units: job.units, runtime: self.world.runtime_estimate(job.runtime) };
         let (hub, pool_index) = (job.hub as usize, job.pool.index());
-        let pool = &mut self.state[hub].pools[pool_index];
-        if pool.queue.is_empty() && entry.units <= pool.free() {
+        let pool = self.state[hub].pool_mut(pool_index);
+        if pool.queue().is_empty() && entry.units <= pool.free() {
             self.start(key);
-        } else if self.faults.is_some() && entry.units > pool.capacity {
+        } else if self.faults.is_some() && entry.units > pool.capacity() {
             // An outage left the pool too small for it: the scheduler decides again.
             self.hand_back(key);
         } else {
@@ -726,7 +726,7 @@ impl<'w, O: Observer> Engine<'w, O> {
     /// Starts every queued job of a pool that its discipline lets start now.
     #[inline(always)]
     fn start_queued(&mut self, hub: usize, pool: usize) {
-        while let Some(next) = self.state[hub].pools[pool].next_to_start(self.now) {
+        while let Some(next) = self.state[hub].pool_mut(pool).next_to_start(self.now) {
             self.start(next.job as usize);
         }
     }
@@ -743,7 +743,7 @@ impl<'w, O: Observer> Engine<'w, O> {
         if self.meter.is_some() {
             self.meter_change(key, hub, pool, MeterChange::Start);
         }
-        self.state[hub].pools[pool].occupy(self.now, key as u32, units, estimated_end);
+        self.state[hub].pool_mut(pool).occupy(self.now, key as u32, units, estimated_end);
         let run = suspend_at.map_or(runtime, |t| t - self.now);
         let (end, event) = match &mut self.faults {
             None => (self.now + run, EventKind::Finish(key as u32)),
@@ -762,7 +762,7 @@ impl<'w, O: Observer> Engine<'w, O> {
     #[inline(never)]
     fn meter_change(&mut self, key: usize, hub: usize, pool: usize, change: MeterChange) {
         let (Some(meter), Some(signals)) = (&mut self.meter, &self.world.signals) else { return };
-        let busy = self.state[hub].pools[pool].busy;
+        let busy = self.state[hub].pool(pool).busy();
         match change {
             MeterChange::Start => meter.started(signals, key, hub, pool, busy, self.now),
             MeterChange::Suspend => meter.suspended(signals, key, hub, pool, busy, self.now),
@@ -810,7 +810,7 @@ impl<'w, O: Observer> Engine<'w, O> {
         if self.meter.is_some() {
             self.meter_change(key, hub, pool, change);
         }
-        self.state[hub].pools[pool].release(self.now, key as u32, units, estimated_end);
+        self.state[hub].pool_mut(pool).release(self.now, key as u32, units, estimated_end);
         self.touch(hub);
         (hub, pool)
     }
@@ -884,8 +884,8 @@ impl<'w, O: Observer> Engine<'w, O> {
     #[cfg(debug_assertions)]
     fn check_invariants(&self) {
         for (h, hub) in self.state.iter().enumerate() {
-            for pool in &hub.pools {
-                assert!(pool.busy <= pool.capacity, "hub {h}: busy {} > capacity {}", pool.busy, pool.capacity);
+            for pool in hub.pools() {
+                assert!(pool.busy() <= pool.capacity(), "hub {h}: busy {} > capacity {}", pool.busy(), pool.capacity());
             }
         }
         let measured = self.recorder.total();
@@ -896,9 +896,9 @@ impl<'w, O: Observer> Engine<'w, O> {
         assert_eq!(submitted, ended + self.jobs.len() as u64, "jobs not conserved");
         if let Some(faults) = &self.faults {
             for (h, hub) in self.state.iter().enumerate() {
-                for (p, pool) in hub.pools.iter().enumerate() {
+                for (p, pool) in hub.pools().iter().enumerate() {
                     assert_eq!(
-                        pool.capacity,
+                        pool.capacity(),
                         faults.capacity(h, p),
                         "hub {h} pool {p}: capacity out of step with outages"
                     );

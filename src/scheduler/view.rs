@@ -138,7 +138,7 @@ impl<'a> View<'a> {
     /// The dynamic state of both pools of `hub`, by `PoolKind::index`.
     #[inline]
     pub fn pools(&self, hub: usize) -> &'a [PoolState; 2] {
-        &self.state[hub].pools
+        self.state[hub].pools()
     }
 
     /// Hubs whose state changed since the previous decision, for policies that keep indexes
@@ -170,7 +170,7 @@ impl<'a> View<'a> {
     #[inline]
     pub fn eligible(&self, job: &JobRequest, hub: usize) -> bool {
         // The capacity is read from the dynamic state, whose line the engine touches next.
-        self.state[hub].pools[job.pool.index()].capacity >= job.units
+        self.state[hub].pool(job.pool.index()).capacity() >= job.units
             && job.max_round_trip.is_none_or(|limit| self.network.round_trip(job.origin as usize, hub) <= limit)
     }
 
@@ -199,7 +199,7 @@ impl<'a> View<'a> {
     /// The smallest capacity of each pool over all hubs, by `PoolKind::index`. O(hubs):
     /// capacities are fixed for a run, so policies compute it once.
     pub fn smallest_pools(&self) -> [u32; 2] {
-        PoolKind::ALL.map(|pool| self.state.iter().map(|s| s.pools[pool.index()].capacity).min().unwrap_or(0))
+        PoolKind::ALL.map(|pool| self.state.iter().map(|s| s.pool(pool.index()).capacity()).min().unwrap_or(0))
     }
 
     /// Eligible hubs in index order.
@@ -219,7 +219,7 @@ impl<'a> View<'a> {
     /// Units of `pool` at `hub` usable now (its capacity less what outages take away).
     #[inline]
     pub fn available_units(&self, hub: usize, pool: PoolKind) -> u32 {
-        self.state[hub].pools[pool.index()].capacity
+        self.state[hub].pool(pool.index()).capacity()
     }
 
     /// Whether an outage has `pool` at `hub` down (no unit usable, though it has some).
@@ -231,14 +231,13 @@ impl<'a> View<'a> {
     /// Units of `pool` not allocated at `hub`.
     #[inline]
     pub fn free_units(&self, hub: usize, pool: PoolKind) -> u32 {
-        let p = &self.state[hub].pools[pool.index()];
-        p.capacity - p.busy
+        self.state[hub].pool(pool.index()).free()
     }
 
     /// (busy + queued units) / capacity of `pool` at `hub`; infinite for a zero-capacity pool.
     #[inline]
     pub fn load(&self, hub: usize, pool: PoolKind) -> f64 {
-        self.state[hub].pools[pool.index()].load()
+        self.state[hub].pool(pool.index()).load()
     }
 
     /// One-way latency from the job's origin to `hub`.
@@ -250,7 +249,7 @@ impl<'a> View<'a> {
     /// Estimated wait before `job` could start at `hub`. O(1): see [`PoolState::wait_estimate`].
     #[inline]
     pub fn wait_estimate(&self, job: &JobRequest, hub: usize) -> SimDuration {
-        self.state[hub].pools[job.pool.index()].wait_estimate(self.now, job.units)
+        self.state[hub].pool(job.pool.index()).wait_estimate(self.now, job.units)
     }
 
     /// Time to move the job's input to `hub`: latency + bytes / bandwidth under the delay
