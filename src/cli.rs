@@ -445,13 +445,9 @@ fn policy_list(args: &[String]) -> Result<Vec<SchedulerSpec>, CliError> {
 
 fn compare(args: CompareArgs) -> Result<(), CliError> {
     output::check_outputs(&args.out.iter().map(|p| p.as_path()).collect::<Vec<_>>())?;
-    let mut scenario = whatif::load(Some(&args.scenario), &args.what_if)?;
+    let flags = RunFlags { duration: args.batch.duration.clone(), ..RunFlags::default() };
+    let mut scenario = whatif::load_with_flags(Some(&args.scenario), &args.what_if, &flags)?;
     scenario.run.max_in_flight = args.batch.max_in_flight()?;
-    if let Some(duration) = args.batch.duration()? {
-        scenario = scenario.with_duration(duration).map_err(|e| {
-            CliError::Input(format!("--duration {:?}: {e}", args.batch.duration.as_deref().unwrap_or("")))
-        })?;
-    }
     let policies = policy_list(&args.schedulers)?;
     if policies.is_empty() {
         return Err(CliError::Input(format!(
