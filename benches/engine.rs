@@ -6,7 +6,7 @@ use std::hint::black_box;
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 
 use cnsim::bench::reference_scenario;
-use cnsim::engine::{EventKind, EventQueue, HubState, PoolState};
+use cnsim::engine::{EventKind, EventQueue, HubState, PoolState, Queued};
 use cnsim::model::{PoolKind, World};
 use cnsim::rng::{Stream, stream};
 use cnsim::scenario::Scenario;
@@ -62,8 +62,14 @@ fn loaded_states(world: &World, load: impl Fn(usize, u32) -> (u32, u64)) -> Vec<
         .enumerate()
         .map(|(i, h)| {
             let mut pools = [PoolState::new(h.capacity[0]), PoolState::new(h.capacity[1])];
-            (pools[0].busy, pools[0].queued_units) = load(i, h.capacity[0]);
-            HubState { pools }
+            let (busy, queued) = load(i, h.capacity[0]);
+            if busy > 0 {
+                pools[0].occupy(0, u32::MAX, busy, 0);
+            }
+            if queued > 0 {
+                pools[0].enqueue(0, Queued { job: u32::MAX - 1, units: queued as u32, runtime: 0 });
+            }
+            HubState::new(pools)
         })
         .collect()
 }
@@ -110,17 +116,7 @@ fn decisions(
             b.iter(|| {
                 turn = (turn + 1) % hubs.len();
                 let changed = [turn as u16];
-                let view = View {
-                    now: 0,
-                    hubs,
-                    state,
-                    network: &world.network,
-                    energy: &world.energy,
-                    changed: Some(&changed),
-                    flows: None,
-                    degraded: false,
-                    signals: None,
-                };
+                let view = View::new(0, hubs, state, &world.network, &world.energy).with_changed(Some(&changed));
                 black_box(policy.decide(black_box(job), &view, &mut rng))
             });
         });
@@ -204,7 +200,7 @@ fn decisions_on_grid(c: &mut Criterion, n: usize) {
 fn recorder(c: &mut Criterion) {
     use cnsim::metrics::Recorder;
     use cnsim::model::{Footprint, Job};
-    let states: Vec<HubState> = (0..8).map(|_| HubState { pools: [PoolState::new(64), PoolState::new(0)] }).collect();
+    let states: Vec<HubState> = (0..8).map(|_| HubState::new([PoolState::new(64), PoolState::new(0)])).collect();
     let mut recorder = Recorder::new(vec![None; 5], 6, &states, 0, 7 * 86_400_000_000_000, 600_000_000_000);
     let mut rng = stream(3, Stream::Workload(0));
     let mut group = c.benchmark_group("recorder");

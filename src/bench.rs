@@ -81,6 +81,7 @@ pub fn reference_scenario(hubs: usize, jobs: u64, seed: u64) -> Scenario {
             max_in_flight: crate::scenario::limits::DEFAULT_MAX_IN_FLIGHT,
         },
         scheduler: SchedulerSpec::named("nearest"),
+        policy: crate::scheduler::BuiltPolicy::default(),
         discipline: QueueDiscipline::Fifo,
         runtime_estimate_factor: 1.0,
         preset: None,

@@ -14,7 +14,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::engine::JobSink;
 use crate::report;
 use crate::scenario::limits;
-use crate::scenario::{Scenario, ScenarioError};
+use crate::scenario::{RunFlags, Scenario, ScenarioError};
 use crate::scheduler::{SchedulerSpec, registry};
 use crate::simulation::{RunError, RunOutput, simulate_with};
 use crate::time::{DURATION_UNITS_HELP, parse_duration};
@@ -326,33 +326,17 @@ fn cli_duration(text: &str, flag: &str) -> Result<u64, CliError> {
     parse_duration(text).map_err(|e| CliError::Input(format!("--{flag} {text:?}: {e}; expected {DURATION_UNITS_HELP}")))
 }
 
-/// Applies the command line's overrides to a loaded scenario.
-fn apply_overrides(mut scenario: Scenario, args: &RunArgs) -> Result<Scenario, CliError> {
-    if let Some(seed) = args.seed {
-        scenario.run.seed = seed;
-    }
-    if let Some(text) = &args.scheduler {
-        let spec = SchedulerSpec::parse_cli(text).map_err(|e| CliError::Input(format!("--scheduler {text:?}: {e}")))?;
-        registry::build(&spec, &scenario.hubs).map_err(|e| CliError::Input(format!("--scheduler: {e}")))?;
-        scenario.scheduler = spec;
-    }
-    if let Some(text) = &args.duration {
-        let duration = cli_duration(text, "duration")?;
-        scenario =
-            scenario.with_duration(duration).map_err(|e| CliError::Input(format!("--duration {text:?}: {e}")))?;
-    }
-    if let Some(text) = &args.warmup {
-        scenario.run.warmup = cli_duration(text, "warmup")?;
-    }
+/// Loads the scenario with the command line's overrides and flags, checked in one pass.
+fn load_run_scenario(args: &RunArgs) -> Result<Scenario, CliError> {
+    let flags = RunFlags {
+        seed: args.seed,
+        scheduler: args.scheduler.clone(),
+        duration: args.duration.clone(),
+        warmup: args.warmup.clone(),
+    };
+    let mut scenario = whatif::load_with_flags(args.scenario.as_deref(), &args.what_if, &flags)?;
     scenario.run.max_in_flight =
         limits::max_in_flight(args.max_in_flight).map_err(|e| CliError::Input(format!("--max-in-flight: {e}")))?;
-    if scenario.run.warmup >= scenario.run.duration {
-        return Err(CliError::Input(format!(
-            "the warm-up ({}) must be shorter than the duration ({})",
-            crate::time::format_duration(scenario.run.warmup),
-            crate::time::format_duration(scenario.run.duration)
-        )));
-    }
     Ok(scenario)
 }
 
@@ -360,7 +344,7 @@ fn run(args: RunArgs) -> Result<(), CliError> {
     let outputs: Vec<&Path> =
         [&args.out, &args.timeseries, &args.hdr_log, &args.jobs].into_iter().flatten().map(|p| p.as_path()).collect();
     output::check_outputs(&outputs)?;
-    let scenario = apply_overrides(whatif::load(args.scenario.as_deref(), &args.what_if)?, &args)?;
+    let scenario = load_run_scenario(&args)?;
     let jobs = args.jobs.as_deref().map(|path| jobs_file::JobsFile::create(path, &scenario)).transpose()?;
     let output = match run_with_progress(&scenario, jobs.as_ref().map(jobs_file::JobsFile::sink)) {
         Ok(output) => output,
@@ -461,13 +445,9 @@ fn policy_list(args: &[String]) -> Result<Vec<SchedulerSpec>, CliError> {
 
 fn compare(args: CompareArgs) -> Result<(), CliError> {
     output::check_outputs(&args.out.iter().map(|p| p.as_path()).collect::<Vec<_>>())?;
-    let mut scenario = whatif::load(Some(&args.scenario), &args.what_if)?;
+    let flags = RunFlags { duration: args.batch.duration.clone(), ..RunFlags::default() };
+    let mut scenario = whatif::load_with_flags(Some(&args.scenario), &args.what_if, &flags)?;
     scenario.run.max_in_flight = args.batch.max_in_flight()?;
-    if let Some(duration) = args.batch.duration()? {
-        scenario = scenario.with_duration(duration).map_err(|e| {
-            CliError::Input(format!("--duration {:?}: {e}", args.batch.duration.as_deref().unwrap_or("")))
-        })?;
-    }
     let policies = policy_list(&args.schedulers)?;
     if policies.is_empty() {
         return Err(CliError::Input(format!(

@@ -19,6 +19,7 @@ pub mod scenario;
 pub mod scheduler;
 pub mod seeds;
 pub mod simulation;
+pub mod state;
 pub mod time;
 pub mod whatif;
 pub mod workload;

@@ -80,7 +80,10 @@ pub fn simulate_with(
     mut progress: impl FnMut(SimTime, SimTime) -> bool,
 ) -> Result<Option<RunOutput>, RunError> {
     let world = scenario.world();
-    let policy = scheduler::build(&scenario.scheduler, &scenario.hubs)?;
+    let policy = match scenario.policy.take(&scenario.scheduler, &scenario.hubs) {
+        Some(policy) => policy,
+        None => scheduler::build(&scenario.scheduler, &scenario.hubs)?,
+    };
     let sources = trace::open_all(&scenario.traces, scenario.run.seed, jobs.is_some())?;
     let started = Instant::now();
     let (recorder, traces) = {

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use crate::cli::CliError;
-use crate::scenario::{Override, Scenario};
+use crate::scenario::{Override, RunFlags, Scenario};
 
 /// `--set` and `--load-scale`.
 #[derive(Clone, Debug, Default, clap::Args)]
@@ -38,9 +38,19 @@ impl WhatIf {
 
 /// Loads a scenario file (or the built-in default) with the what-if overrides applied.
 pub fn load(path: Option<&Path>, what_if: &WhatIf) -> Result<Scenario, CliError> {
+    load_with_flags(path, what_if, &RunFlags::default())
+}
+
+/// As [`load`], with the run's flags laid over the scenario before it is checked.
+pub fn load_with_flags(path: Option<&Path>, what_if: &WhatIf, flags: &RunFlags) -> Result<Scenario, CliError> {
     let overrides = what_if.overrides()?;
     Ok(match path {
-        Some(path) => Scenario::load_with(path, &overrides)?,
-        None => Scenario::parse_with(crate::seeds::DEFAULT_SCENARIO, "<built-in default scenario>", &overrides)?,
+        Some(path) => Scenario::load_with_flags(path, &overrides, flags)?,
+        None => Scenario::parse_with_flags(
+            crate::seeds::DEFAULT_SCENARIO,
+            "<built-in default scenario>",
+            &overrides,
+            flags,
+        )?,
     })
 }

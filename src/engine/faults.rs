@@ -347,23 +347,23 @@ impl<O: Observer> Engine<'_, O> {
     fn apply_capacity(&mut self, hub: usize, pool: usize) {
         let faults = self.faults.as_mut().expect("faults");
         let capacity = faults.capacity(hub, pool);
-        let old = self.state[hub].pools[pool].capacity;
+        let old = self.state[hub].pool(pool).capacity();
         if capacity == old {
             return;
         }
         faults.capacity_changed(hub, pool, self.now, old, capacity);
         self.degraded = faults.degraded();
-        if self.state[hub].pools[pool].busy > capacity {
+        if self.state[hub].pool(pool).busy() > capacity {
             for key in faults.running_at(hub, pool, &self.jobs) {
-                if self.state[hub].pools[pool].busy <= capacity {
+                if self.state[hub].pool(pool).busy() <= capacity {
                     break;
                 }
                 self.kill(key, true);
             }
         }
-        self.state[hub].pools[pool].set_capacity(self.now, capacity);
+        self.state[hub].pool_mut(pool).set_capacity(self.now, capacity);
         self.touch(hub);
-        for queued in self.state[hub].pools[pool].take_queued_above(self.now, capacity) {
+        for queued in self.state[hub].pool_mut(pool).take_queued_above(self.now, capacity) {
             self.hand_back(queued.job as usize);
         }
         self.start_queued(hub, pool);

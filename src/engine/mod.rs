@@ -15,22 +15,21 @@
 pub mod cuts;
 pub mod faults;
 pub mod flows;
-pub mod hub_state;
 pub mod job_log;
 pub mod jobs;
 pub mod ladder;
 pub mod lifecycle;
 pub mod max_min;
-pub mod pool_queue;
+pub use crate::state::pool_queue;
 pub mod queue;
 pub mod signal_meter;
 pub mod suspend;
 
+pub use crate::state::PoolQueue;
+pub use crate::state::{HubState, PoolState, Queued};
 pub use flows::{Delivered, FlowKind, FlowNetwork, LinkRecord};
-pub use hub_state::{HubState, PoolState, Queued};
 pub use jobs::JobTable;
 pub use lifecycle::{Lifecycle, Observer, Silent};
-pub use pool_queue::PoolQueue;
 pub use queue::{EventKind, EventQueue};
 pub use signal_meter::SignalMeter;
 
@@ -161,7 +160,7 @@ impl<'w, O: Observer> Engine<'w, O> {
         let state: Vec<HubState> = world
             .hubs
             .iter()
-            .map(|h| HubState { pools: h.capacity.map(|c| PoolState::with_discipline(c, world.discipline)) })
+            .map(|h| HubState::new(h.capacity.map(|c| PoolState::with_discipline(c, world.discipline))))
             .collect();
         let mut recorder = Recorder::new(
             world.classes.iter().map(|c| c.deadline).collect(),
@@ -344,7 +343,7 @@ impl<'w, O: Observer> Engine<'w, O> {
         self.recorder.finish(end, &self.state);
         if let Some(faults) = self.faults.take() {
             let state = &self.state;
-            self.recorder.faults = Some(faults.into_record(end, |hub, pool| state[hub].pools[pool].capacity));
+            self.recorder.faults = Some(faults.into_record(end, |hub, pool| state[hub].pool(pool).capacity()));
         }
         if let Some(flows) = &mut self.flows {
             flows.finish(end);
@@ -358,8 +357,8 @@ impl<'w, O: Observer> Engine<'w, O> {
     fn record_unfinished(&mut self, end: SimTime) {
         let keys = self.jobs.keys();
         let mut queued = vec![false; keys.last().map_or(0, |&k| k + 1)];
-        for pool in self.state.iter().flat_map(|h| h.pools.iter()) {
-            for entry in pool.queue.iter() {
+        for pool in self.state.iter().flat_map(|h| h.pools().iter()) {
+            for entry in pool.queue().iter() {
                 queued[entry.job as usize] = true;
             }
         }
@@ -530,21 +529,15 @@ impl<'w, O: Observer> Engine<'w, O> {
             input: class.input_at,
             output_bytes: if class.output.is_some() { self.outputs[key] } else { 0 },
         };
-        let view = View {
-            now: self.now,
-            hubs: &self.world.hubs,
-            state: &self.state,
-            network: &self.world.network,
-            energy: &self.world.energy,
-            changed: Some(&self.changed),
-            flows: self.flows.as_ref(),
-            degraded: self.degraded,
-            signals: self.world.signals.as_ref().map(|signals| Forecast {
+        let view = View::new(self.now, &self.world.hubs, &self.state, &self.world.network, &self.world.energy)
+            .with_changed(Some(&self.changed))
+            .with_flows(self.flows.as_ref())
+            .with_degraded(self.degraded)
+            .with_signals(self.world.signals.as_ref().map(|signals| Forecast {
                 signals,
                 key: self.forecast_key,
                 issued: self.now,
-            }),
-        };
+            }));
         let decision = self.scheduler.decide(&request, &view, &mut self.scheduler_rng);
         if let Decision::Run(hub) = decision {
             assert!(
@@ -712,10 +705,10 @@ impl<'w, O: Observer> Engine<'w, O> {
         let job = &self.jobs[key];
         let entry = Queued { job: key as u32, units: job.units, runtime: self.world.runtime_estimate(job.runtime) };
         let (hub, pool_index) = (job.hub as usize, job.pool.index());
-        let pool = &mut self.state[hub].pools[pool_index];
-        if pool.queue.is_empty() && entry.units <= pool.free() {
+        let pool = self.state[hub].pool_mut(pool_index);
+        if pool.queue().is_empty() && entry.units <= pool.free() {
             self.start(key);
-        } else if self.faults.is_some() && entry.units > pool.capacity {
+        } else if self.faults.is_some() && entry.units > pool.capacity() {
             // An outage left the pool too small for it: the scheduler decides again.
             self.hand_back(key);
         } else {
@@ -729,7 +722,7 @@ impl<'w, O: Observer> Engine<'w, O> {
     /// Starts every queued job of a pool that its discipline lets start now.
     #[inline(always)]
     fn start_queued(&mut self, hub: usize, pool: usize) {
-        while let Some(next) = self.state[hub].pools[pool].next_to_start(self.now) {
+        while let Some(next) = self.state[hub].pool_mut(pool).next_to_start(self.now) {
             self.start(next.job as usize);
         }
     }
@@ -746,7 +739,7 @@ impl<'w, O: Observer> Engine<'w, O> {
         if self.meter.is_some() {
             self.meter_change(key, hub, pool, MeterChange::Start);
         }
-        self.state[hub].pools[pool].occupy(self.now, key as u32, units, estimated_end);
+        self.state[hub].pool_mut(pool).occupy(self.now, key as u32, units, estimated_end);
         let run = suspend_at.map_or(runtime, |t| t - self.now);
         let (end, event) = match &mut self.faults {
             None => (self.now + run, EventKind::Finish(key as u32)),
@@ -765,7 +758,7 @@ impl<'w, O: Observer> Engine<'w, O> {
     #[inline(never)]
     fn meter_change(&mut self, key: usize, hub: usize, pool: usize, change: MeterChange) {
         let (Some(meter), Some(signals)) = (&mut self.meter, &self.world.signals) else { return };
-        let busy = self.state[hub].pools[pool].busy;
+        let busy = self.state[hub].pool(pool).busy();
         match change {
             MeterChange::Start => meter.started(signals, key, hub, pool, busy, self.now),
             MeterChange::Suspend => meter.suspended(signals, key, hub, pool, busy, self.now),
@@ -815,7 +808,7 @@ impl<'w, O: Observer> Engine<'w, O> {
         if self.meter.is_some() {
             self.meter_change(key, hub, pool, change);
         }
-        self.state[hub].pools[pool].release(self.now, key as u32, units, estimated_end);
+        self.state[hub].pool_mut(pool).release(self.now, key as u32, units, estimated_end);
         self.touch(hub);
         (hub, pool)
     }
@@ -889,8 +882,8 @@ impl<'w, O: Observer> Engine<'w, O> {
     #[cfg(debug_assertions)]
     fn check_invariants(&self) {
         for (h, hub) in self.state.iter().enumerate() {
-            for pool in &hub.pools {
-                assert!(pool.busy <= pool.capacity, "hub {h}: busy {} > capacity {}", pool.busy, pool.capacity);
+            for pool in hub.pools() {
+                assert!(pool.busy() <= pool.capacity(), "hub {h}: busy {} > capacity {}", pool.busy(), pool.capacity());
             }
         }
         let measured = self.recorder.total();
@@ -901,9 +894,9 @@ impl<'w, O: Observer> Engine<'w, O> {
         assert_eq!(submitted, ended + self.jobs.len() as u64, "jobs not conserved");
         if let Some(faults) = &self.faults {
             for (h, hub) in self.state.iter().enumerate() {
-                for (p, pool) in hub.pools.iter().enumerate() {
+                for (p, pool) in hub.pools().iter().enumerate() {
                     assert_eq!(
-                        pool.capacity,
+                        pool.capacity(),
                         faults.capacity(h, p),
                         "hub {h} pool {p}: capacity out of step with outages"
                     );

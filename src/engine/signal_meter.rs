@@ -123,8 +123,8 @@ impl SignalMeter {
     /// Settles every pool at `now`, e.g. at the end of the run.
     pub fn settle_all(&mut self, signals: &Signals, states: &[HubState], now: SimTime) {
         for (hub, state) in states.iter().enumerate() {
-            for (pool, p) in state.pools.iter().enumerate() {
-                self.settle(signals, hub, pool, p.busy, now);
+            for (pool, p) in state.pools().iter().enumerate() {
+                self.settle(signals, hub, pool, p.busy(), now);
             }
         }
     }

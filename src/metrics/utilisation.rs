@@ -52,9 +52,9 @@ impl Utilisation {
         let expected = usize::try_from(duration / interval.max(1)).unwrap_or(0).min(16_384);
         let pools = states
             .iter()
-            .flat_map(|s| s.pools.iter())
+            .flat_map(|s| s.pools().iter())
             .map(|p| PoolUtilisation {
-                capacity: p.capacity,
+                capacity: p.capacity(),
                 samples: Vec::with_capacity(expected),
                 queued_samples: Vec::with_capacity(expected),
                 mean: None,
@@ -70,7 +70,7 @@ impl Utilisation {
     }
 
     fn integrals(states: &[HubState], t: SimTime) -> impl Iterator<Item = u128> + '_ {
-        states.iter().flat_map(|s| s.pools.iter()).map(move |p| p.busy_integral_at(t))
+        states.iter().flat_map(|s| s.pools().iter()).map(move |p| p.busy_integral_at(t))
     }
 
     /// Closes the sample interval ending at `t`.
@@ -78,7 +78,7 @@ impl Utilisation {
         if self.first_measured.is_none() && t >= self.warmup + self.interval {
             self.first_measured = Some(self.sample_times.len());
         }
-        let queued = states.iter().flat_map(|s| s.pools.iter()).map(|p| p.queued_integral_at(t));
+        let queued = states.iter().flat_map(|s| s.pools().iter()).map(|p| p.queued_integral_at(t));
         for ((pool, integral), queued) in self.pools.iter_mut().zip(Self::integrals(states, t)).zip(queued) {
             let busy = integral - pool.last_integral;
             pool.last_integral = integral;
@@ -101,7 +101,7 @@ impl Utilisation {
 
     /// Remembers the integrals at the end of the warm-up.
     pub fn mark_warmup(&mut self, t: SimTime, states: &[HubState]) {
-        let queued = states.iter().flat_map(|s| s.pools.iter()).map(|p| p.queued_integral_at(t));
+        let queued = states.iter().flat_map(|s| s.pools().iter()).map(|p| p.queued_integral_at(t));
         for ((pool, integral), queued) in self.pools.iter_mut().zip(Self::integrals(states, t)).zip(queued) {
             pool.warm_integral = integral;
             pool.warm_queued_integral = queued;
@@ -111,7 +111,7 @@ impl Utilisation {
     /// Computes the exact means over [warm-up, `end`].
     pub fn finish(&mut self, end: SimTime, states: &[HubState]) {
         let window = end.saturating_sub(self.warmup);
-        let queued = states.iter().flat_map(|s| s.pools.iter()).map(|p| p.queued_integral_at(end));
+        let queued = states.iter().flat_map(|s| s.pools().iter()).map(|p| p.queued_integral_at(end));
         for ((pool, integral), queued) in self.pools.iter_mut().zip(Self::integrals(states, end)).zip(queued) {
             pool.busy_unit_nanos = integral - pool.warm_integral;
             pool.mean_queued_units = (window > 0).then(|| (queued - pool.warm_queued_integral) as f64 / window as f64);

@@ -11,6 +11,7 @@ pub mod location;
 mod network;
 pub mod overrides;
 pub mod raw;
+pub mod run_flags;
 mod signal_csv;
 mod signal_spec;
 mod signals;
@@ -24,10 +25,11 @@ use std::path::Path;
 
 pub use error::{FieldError, InvalidScenario, ScenarioError};
 pub use overrides::Override;
+pub use run_flags::RunFlags;
 
 use crate::engine::RunConfig;
 use crate::model::{EnergyModel, Faults, Hub, NetworkConfig, QueueDiscipline, Region, Signals, World};
-use crate::scheduler::SchedulerSpec;
+use crate::scheduler::{BuiltPolicy, SchedulerSpec};
 use crate::workload::JobClass;
 
 /// A validated scenario: everything needed to build a world and run it.
@@ -44,6 +46,8 @@ pub struct Scenario {
     pub censoring_threshold: f64,
     /// Scheduler and its parameters (validated against the registry).
     pub scheduler: SchedulerSpec,
+    /// The policy validation built, for the first run to use (see [`BuiltPolicy`]).
+    pub policy: BuiltPolicy,
     /// In-hub queue discipline.
     pub discipline: QueueDiscipline,
     /// Runtime estimates = true runtime x this factor (>= 1 means users over-estimate).
@@ -77,19 +81,23 @@ impl Scenario {
     /// Parses scenario text, applies `overrides` in order to the parsed document, and validates
     /// the result once, like a file (see `overrides`). Errors caused by an override name it.
     pub fn parse_with(source: &str, file: &str, overrides: &[Override]) -> Result<Scenario, ScenarioError> {
+        Scenario::parse_with_flags(source, file, overrides, &RunFlags::default())
+    }
+
+    /// As [`Scenario::parse_with`], with the run's command-line flags laid over the result
+    /// before the one validation pass (see `run_flags`). Errors caused by a flag name it.
+    pub fn parse_with_flags(
+        source: &str,
+        file: &str,
+        overrides: &[Override],
+        flags: &RunFlags,
+    ) -> Result<Scenario, ScenarioError> {
         let stem = Path::new(file).file_stem().and_then(|s| s.to_str()).unwrap_or("scenario").to_string();
         let mut doc: toml::Table = source.parse().map_err(|e| syntax_error(source, file, &e))?;
         let expanded = overrides::expand_preset_refs(&mut doc)
             .map_err(|(path, message)| locate(source, file, FieldError::new(path, message)))?;
-        if !expanded {
-            // The file as written, so that serde's errors keep their line and column.
-            let raw: raw::RawScenario = toml::from_str(source).map_err(|e| syntax_error(source, file, &e))?;
-            let scenario = validate::scenario(raw, &stem, file).map_err(|e| locate(source, file, e))?;
-            if overrides.is_empty() {
-                return Ok(scenario);
-            }
-        } else {
-            let raw: raw::RawScenario = doc.clone().try_into().map_err(|e| {
+        let mut raw: raw::RawScenario = if expanded {
+            doc.clone().try_into().map_err(|e| {
                 invalid(
                     file,
                     source,
@@ -97,32 +105,38 @@ impl Scenario {
                     String::new(),
                     format!("{} (after expanding preset references)", wording::plain(e.message().trim())),
                 )
-            })?;
-            let scenario = validate::scenario(raw, &stem, file).map_err(|e| locate(source, file, e))?;
-            if overrides.is_empty() {
-                return Ok(scenario);
-            }
-        }
-        let mut written: Vec<(&Override, String)> = Vec::new();
-        let mut raw = None;
+            })?
+        } else {
+            // The file as written, so that serde's errors keep their line and column.
+            toml::from_str(source).map_err(|e| syntax_error(source, file, &e))?
+        };
+        let mut written: Vec<(String, String)> = Vec::new();
         for o in overrides {
             let path = overrides::apply(&mut doc, o).map_err(ScenarioError::Override)?;
-            raw = Some(doc.clone().try_into::<raw::RawScenario>().map_err(|e| {
+            raw = doc.clone().try_into::<raw::RawScenario>().map_err(|e| {
                 ScenarioError::Override(format!("{o}: field `{path}`: {}", wording::plain(e.message().trim())))
-            })?);
-            written.push((o, path));
+            })?;
+            written.push((o.to_string(), path));
         }
-        let Some(raw) = raw else { unreachable!("overrides is not empty here") };
+        let timing = |raw: &raw::RawScenario| validate::timing(raw).map_err(|e| locate(source, file, e));
+        written.extend(run_flags::apply(&mut raw, flags, timing)?);
         validate::scenario(raw, &stem, file).map_err(|e| {
             let caused = |p: &String| {
                 e.path == *p || e.path.starts_with(&format!("{p}.")) || e.path.starts_with(&format!("{p}["))
             };
             match written.iter().rev().find(|(_, p)| caused(p)) {
-                Some((o, _)) => ScenarioError::Override(format!("{o}: field `{}`: {}", e.path, e.message)),
+                Some((o, _)) => {
+                    ScenarioError::Override(error::shorten_values(&format!("{o}: field `{}`: {}", e.path, e.message)))
+                }
+                None if written.is_empty() => locate(source, file, e),
                 None => ScenarioError::Override(format!(
                     "{}: with {}: field `{}`: {}",
                     file,
-                    written.iter().map(|(o, _)| o.to_string()).collect::<Vec<_>>().join(" "),
+                    {
+                        let mut flags: Vec<&str> = written.iter().map(|(o, _)| o.as_str()).collect();
+                        flags.dedup();
+                        flags.join(" ")
+                    },
                     e.path,
                     e.message
                 )),
@@ -137,9 +151,15 @@ impl Scenario {
 
     /// Reads a scenario file and applies `overrides` (see [`Scenario::parse_with`]).
     pub fn load_with(path: &Path, overrides: &[Override]) -> Result<Scenario, ScenarioError> {
+        Scenario::load_with_flags(path, overrides, &RunFlags::default())
+    }
+
+    /// Reads a scenario file and applies `overrides` and `flags` (see
+    /// [`Scenario::parse_with_flags`]).
+    pub fn load_with_flags(path: &Path, overrides: &[Override], flags: &RunFlags) -> Result<Scenario, ScenarioError> {
         let source =
             std::fs::read_to_string(path).map_err(|source| ScenarioError::Read { path: path.to_path_buf(), source })?;
-        Scenario::parse_with(&source, &path.display().to_string(), overrides)
+        Scenario::parse_with_flags(&source, &path.display().to_string(), overrides, flags)
     }
 
     /// The built-in default scenario.

@@ -13,8 +13,8 @@ use crate::scenario::network::network;
 use crate::scenario::raw::{
     RawClass, RawDiurnal, RawEnergy, RawHub, RawPreset, RawQueue, RawRegion, RawScenario, RawWorld,
 };
-use crate::scheduler::registry;
 use crate::scheduler::spec::{ParamValue, SchedulerSpec};
+use crate::scheduler::{BuiltPolicy, registry};
 use crate::seeds;
 use crate::time::{DAY, SimDuration, WEEK, parse_duration};
 use crate::workload::{Arrival, Diurnal, InputAt, JobClass, Slo};
@@ -124,9 +124,10 @@ pub(super) fn scenario(raw: RawScenario, stem: &str, file: &str) -> FieldResult<
     limits::count("regions", "regions", regions.len(), limits::MAX_REGIONS)?;
     unique_ids(regions.iter().map(|r| r.id.as_str()), "regions")?;
 
-    if let Err(e) = registry::build(&scheduler, &hubs) {
-        return Err(FieldError::new("scheduler", e.to_string()));
-    }
+    let policy = match registry::build(&scheduler, &hubs) {
+        Ok(policy) => BuiltPolicy::new(&scheduler, &hubs, policy),
+        Err(e) => return Err(FieldError::new("scheduler", e.to_string())),
+    };
     let energy = energy(raw.energy.as_ref(), grid_carbon)?;
 
     if raw.classes.is_empty() {
@@ -178,6 +179,7 @@ pub(super) fn scenario(raw: RawScenario, stem: &str, file: &str) -> FieldResult<
             max_in_flight: limits::DEFAULT_MAX_IN_FLIGHT,
         },
         scheduler,
+        policy,
         discipline,
         runtime_estimate_factor,
         preset: raw.world.as_ref().map(|w| w.preset.clone()),
@@ -193,7 +195,7 @@ pub(super) fn scenario(raw: RawScenario, stem: &str, file: &str) -> FieldResult<
 }
 
 /// `duration`, `warmup` and `sample_interval`, with their defaults and checks.
-fn timing(raw: &RawScenario) -> FieldResult<(SimDuration, SimDuration, SimDuration)> {
+pub(super) fn timing(raw: &RawScenario) -> FieldResult<(SimDuration, SimDuration, SimDuration)> {
     let duration = match &raw.duration {
         Some(text) => parse_field(text, "duration")?,
         None => WEEK,

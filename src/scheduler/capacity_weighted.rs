@@ -33,7 +33,7 @@ impl Scheduler for CapacityWeighted {
             let smallest = view.smallest_pools();
             PoolKind::ALL.map(|pool| {
                 let mut sum = 0;
-                let sums = view.hubs.iter().map(|h| {
+                let sums = view.hubs().iter().map(|h| {
                     sum += u64::from(h.capacity(pool));
                     sum
                 });
@@ -49,13 +49,13 @@ impl Scheduler for CapacityWeighted {
             let pick = rng.random_range(0..total);
             return Decision::Run(sums.partition_point(|&sum| sum <= pick) as u16);
         }
-        let total: u64 = view.eligible_hubs(job).map(|h| u64::from(view.hubs[h].capacity(job.pool))).sum();
+        let total: u64 = view.eligible_hubs(job).map(|h| u64::from(view.hub(h).capacity(job.pool))).sum();
         if total == 0 {
             return Decision::Reject;
         }
         let mut pick = rng.random_range(0..total);
         for h in view.eligible_hubs(job) {
-            let capacity = u64::from(view.hubs[h].capacity(job.pool));
+            let capacity = u64::from(view.hub(h).capacity(job.pool));
             if pick < capacity {
                 return Decision::Run(h as u16);
             }

@@ -101,8 +101,8 @@ fn percentile(forecast: &Forecast<'_>, hub: usize, kind: SignalKind, from: SimTi
 impl Scheduler for CarbonThreshold {
     fn decide(&mut self, job: &JobRequest, view: &View<'_>, rng: &mut SimRng) -> Decision {
         let decision = self.base.decide(job, view, rng);
-        let (Decision::Run(hub), Some(forecast)) = (decision, view.signals) else { return decision };
-        let (hub, now, latest) = (hub as usize, view.now, latest_start(job));
+        let (Decision::Run(hub), Some(forecast)) = (decision, view.signals()) else { return decision };
+        let (hub, now, latest) = (hub as usize, view.now(), latest_start(job));
         if latest <= now {
             return decision;
         }

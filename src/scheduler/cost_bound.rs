@@ -72,7 +72,7 @@ impl CostBound {
         let reachable = view.reachable(job);
         let priced = self.counts_transfer
             && (job.data_bytes > 0 || job.output_bytes > 0)
-            && view.network.topology().is_some_and(|t| t.has_prices());
+            && view.network().topology().is_some_and(|t| t.has_prices());
         if priced {
             return scan_by(job, view, reachable, self.max_wait, |h| view.footprint(job, h).cost_cny);
         }
@@ -81,7 +81,7 @@ impl CostBound {
         }
         let within = |h: usize| view.eligible(job, h) && view.wait_estimate(job, h) <= self.max_wait;
         let tree = self.drains.tree(job.pool);
-        let bound = view.now.saturating_add(self.max_wait);
+        let bound = view.now().saturating_add(self.max_wait);
         let first = tree.in_order_at_most(bound, 0, tree.len(), &mut self.scratch.stack).find(|&h| within(h));
         if let Some(first) = first {
             let leaf = tree.leaf(first);
@@ -95,7 +95,7 @@ impl CostBound {
         }
         let mut shortest: Option<(SimDuration, SimDuration, usize)> = None;
         for (drain, h) in tree.ascending(&mut self.scratch.heap) {
-            if shortest.is_some_and(|(wait, _, _)| wait < drain.saturating_sub(view.now)) {
+            if shortest.is_some_and(|(wait, _, _)| wait < drain.saturating_sub(view.now())) {
                 break;
             }
             if view.eligible(job, h) {

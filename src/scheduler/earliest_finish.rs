@@ -80,8 +80,10 @@ impl EarliestFinish {
         };
         let mut by_latency = reachable.iter().map(|&h| h as usize).peekable();
         let mut by_drain = self.drains.tree(job.pool).ascending(&mut self.scratch.heap);
-        let floor =
-            view.network.serialisation_floor(job.origin as usize, job.data_bytes).saturating_add(job.runtime_estimate);
+        let floor = view
+            .network()
+            .serialisation_floor(job.origin as usize, job.data_bytes)
+            .saturating_add(job.runtime_estimate);
         while let Some(near) = by_latency.next() {
             consider(&mut best, near);
             let Some((drain, h)) = by_drain.next() else { break };
@@ -91,7 +93,7 @@ impl EarliestFinish {
             // drain - now).
             let Some(&next_near) = by_latency.peek() else { break };
             let unseen =
-                view.latency(job, next_near).saturating_add(drain.saturating_sub(view.now)).saturating_add(floor);
+                view.latency(job, next_near).saturating_add(drain.saturating_sub(view.now())).saturating_add(floor);
             if best.is_some_and(|(finish, _, _)| finish < unseen) {
                 break;
             }

@@ -242,7 +242,7 @@ impl PoolIndex {
             }
             self.trees = vec![HubTree::new(&self.order); 2];
         }
-        match view.changed {
+        match view.changed() {
             Some(changed) if !rebuild => {
                 for &hub in changed {
                     self.refresh(view, hub as usize);
@@ -254,8 +254,8 @@ impl PoolIndex {
 
     #[inline]
     fn refresh(&mut self, view: &View<'_>, hub: usize) {
-        for (tree, pool) in self.trees.iter_mut().zip(&view.state[hub].pools) {
-            tree.set(hub, self.key.of(pool, view.now));
+        for (tree, pool) in self.trees.iter_mut().zip(view.pools(hub)) {
+            tree.set(hub, self.key.of(pool, view.now()));
         }
     }
 

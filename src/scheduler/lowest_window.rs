@@ -48,19 +48,19 @@ pub struct LowestWindow {
 impl Scheduler for LowestWindow {
     fn decide(&mut self, job: &JobRequest, view: &View<'_>, rng: &mut SimRng) -> Decision {
         let decision = self.base.decide(job, view, rng);
-        let (Decision::Run(hub), Some(forecast)) = (decision, view.signals) else { return decision };
+        let (Decision::Run(hub), Some(forecast)) = (decision, view.signals()) else { return decision };
         let latest = latest_start(job);
-        if latest <= view.now {
+        if latest <= view.now() {
             return decision;
         }
         let runtime = job.runtime_estimate;
         let Some(overhead) = job.interruptible else {
-            let (start, _) = lowest_window(&forecast, hub as usize, self.kind, view.now, latest, runtime);
-            return if start > view.now { Decision::Defer(start) } else { decision };
+            let (start, _) = lowest_window(&forecast, hub as usize, self.kind, view.now(), latest, runtime);
+            return if start > view.now() { Decision::Defer(start) } else { decision };
         };
         let horizon = latest.saturating_add(runtime);
-        let slots = lowest_slots(&forecast, hub as usize, self.kind, view.now, horizon, runtime, overhead);
-        if slots[0].0 > view.now {
+        let slots = lowest_slots(&forecast, hub as usize, self.kind, view.now(), horizon, runtime, overhead);
+        if slots[0].0 > view.now() {
             return Decision::Defer(slots[0].0);
         }
         self.slots = Some(slots);

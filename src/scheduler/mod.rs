@@ -4,6 +4,7 @@
 //! one file implementing [`Scheduler`] and describing itself (`POLICY`: name, summary,
 //! parameters, constructor), plus one line in [`registry::POLICIES`].
 
+pub mod built;
 pub mod capacity_weighted;
 pub mod carbon_threshold;
 pub mod cheapest_energy;
@@ -26,6 +27,7 @@ pub mod spatio_temporal;
 pub mod spec;
 pub mod view;
 
+pub use built::BuiltPolicy;
 pub use registry::{POLICIES, PolicyInfo, SchedulerError, build};
 pub use spec::SchedulerSpec;
 pub use view::{JobRequest, View};

@@ -21,7 +21,7 @@ pub struct Nearest;
 
 impl Scheduler for Nearest {
     fn decide(&mut self, job: &JobRequest, view: &View<'_>, _rng: &mut SimRng) -> Decision {
-        let nearest = view.network.nearest_hub(job.origin as usize);
+        let nearest = view.network().nearest_hub(job.origin as usize);
         if view.eligible(job, nearest) {
             return Decision::Run(nearest as u16);
         }

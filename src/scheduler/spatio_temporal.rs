@@ -47,11 +47,11 @@ pub struct SpatioTemporal {
 impl SpatioTemporal {
     /// The job's score at `hub` starting at its best time: (score, start).
     fn best_at(&self, job: &JobRequest, view: &View<'_>, hub: usize, latest: SimTime) -> (f64, SimTime) {
-        let pue = view.hubs[hub].pue;
-        match view.signals {
+        let pue = view.hub(hub).pue;
+        match view.signals() {
             Some(forecast) => {
                 let (start, integral) =
-                    lowest_window(&forecast, hub, self.kind, view.now, latest, job.runtime_estimate);
+                    lowest_window(&forecast, hub, self.kind, view.now(), latest, job.runtime_estimate);
                 (pue * integral, start)
             }
             None => {
@@ -60,7 +60,7 @@ impl SpatioTemporal {
                     SignalKind::Carbon => footprint.carbon_kg,
                     SignalKind::Price => footprint.cost_cny,
                 };
-                (value, view.now)
+                (value, view.now())
             }
         }
     }
@@ -68,7 +68,7 @@ impl SpatioTemporal {
 
 impl Scheduler for SpatioTemporal {
     fn decide(&mut self, job: &JobRequest, view: &View<'_>, _rng: &mut SimRng) -> Decision {
-        let latest = latest_start(job).max(view.now);
+        let latest = latest_start(job).max(view.now());
         let within = |h: &usize| view.wait_estimate(job, *h) <= self.max_wait;
         let bounded: Vec<usize> = view.eligible_hubs(job).filter(within).collect();
         let hubs = if bounded.is_empty() {
@@ -83,7 +83,7 @@ impl Scheduler for SpatioTemporal {
             .min_by(|a, b| a.0.0.total_cmp(&b.0.0).then(a.0.1.cmp(&b.0.1)).then(a.1.cmp(&b.1)));
         match best {
             None => Decision::Reject,
-            Some(((_, start), _)) if start > view.now => Decision::Defer(start),
+            Some(((_, start), _)) if start > view.now() => Decision::Defer(start),
             Some((_, hub)) => Decision::Run(hub as u16),
         }
     }

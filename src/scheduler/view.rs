@@ -1,8 +1,6 @@
 //! The read-only view a scheduler decides from, and the request it decides about.
 
-#[cfg(doc)]
-use crate::engine::PoolState;
-use crate::engine::{FlowNetwork, HubState};
+use crate::engine::{FlowNetwork, HubState, PoolState};
 use crate::model::{EnergyModel, Footprint, Forecast, Hub, Network, PoolKind};
 #[cfg(doc)]
 use crate::scheduler::Scheduler;
@@ -47,29 +45,121 @@ pub struct JobRequest {
 #[derive(Clone, Copy)]
 pub struct View<'a> {
     /// Current simulated time.
-    pub now: SimTime,
+    now: SimTime,
     /// Static hub descriptions (capacity, price, renewable share, location).
-    pub hubs: &'a [Hub],
+    hubs: &'a [Hub],
     /// Dynamic per-hub, per-pool state.
-    pub state: &'a [HubState],
+    state: &'a [HubState],
     /// Latency and bandwidth between regions and hubs.
-    pub network: &'a Network,
+    network: &'a Network,
     /// Power per unit and grid carbon intensity.
-    pub energy: &'a EnergyModel,
+    energy: &'a EnergyModel,
     /// Hubs whose state changed since the previous decision, for policies that keep indexes
     /// (see [`Scheduler::tracks_changes`]); `None` when unknown, meaning any hub may have changed.
-    pub changed: Option<&'a [u16]>,
+    changed: Option<&'a [u16]>,
     /// Flows in progress (flow network model), for contended transfer estimates.
-    pub flows: Option<&'a FlowNetwork>,
+    flows: Option<&'a FlowNetwork>,
     /// Whether an outage has some pool below its nominal capacity now: capacities in `state`
     /// are what outages leave usable (0 for a pool that is down), so cached figures over
     /// nominal capacities (see [`View::smallest_pools`]) do not hold.
-    pub degraded: bool,
+    degraded: bool,
     /// The forecast of the hubs' time-varying signals, issued now (`None` without signals).
-    pub signals: Option<Forecast<'a>>,
+    signals: Option<Forecast<'a>>,
 }
 
 impl<'a> View<'a> {
+    /// The view at `now` of `hubs` with dynamic `state`, over `network` with `energy`; no
+    /// changed-hub list, no flows, no outage, no signals (see the `with_` methods).
+    #[inline]
+    pub fn new(
+        now: SimTime,
+        hubs: &'a [Hub],
+        state: &'a [HubState],
+        network: &'a Network,
+        energy: &'a EnergyModel,
+    ) -> View<'a> {
+        View { now, hubs, state, network, energy, changed: None, flows: None, degraded: false, signals: None }
+    }
+
+    /// With the hubs whose state changed since the previous decision.
+    #[inline]
+    pub fn with_changed(self, changed: Option<&'a [u16]>) -> View<'a> {
+        View { changed, ..self }
+    }
+
+    /// With the flows in progress (flow network model).
+    #[inline]
+    pub fn with_flows(self, flows: Option<&'a FlowNetwork>) -> View<'a> {
+        View { flows, ..self }
+    }
+
+    /// With whether an outage leaves some pool below its nominal capacity.
+    #[inline]
+    pub fn with_degraded(self, degraded: bool) -> View<'a> {
+        View { degraded, ..self }
+    }
+
+    /// With the forecast of the hubs' signals, issued now.
+    #[inline]
+    pub fn with_signals(self, signals: Option<Forecast<'a>>) -> View<'a> {
+        View { signals, ..self }
+    }
+
+    /// The current simulated time.
+    #[inline]
+    pub fn now(&self) -> SimTime {
+        self.now
+    }
+
+    /// The static description of every hub (capacity, PUE, price, location).
+    #[inline]
+    pub fn hubs(&self) -> &'a [Hub] {
+        self.hubs
+    }
+
+    /// The static description of `hub`.
+    #[inline]
+    pub fn hub(&self, hub: usize) -> &'a Hub {
+        &self.hubs[hub]
+    }
+
+    /// Latency, bandwidth and routes between regions and hubs.
+    #[inline]
+    pub fn network(&self) -> &'a Network {
+        self.network
+    }
+
+    /// Power per unit and grid carbon intensity.
+    #[inline]
+    pub fn energy(&self) -> &'a EnergyModel {
+        self.energy
+    }
+
+    /// The dynamic state of both pools of `hub`, by `PoolKind::index`.
+    #[inline]
+    pub fn pools(&self, hub: usize) -> &'a [PoolState; 2] {
+        self.state[hub].pools()
+    }
+
+    /// Hubs whose state changed since the previous decision, for policies that keep indexes
+    /// (see [`Scheduler::tracks_changes`]); `None` when unknown: any hub may have changed.
+    #[inline]
+    pub fn changed(&self) -> Option<&'a [u16]> {
+        self.changed
+    }
+
+    /// Whether an outage has some pool below its nominal capacity now.
+    #[inline]
+    pub fn degraded(&self) -> bool {
+        self.degraded
+    }
+
+    /// The forecast of the hubs' time-varying signals, issued now (`None` without signals).
+    #[inline]
+    pub fn signals(&self) -> Option<Forecast<'a>> {
+        self.signals
+    }
+
     /// Number of hubs.
     pub fn hub_count(&self) -> usize {
         self.hubs.len()
@@ -80,7 +170,7 @@ impl<'a> View<'a> {
     #[inline]
     pub fn eligible(&self, job: &JobRequest, hub: usize) -> bool {
         // The capacity is read from the dynamic state, whose line the engine touches next.
-        self.state[hub].pools[job.pool.index()].capacity >= job.units
+        self.state[hub].pool(job.pool.index()).capacity() >= job.units
             && job.max_round_trip.is_none_or(|limit| self.network.round_trip(job.origin as usize, hub) <= limit)
     }
 
@@ -109,7 +199,7 @@ impl<'a> View<'a> {
     /// The smallest capacity of each pool over all hubs, by `PoolKind::index`. O(hubs):
     /// capacities are fixed for a run, so policies compute it once.
     pub fn smallest_pools(&self) -> [u32; 2] {
-        PoolKind::ALL.map(|pool| self.state.iter().map(|s| s.pools[pool.index()].capacity).min().unwrap_or(0))
+        PoolKind::ALL.map(|pool| self.state.iter().map(|s| s.pool(pool.index()).capacity()).min().unwrap_or(0))
     }
 
     /// Eligible hubs in index order.
@@ -129,7 +219,7 @@ impl<'a> View<'a> {
     /// Units of `pool` at `hub` usable now (its capacity less what outages take away).
     #[inline]
     pub fn available_units(&self, hub: usize, pool: PoolKind) -> u32 {
-        self.state[hub].pools[pool.index()].capacity
+        self.state[hub].pool(pool.index()).capacity()
     }
 
     /// Whether an outage has `pool` at `hub` down (no unit usable, though it has some).
@@ -141,14 +231,13 @@ impl<'a> View<'a> {
     /// Units of `pool` not allocated at `hub`.
     #[inline]
     pub fn free_units(&self, hub: usize, pool: PoolKind) -> u32 {
-        let p = &self.state[hub].pools[pool.index()];
-        p.capacity - p.busy
+        self.state[hub].pool(pool.index()).free()
     }
 
     /// (busy + queued units) / capacity of `pool` at `hub`; infinite for a zero-capacity pool.
     #[inline]
     pub fn load(&self, hub: usize, pool: PoolKind) -> f64 {
-        self.state[hub].pools[pool.index()].load()
+        self.state[hub].pool(pool.index()).load()
     }
 
     /// One-way latency from the job's origin to `hub`.
@@ -160,7 +249,7 @@ impl<'a> View<'a> {
     /// Estimated wait before `job` could start at `hub`. O(1): see [`PoolState::wait_estimate`].
     #[inline]
     pub fn wait_estimate(&self, job: &JobRequest, hub: usize) -> SimDuration {
-        self.state[hub].pools[job.pool.index()].wait_estimate(self.now, job.units)
+        self.state[hub].pool(job.pool.index()).wait_estimate(self.now, job.units)
     }
 
     /// Time to move the job's input to `hub`: latency + bytes / bandwidth under the delay

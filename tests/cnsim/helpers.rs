@@ -199,17 +199,7 @@ pub fn decide(spec: &str, world: &World, state: &[HubState], job: &JobRequest, t
 
 /// The scheduler's view of `world` at time 0 with `state`, no flows and no signals.
 pub fn view_at_zero<'a>(world: &'a World, state: &'a [HubState], degraded: bool) -> View<'a> {
-    View {
-        now: 0,
-        hubs: &world.hubs,
-        state,
-        network: &world.network,
-        energy: &world.energy,
-        changed: None,
-        flows: None,
-        degraded,
-        signals: None,
-    }
+    View::new(0, &world.hubs, state, &world.network, &world.energy).with_degraded(degraded)
 }
 
 /// One `HubState` per hub of `world`, its intelligent pool set up by `configure(hub, pool)`.
@@ -221,9 +211,21 @@ pub fn states(world: &World, configure: impl Fn(usize, &mut PoolState)) -> Vec<H
         .map(|(i, h)| {
             let mut pool = PoolState::new(h.capacity[0]);
             configure(i, &mut pool);
-            HubState { pools: [pool, PoolState::new(0)] }
+            HubState::new([pool, PoolState::new(0)])
         })
         .collect()
+}
+
+/// An idle pool of `capacity` units made `busy` and with `queued` units waiting, by the
+/// engine's own operations at time 0 (jobs with zero runtime estimates, so no remaining work).
+pub fn load_pool(pool: &mut PoolState, busy: u32, queued: u64) {
+    if busy > 0 {
+        pool.occupy(0, u32::MAX, busy, 0);
+    }
+    if queued > 0 {
+        let units = u32::try_from(queued).expect("queued units fit a job");
+        pool.enqueue(0, cnsim::engine::Queued { job: u32::MAX - 1, units, runtime: 0 });
+    }
 }
 
 /// `mmc_source` with `extra` lines added to the class (after `units = 1`).

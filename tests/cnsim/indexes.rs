@@ -7,6 +7,7 @@
 //! with a plain scan written here from each policy's definition. The last test does the same
 //! through the engine, event by event.
 
+use crate::helpers::{load_pool, view_at_zero};
 use cnsim::bench::reference_scenario;
 use cnsim::engine::{Engine, HubState, PoolState, Queued};
 use cnsim::metrics::Metric;
@@ -79,12 +80,12 @@ fn mutate(rng: &mut SimRng, pool: &mut PoolState, running: &mut Running, now: u6
     *next_job += 1;
     let units = [1, 1, 2, 4][rng.random_range(0..4)];
     match rng.random_range(0..4) {
-        0 | 1 if units <= pool.free() && pool.queue.is_empty() => {
+        0 | 1 if units <= pool.free() && pool.queue().is_empty() => {
             let end = now + rng.random_range(1..20 * SECOND);
             pool.occupy(now, *next_job, units, end);
             running.push((*next_job, units, end));
         }
-        0 | 1 if pool.capacity > 0 => {
+        0 | 1 if pool.capacity() > 0 => {
             pool.enqueue(now, Queued { job: *next_job, units, runtime: rng.random_range(1..20 * SECOND) });
         }
         2 if !running.is_empty() => {
@@ -116,8 +117,7 @@ fn indexed_policies_match_a_scan_through_thousands_of_state_changes() {
         })
         .collect();
     assert!(built.iter().all(|p| p.tracks_changes()));
-    let mut states: Vec<HubState> =
-        world.hubs.iter().map(|h| HubState { pools: h.capacity.map(PoolState::new) }).collect();
+    let mut states: Vec<HubState> = world.hubs.iter().map(|h| HubState::new(h.capacity.map(PoolState::new))).collect();
     let mut running: Vec<[Running; 2]> = vec![Default::default(); world.hubs.len()];
     let (mut now, mut next_job) = (0u64, 0u32);
     let mut policy_rng = stream(1, Stream::Scheduler);
@@ -130,22 +130,12 @@ fn indexed_policies_match_a_scan_through_thousands_of_state_changes() {
         for _ in 0..changes {
             let hub = rng.random_range(0..world.hubs.len());
             let pool = rng.random_range(0..2);
-            mutate(&mut rng, &mut states[hub].pools[pool], &mut running[hub][pool], now, &mut next_job);
+            mutate(&mut rng, states[hub].pool_mut(pool), &mut running[hub][pool], now, &mut next_job);
             if !changed.contains(&(hub as u16)) {
                 changed.push(hub as u16);
             }
         }
-        let view = View {
-            now,
-            hubs: &world.hubs,
-            state: &states,
-            network: &world.network,
-            energy: &world.energy,
-            changed: Some(&changed),
-            flows: None,
-            degraded: false,
-            signals: None,
-        };
+        let view = View::new(now, &world.hubs, &states, &world.network, &world.energy).with_changed(Some(&changed));
         let limits: [Option<SimDuration>; 4] = [None, None, Some(8 * MILLISECOND), Some(30 * MILLISECOND)];
         let job = JobRequest {
             class: 0,
@@ -219,21 +209,11 @@ fn random_power_of_d_and_capacity_weighted_skip_the_scan_with_the_same_draws() {
         .enumerate()
         .map(|(i, h)| {
             let mut pools = h.capacity.map(PoolState::new);
-            pools[0].busy = (i as u32 * 7) % (pools[0].capacity + 1);
-            HubState { pools }
+            load_pool(&mut pools[0], (i as u32 * 7) % (h.capacity[0] + 1), 0);
+            HubState::new(pools)
         })
         .collect();
-    let view = View {
-        now: 0,
-        hubs: &world.hubs,
-        state: &states,
-        network: &world.network,
-        energy: &world.energy,
-        changed: None,
-        flows: None,
-        degraded: false,
-        signals: None,
-    };
+    let view = view_at_zero(&world, &states, false);
     let job = JobRequest {
         class: 0,
         origin: 1,

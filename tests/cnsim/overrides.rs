@@ -1,7 +1,7 @@
 //! What-if overrides: `--set PATH=VALUE` and `--load-scale F` equal hand-edited scenarios;
 //! bad paths and values exit 2 naming the path, the value and what is allowed.
 
-use cnsim::scenario::{Override, Scenario};
+use cnsim::scenario::{Override, RunFlags, Scenario};
 
 use crate::helpers::{cnsim, root, scratch, stderr, stdout, without_wall_clock, write};
 
@@ -165,4 +165,62 @@ fn validate_reports_the_overrides_it_applied() {
     assert!(output.status.success(), "{}", stderr(&output));
     let text = stdout(&output);
     assert!(text.contains("with --set hubs.west.intelligent=256 --load-scale 2"), "{text}");
+}
+
+/// The part of a one-line error after the field it names.
+fn after_field(err: &str, field: &str) -> String {
+    let marker = format!("field `{field}`: ");
+    err.split_once(&marker).unwrap_or_else(|| panic!("{marker:?} missing from {err}")).1.trim().to_string()
+}
+
+#[test]
+fn a_flag_invalid_only_with_the_file_reads_like_the_file_error_naming_the_flag() {
+    // Each flag is fine on its own; with small.toml (1 d, three hubs, no hub "mars") it is not.
+    // The same value written into the file gives the same message, placed in the file.
+    let dir = scratch("flag-with-file");
+    let small = source("small.toml");
+    let cases: &[(&[&str], &str, &str, &str)] = &[
+        (&["--warmup", "2d"], "warmup", "warmup = \"2h\"", "warmup = \"2d\""),
+        (
+            &["--scheduler", "east-west:west=mars"],
+            "scheduler",
+            "scheduler = \"least-loaded\"",
+            "scheduler = { name = \"east-west\", west = \"mars\" }",
+        ),
+        (&["--duration", "1h", "--warmup", "1h"], "warmup", "warmup = \"2h\"", "duration = \"1h\"\nwarmup = \"1h\""),
+    ];
+    for (i, (flags, field, from, to)) in cases.iter().enumerate() {
+        let flagged = cnsim(&[&["run", "scenarios/small.toml"][..], flags].concat());
+        let flag_err = stderr(&flagged);
+        assert_eq!(flagged.status.code(), Some(2), "{flags:?}: {flag_err}");
+        assert_eq!(flag_err.lines().count(), 1, "{flags:?}: {flag_err}");
+        let named = format!("{} {:?}", flags[flags.len() - 2], flags[flags.len() - 1]);
+        assert!(flag_err.contains(&format!("{named}: field `{field}`: ")), "{flags:?}: {flag_err}");
+        let edited =
+            small.replacen("duration = \"1d\"\n", "", usize::from(to.contains("duration"))).replacen(from, to, 1);
+        let path = write(&dir, &format!("case{i}.toml"), &edited);
+        let filed = cnsim(&["run", path.to_str().unwrap()]);
+        let file_err = stderr(&filed);
+        assert_eq!(filed.status.code(), Some(2), "{file_err}");
+        assert!(file_err.contains(&format!("case{i}.toml:")), "{file_err}");
+        assert_eq!(after_field(&flag_err, field), after_field(&file_err, field), "{flags:?}");
+    }
+}
+
+#[test]
+fn the_run_uses_the_policy_its_validation_built() {
+    let flags = RunFlags { scheduler: Some("power-of-d:d=3".into()), ..RunFlags::default() };
+    let scenario = Scenario::parse_with_flags(&source("small.toml"), "small.toml", &[], &flags).unwrap();
+    assert_eq!(scenario.scheduler.to_string(), "power-of-d:d=3");
+    // Validation built the flag's policy (not the file's) and kept it.
+    assert!(scenario.policy.is_kept());
+    assert!(!scenario.clone().policy.is_kept(), "a copy, which may change before it runs, builds anew");
+    // The run takes it instead of building another; a second run builds a fresh one.
+    let first = cnsim::simulation::simulate(&scenario).unwrap();
+    assert!(!scenario.policy.is_kept());
+    let second = cnsim::simulation::simulate(&scenario).unwrap();
+    assert_eq!(
+        without_wall_clock(&cnsim::report::json::render(&first.report(&scenario))),
+        without_wall_clock(&cnsim::report::json::render(&second.report(&scenario)))
+    );
 }

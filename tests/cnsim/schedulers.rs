@@ -15,10 +15,7 @@ fn line_world(capacities: &[u32]) -> World {
 
 /// Pool states with `busy` units and `queued` units set directly.
 fn states(world: &World, busy: &[u32], queued: &[u64]) -> Vec<HubState> {
-    crate::helpers::states(world, |i, pool| {
-        pool.busy = busy[i];
-        pool.queued_units = queued[i];
-    })
+    crate::helpers::states(world, |i, pool| crate::helpers::load_pool(pool, busy[i], queued[i]))
 }
 
 #[test]

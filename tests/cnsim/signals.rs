@@ -95,7 +95,7 @@ struct Spy(Arc<Mutex<Vec<u64>>>);
 
 impl Scheduler for Spy {
     fn decide(&mut self, _job: &JobRequest, view: &View<'_>, _rng: &mut SimRng) -> Decision {
-        self.0.lock().unwrap().push(view.now);
+        self.0.lock().unwrap().push(view.now());
         Decision::Run(0)
     }
 }
@@ -174,17 +174,7 @@ fn lowest_window_equals_a_brute_force_search_under_a_perfect_forecast() {
         // The policy defers to that start (or runs now when it is now).
         let job = JobRequest { runtime_estimate: runtime, slack: Some(slack), submit: now, ..request(1, 0, None) };
         let mut policy = scheduler::build(&"lowest-window".into(), &world.hubs).unwrap();
-        let view = View {
-            now,
-            hubs: &world.hubs,
-            state: &state,
-            network: &world.network,
-            energy: &world.energy,
-            changed: None,
-            flows: None,
-            degraded: false,
-            signals: Some(forecast),
-        };
+        let view = View::new(now, &world.hubs, &state, &world.network, &world.energy).with_signals(Some(forecast));
         let decision = policy.decide(&job, &view, &mut rng);
         let want = if expected == now { Decision::Run(0) } else { Decision::Defer(expected) };
         assert_eq!(decision, want, "case {case}");

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::engine::pool_queue::PoolQueue;
+use crate::state::pool_queue::PoolQueue;
 
 use crate::model::QueueDiscipline;
 
@@ -26,19 +26,19 @@ pub struct Queued {
 #[derive(Clone, Debug, Default)]
 pub struct PoolState {
     /// Capacity in units.
-    pub capacity: u32,
+    capacity: u32,
     /// Units allocated to running jobs.
-    pub busy: u32,
+    busy: u32,
     /// Jobs waiting: by class priority, then first come first served.
-    pub queue: PoolQueue,
+    queue: PoolQueue,
     /// Sum of units of queued jobs.
-    pub queued_units: u64,
+    queued_units: u64,
     /// Sum of units x runtime estimate of queued jobs, in unit-nanoseconds.
-    pub queued_work: u128,
+    queued_work: u128,
     /// Sum of units x estimated end time of running jobs, in unit-nanoseconds.
-    pub running_end_work: u128,
+    running_end_work: u128,
     /// How the queue is served.
-    pub discipline: QueueDiscipline,
+    discipline: QueueDiscipline,
     /// Running jobs as (estimated end, job, units); kept only for EASY backfilling.
     running: BTreeSet<(SimTime, u32, u32)>,
     busy_integral: u128,
@@ -55,6 +55,42 @@ impl PoolState {
     /// An idle pool of `capacity` units served by `discipline`.
     pub fn with_discipline(capacity: u32, discipline: QueueDiscipline) -> Self {
         PoolState { capacity, discipline, ..PoolState::default() }
+    }
+
+    /// Capacity in units (what outages leave usable).
+    #[inline]
+    pub fn capacity(&self) -> u32 {
+        self.capacity
+    }
+
+    /// Units allocated to running jobs.
+    #[inline]
+    pub fn busy(&self) -> u32 {
+        self.busy
+    }
+
+    /// Jobs waiting: by class priority, then first come first served.
+    #[inline]
+    pub fn queue(&self) -> &PoolQueue {
+        &self.queue
+    }
+
+    /// Sum of units of queued jobs.
+    #[inline]
+    pub fn queued_units(&self) -> u64 {
+        self.queued_units
+    }
+
+    /// Sum of units x runtime estimate of queued jobs, in unit-nanoseconds.
+    #[inline]
+    pub fn queued_work(&self) -> u128 {
+        self.queued_work
+    }
+
+    /// How the queue is served.
+    #[inline]
+    pub fn discipline(&self) -> QueueDiscipline {
+        self.discipline
     }
 
     /// Units not allocated.
@@ -243,7 +279,32 @@ impl PoolState {
 #[derive(Clone, Debug, Default)]
 pub struct HubState {
     /// Indexed by `PoolKind::index`.
-    pub pools: [PoolState; 2],
+    pools: [PoolState; 2],
+}
+
+impl HubState {
+    /// A hub with these pools, by `PoolKind::index`.
+    pub fn new(pools: [PoolState; 2]) -> HubState {
+        HubState { pools }
+    }
+
+    /// Both pools, by `PoolKind::index`.
+    #[inline]
+    pub fn pools(&self) -> &[PoolState; 2] {
+        &self.pools
+    }
+
+    /// The pool of index `pool` (`PoolKind::index`).
+    #[inline]
+    pub fn pool(&self, pool: usize) -> &PoolState {
+        &self.pools[pool]
+    }
+
+    /// The pool of index `pool`, to change.
+    #[inline]
+    pub fn pool_mut(&mut self, pool: usize) -> &mut PoolState {
+        &mut self.pools[pool]
+    }
 }
 
 #[cfg(test)]

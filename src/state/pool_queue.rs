@@ -6,7 +6,7 @@
 
 use std::collections::VecDeque;
 
-use crate::engine::Queued;
+use crate::state::Queued;
 
 /// Jobs waiting in one pool, highest priority first, then first come first served.
 #[derive(Clone, Debug, Default)]
