@@ -793,7 +793,7 @@ impl<'w, O: Observer> Engine<'w, O> {
         } else {
             self.send_output(key, output);
         }
-        if !self.state[hub].pools[pool].queue.is_empty() {
+        if !self.state[hub].pool(pool).queue().is_empty() {
             self.start_queued(hub, pool);
         }
     }
