@@ -682,6 +682,14 @@ impl FlowNetwork {
         if self.whole.as_ref().is_some_and(|w| w.busy() * 4 >= w.groups()) {
             return self.reallocate_whole(now);
         }
+        self.find_component(route);
+        self.fill_component();
+        self.apply_component_rates(now);
+    }
+
+    /// Collects into `component_links` and `component_groups` the links and groups connected
+    /// to `route`'s links through shared links (breadth-first), unfreezing the groups.
+    fn find_component(&mut self, route: u32) {
         self.epoch = self.epoch.wrapping_add(1);
         let epoch = self.epoch;
         self.component_links.clear();
@@ -695,7 +703,6 @@ impl FlowNetwork {
                 self.component_links.push(l);
             }
         }
-        // Breadth-first over links and the groups on them.
         let mut next = 0;
         while next < self.component_links.len() {
             let l = self.component_links[next] as usize;
@@ -720,6 +727,12 @@ impl FlowNetwork {
                 }
             }
         }
+    }
+
+    /// Progressive filling over the component: the link with the smallest fair share of what
+    /// is left (ties: the first found) freezes its groups at that share; the per-flow cap
+    /// freezes every group left once reached. Leaves each group's rate in `new_rate`.
+    fn fill_component(&mut self) {
         self.share.clear();
         for &l in &self.component_links {
             let link = &mut self.links[l as usize];
@@ -727,9 +740,6 @@ impl FlowNetwork {
             link.unfrozen = link.count;
             self.share.push(link.fair_share());
         }
-        // Progressive filling: the link with the smallest fair share of what is left (ties: the
-        // first found) freezes its groups at that share; the per-flow cap freezes every group
-        // left once reached.
         let mut unfrozen = self.component_groups.len();
         while unfrozen > 0 {
             let (mut bottleneck, mut level) = (0, f64::INFINITY);
@@ -750,28 +760,40 @@ impl FlowNetwork {
             }
             self.share[bottleneck] = f64::INFINITY;
             let l = self.component_links[bottleneck] as usize;
-            for j in 0..self.links[l].groups.len() {
-                let g = self.links[l].groups[j];
-                let group = &mut self.groups[g as usize];
-                if group.frozen {
-                    continue;
-                }
-                group.frozen = true;
-                group.new_rate = level;
-                unfrozen -= 1;
-                let n = group.n;
-                let (start, len) = self.routes[group.route as usize];
-                for &l2 in &self.route_links[start as usize..(start + len) as usize] {
-                    let link = &mut self.links[l2 as usize];
-                    link.residual -= level * f64::from(n);
-                    link.unfrozen -= n;
-                    if l2 as usize != l {
-                        self.share[link.local as usize] = link.fair_share();
-                    }
+            unfrozen -= self.freeze_on(l, level);
+        }
+    }
+
+    /// Freezes the unfrozen groups on link `l` (the bottleneck) at per-flow rate `level`,
+    /// updating the fair shares of the other links they cross; returns how many it froze.
+    fn freeze_on(&mut self, l: usize, level: f64) -> usize {
+        let mut frozen = 0;
+        for j in 0..self.links[l].groups.len() {
+            let g = self.links[l].groups[j];
+            let group = &mut self.groups[g as usize];
+            if group.frozen {
+                continue;
+            }
+            group.frozen = true;
+            group.new_rate = level;
+            frozen += 1;
+            let n = group.n;
+            let (start, len) = self.routes[group.route as usize];
+            for &l2 in &self.route_links[start as usize..(start + len) as usize] {
+                let link = &mut self.links[l2 as usize];
+                link.residual -= level * f64::from(n);
+                link.unfrozen -= n;
+                if l2 as usize != l {
+                    self.share[link.local as usize] = link.fair_share();
                 }
             }
         }
-        // Settle and move only the groups whose rate changed.
+        frozen
+    }
+
+    /// Settles and moves only the component's groups whose rate changed, and brings its
+    /// links' rate sums up to date.
+    fn apply_component_rates(&mut self, now: SimTime) {
         for i in 0..self.component_groups.len() {
             let g = self.component_groups[i];
             let group = &mut self.groups[g as usize];
