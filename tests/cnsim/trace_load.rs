@@ -36,6 +36,14 @@ runtime = "1h"
 origins = { north = 1.0 }
 "#;
 
+/// The rows of a `--jobs` file, each a map from column name to value (split on commas).
+fn job_rows(path: &std::path::Path) -> Vec<std::collections::HashMap<String, String>> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<String> = lines.next().unwrap().split(',').map(String::from).collect();
+    lines.map(|l| header.iter().cloned().zip(l.split(',').map(String::from)).collect()).collect()
+}
+
 fn scenario_file(dir: &std::path::Path) -> std::path::PathBuf {
     write(dir, "jobs.csv", JOBS);
     let text = world(SYNTHETIC).replace("duration = \"30d\"", "duration = \"1000s\"") + MAPPING;
@@ -104,22 +112,16 @@ shift = "2h"
     let jobs = dir.join("jobs-out.csv");
     let ran = cnsim(&["run", file.to_str().unwrap(), "--format", "json", "--jobs", jobs.to_str().unwrap()]);
     assert!(ran.status.success(), "{}", stderr(&ran));
-    let written = std::fs::read_to_string(&jobs).unwrap();
-    let mut lines = written.lines();
-    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
-    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
-    // Every job runs at once on the big hub, so finish - start is its runtime; in-flight jobs'
-    // runtimes come from the trace itself (j's submit order is the file's).
+    // Each job's runtime and GPUs come from the trace itself.
     let runtimes: std::collections::HashMap<String, (f64, f64)> = crate::traces::generated(400)
         .1
         .into_iter()
         .map(|(id, _, runtime, gpus)| (id, (runtime, f64::from(gpus))))
         .collect();
     let (mut work, mut count) = (0.0, 0u64);
-    for line in lines {
-        let f: Vec<&str> = line.split(',').collect();
-        let (runtime, units) = runtimes[f[col("id")]];
-        assert_eq!(f[col("units")].parse::<f64>().unwrap(), units);
+    for row in job_rows(&jobs) {
+        let (runtime, units) = runtimes[&row["id"]];
+        assert_eq!(row["units"].parse::<f64>().unwrap(), units);
         work += runtime * units;
         count += 1;
     }
@@ -182,15 +184,9 @@ fn trace_jobs_return_their_class_output_and_read_its_input_site() {
     // By hand, alone on a 1 GB/s link: job h moves its 1 GB input (1 s), runs 100 s and sends its
     // 2 GB output home (2 s): it ends at 103 s. Job g's input already sits at hub h (input_at):
     // it runs at once and returns 2 GB, ending at 1000 + 100 + 2 s.
-    let written = std::fs::read_to_string(&jobs).unwrap();
-    let mut lines = written.lines();
-    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
-    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
-    let mut ends: Vec<(String, f64, f64)> = lines
-        .map(|l| {
-            let f: Vec<&str> = l.split(',').collect();
-            (f[col("id")].to_string(), f[col("start_s")].parse().unwrap(), f[col("finish_s")].parse().unwrap())
-        })
+    let mut ends: Vec<(String, f64, f64)> = job_rows(&jobs)
+        .into_iter()
+        .map(|row| (row["id"].clone(), row["start_s"].parse().unwrap(), row["finish_s"].parse().unwrap()))
         .collect();
     ends.sort_by(|a, b| a.0.cmp(&b.0));
     assert_eq!(ends, vec![("g".into(), 1000.0, 1102.0), ("h".into(), 1.0, 103.0)]);

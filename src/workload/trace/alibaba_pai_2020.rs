@@ -4,8 +4,8 @@
 //!
 //! The job table drives the replay (it holds the submit times, so it is the file that must be
 //! in submit order); the task table is read first, once, and folded per job into memory: each
-//! job's GPUs, earliest task launch and latest task end (about 100 bytes a job, at most
-//! [`MAX_JOBS`] jobs: the published table's ~1 million jobs take ~100 MB).
+//! job's GPUs, earliest task launch and latest task end (100 to 150 bytes a job by the map's
+//! layout, at most [`MAX_JOBS`] jobs: the published table's ~1 million jobs take 100-150 MB).
 //!
 //! | job field | from |
 //! |---|---|
