@@ -541,7 +541,11 @@ fn network(path: Option<&Path>, format: Format) -> Result<(), CliError> {
 fn validate(path: &Path, strict: bool, what_if: &WhatIf) -> Result<(), CliError> {
     let scenario = whatif::load(Some(path), what_if)?;
     let world = scenario.world();
-    let check = crate::load_check::LoadCheck::of(&world);
+    let traces = crate::load_check::read_ahead(&scenario).map_err(|e| CliError::Input(e.to_string()))?;
+    let basis = crate::load_check::TraceBasis::ReadAhead;
+    let work =
+        traces.as_ref().map(|stats| crate::load_check::TraceWork { stats, window: scenario.run.duration, basis });
+    let check = crate::load_check::LoadCheck::with_traces(&world, work.as_ref());
     warn(&check.warnings);
     if strict && !check.warnings.is_empty() {
         return Err(CliError::Input(format!(
@@ -569,9 +573,9 @@ fn validate(path: &Path, strict: bool, what_if: &WhatIf) -> Result<(), CliError>
         crate::time::format_duration(scenario.run.warmup),
         expected
     );
-    if !scenario.traces.is_empty() {
+    if let Some(stats) = &traces {
         let files: Vec<&str> = scenario.traces.iter().map(|t| t.file.as_str()).collect();
-        println!("  plus the jobs of {} (see `cnsim trace inspect`)", files.join(", "));
+        outln!("  plus {} trace jobs from {} (see `cnsim trace inspect`)", stats.replayed, files.join(", "));
     }
     let what_if = what_if.describe();
     if !what_if.is_empty() {

@@ -28,6 +28,8 @@ pub enum Stream {
     TraceData(u32),
     /// A trace copy's thinning draws (load scaling).
     TraceThinning(u32),
+    /// A trace copy's output-size draws (for classes with `output`).
+    TraceOutput(u32),
     /// Errors of the signal forecasts policies see.
     Forecast,
     /// The up and down times of one random link cut process (by index in the scenario).
@@ -46,6 +48,7 @@ impl Stream {
             Stream::TraceData(copy) => 0x5_0000_0000 + u64::from(copy),
             Stream::TraceThinning(copy) => 0x6_0000_0000 + u64::from(copy),
             Stream::Forecast => 0x7_0000_0000,
+            Stream::TraceOutput(copy) => 0x9_0000_0000 + u64::from(copy),
             Stream::LinkCut(process) => 0x8_0000_0000 + u64::from(process),
         }
     }

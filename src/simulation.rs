@@ -3,6 +3,7 @@
 use std::time::Instant;
 
 use crate::engine::{Engine, JobSink};
+use crate::load_check::{LoadCheck, TraceBasis, TraceWork};
 use crate::metrics::Recorder;
 use crate::model::World;
 use crate::report::{RunReport, WallClock};
@@ -28,6 +29,10 @@ impl RunOutput {
     pub fn report(&self, scenario: &Scenario) -> RunReport {
         let mut report = RunReport::build(scenario, &self.world, &self.recorder, self.wall);
         report.traces = self.traces.as_ref().map(crate::report::TraceReport::of);
+        if let Some(stats) = &self.traces {
+            let work = TraceWork { stats, window: scenario.run.duration, basis: TraceBasis::Submitted };
+            report.load_check = LoadCheck::with_traces(&self.world, Some(&work));
+        }
         report
     }
 }
@@ -84,7 +89,10 @@ pub fn simulate_with(
         Some(policy) => policy,
         None => scheduler::build(&scenario.scheduler, &scenario.hubs)?,
     };
-    let sources = trace::open_all(&scenario.traces, scenario.run.seed, jobs.is_some())?;
+    let sources = trace::open_all(&scenario.traces, scenario.run.seed, jobs.is_some())?
+        .into_iter()
+        .map(|source| source.until(scenario.run.duration))
+        .collect();
     let started = Instant::now();
     let (recorder, traces) = {
         let mut engine = Engine::new(&world, scenario.run.clone(), policy);

@@ -18,6 +18,7 @@ use serde::Serialize;
 
 use crate::compare::metrics::{Layout, MetricInfo, extract, metric_infos};
 use crate::compare::stats::{Interval, mean_ci, paired_difference};
+use crate::load_check::LoadCheck;
 use crate::scenario::Scenario;
 use crate::scheduler::{SchedulerError, SchedulerSpec, registry};
 
@@ -96,7 +97,7 @@ pub struct ComparisonReport {
     /// Whether the comparison was interrupted (Ctrl-C) before every run finished.
     pub interrupted: bool,
     /// The scenario's offered load against capacity, with warnings (see the run report).
-    pub load_check: crate::load_check::LoadCheck,
+    pub load_check: LoadCheck,
     /// The compared figures.
     pub metrics: Vec<MetricRow>,
     /// Every finished run.
@@ -115,6 +116,9 @@ pub enum CompareError {
     /// A run failed, or the runtime did not start.
     #[error(transparent)]
     Batch(#[from] crate::batch::BatchError),
+    /// A trace cannot be read (found when its load is read ahead, before any run).
+    #[error(transparent)]
+    Trace(#[from] crate::workload::trace::TraceError),
 }
 
 /// Runs the comparison. `on_run_done(finished, total)` is called after each run; setting
@@ -130,6 +134,8 @@ pub fn run(
     for spec in &config.policies {
         registry::build(spec, &config.scenario.hubs)?;
     }
+    // Read before any run: a bad trace row stops the comparison at once.
+    let traces = crate::load_check::read_ahead(&config.scenario)?;
     let layout = Layout::of(&config.scenario);
     let seeds: Vec<u64> = (0..config.replications as u64).map(|r| config.scenario.run.seed.wrapping_add(r)).collect();
     let jobs: Vec<(usize, usize)> =
@@ -175,7 +181,7 @@ pub fn run(
         replications: config.replications,
         seeds: complete.iter().map(|&r| seeds[r]).collect(),
         interrupted,
-        load_check: crate::load_check::LoadCheck::of(&config.scenario.world()),
+        load_check: load_check(&config.scenario, traces.as_ref()),
         metrics,
         runs: results.into_iter().flatten().collect(),
     })
@@ -227,4 +233,11 @@ fn metric_rows(
             MetricRow { info, policies: cells }
         })
         .collect()
+}
+
+/// The scenario's load check, its trace jobs read ahead with the first replication's seed.
+fn load_check(scenario: &crate::scenario::Scenario, traces: Option<&crate::workload::trace::TraceStats>) -> LoadCheck {
+    let basis = crate::load_check::TraceBasis::ReadAhead;
+    let work = traces.map(|stats| crate::load_check::TraceWork { stats, window: scenario.run.duration, basis });
+    LoadCheck::with_traces(&scenario.world(), work.as_ref())
 }

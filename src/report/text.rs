@@ -511,36 +511,37 @@ fn render_traces(out: &mut String, traces: &crate::report::TraceReport) {
 
 pub fn render_load_check(out: &mut String, check: &crate::load_check::LoadCheck) {
     let _ = writeln!(out, "Offered load (weekly mean rate x E[units] x E[runtime]) against capacity");
-    let mut table = Table::new(&[
-        "class / pool",
-        "pool",
-        "offered units",
-        "capacity",
-        "load",
-        "reachable cap.",
-        "load on reachable",
-        "never placed",
-    ]);
+    if let Some(t) = &check.traces {
+        let _ = writeln!(
+            out,
+            "  plus the {} trace jobs {} (units x runtime, submitted in the run's {}, averaged over it)",
+            thousands(t.jobs),
+            t.basis,
+            crate::time::format_duration(crate::time::seconds_to_nanos(t.window_s))
+        );
+    }
+    let traced = check.traces.is_some();
+    let mut header = vec!["class / pool", "pool", "offered units"];
+    header.extend(traced.then_some("of it trace"));
+    header.extend(["capacity", "load", "reachable cap.", "load on reachable", "never placed"]);
+    let mut table = Table::new(&header);
     for c in &check.classes {
-        table.row(vec![
-            c.name.clone(),
-            c.pool.name().into(),
-            units_figure(c.offered_units),
+        let mut row = vec![c.name.clone(), c.pool.name().into(), units_figure(c.offered_units)];
+        row.extend(c.trace_offered_units.map(units_figure));
+        row.extend([
             String::new(),
             percent(c.load_national),
             thousands(c.reachable_capacity),
             percent(c.load_reachable),
             if c.never_placed_share > 0.0 { format!("{:.2}%", c.never_placed_share * 100.0) } else { "-".into() },
         ]);
+        table.row(row);
     }
     for p in check.pools.iter().filter(|p| p.offered_units > 0.0 || p.capacity > 0) {
-        table.row(vec![
-            format!("{} pool", p.pool.name()),
-            p.pool.name().into(),
-            units_figure(p.offered_units),
-            thousands(p.capacity),
-            percent(p.load),
-        ]);
+        let mut row = vec![format!("{} pool", p.pool.name()), p.pool.name().into(), units_figure(p.offered_units)];
+        row.extend(traced.then(String::new));
+        row.extend([thousands(p.capacity), percent(p.load)]);
+        table.row(row);
     }
     table.render(out);
     for w in &check.warnings {

@@ -20,6 +20,7 @@ use crate::scenario::distribution::{self, Quantity};
 use crate::scenario::error::{FieldError, FieldResult, shorten_list};
 use crate::time::parse_duration;
 use crate::workload::JobClass;
+use crate::workload::trace::alibaba_pai_2020::TaskTable;
 use crate::workload::trace::csv_generic::ColumnNames;
 use crate::workload::trace::format::{CsvColumns, FORMAT_NAMES, LlmModel, TraceFormat};
 use crate::workload::trace::{ClassRule, DataRule, OnBadRow, OriginRule, TraceSource, TraceSpec};
@@ -46,6 +47,8 @@ pub struct RawTrace {
     pub time_unit: Option<String>,
     pub prefill_tokens_per_second_per_unit: Option<f64>,
     pub decode_tokens_per_second_per_unit: Option<f64>,
+    /// The task table of `alibaba-pai-2020` (default: `pai_task_table.csv` beside `path`).
+    pub tasks: Option<String>,
 }
 
 fn seconds(text: &str, path: &str) -> FieldResult<f64> {
@@ -70,7 +73,7 @@ pub fn traces(raw: &[RawTrace], dir: &Path, classes: &[JobClass], regions: &[Reg
 
 fn trace(raw: &RawTrace, path: &str, dir: &Path, classes: &[JobClass], regions: &[Region]) -> FieldResult<TraceSpec> {
     let units_per_gpu = positive(raw.units_per_gpu.unwrap_or(1.0), &format!("{path}.units_per_gpu"), "units per GPU")?;
-    let format = format(raw, path, units_per_gpu)?;
+    let format = format(raw, path, dir, units_per_gpu)?;
     let start = raw.start.as_deref().map(|t| seconds(t, &format!("{path}.start"))).transpose()?.unwrap_or(0.0);
     let end = raw.end.as_deref().map(|t| seconds(t, &format!("{path}.end"))).transpose()?.unwrap_or(f64::INFINITY);
     if end <= start {
@@ -111,6 +114,7 @@ fn trace(raw: &RawTrace, path: &str, dir: &Path, classes: &[JobClass], regions: 
             .map(|t| seconds(t, &format!("{path}.reorder_window")))
             .transpose()?
             .unwrap_or(0.0),
+        outputs: classes.iter().map(|c| c.output.clone()).collect(),
     };
     if let Err(e) = TraceSource::open(&spec, 0, 0, 0) {
         return Err(FieldError::new(format!("{path}.path"), e.to_string()));
@@ -118,7 +122,7 @@ fn trace(raw: &RawTrace, path: &str, dir: &Path, classes: &[JobClass], regions: 
     Ok(spec)
 }
 
-fn format(raw: &RawTrace, path: &str, units_per_gpu: f64) -> FieldResult<TraceFormat> {
+fn format(raw: &RawTrace, path: &str, dir: &Path, units_per_gpu: f64) -> FieldResult<TraceFormat> {
     let only = |key: &str, given: bool, format: &str| -> FieldResult<()> {
         if given && raw.format != format {
             return Err(FieldError::new(
@@ -130,6 +134,7 @@ fn format(raw: &RawTrace, path: &str, units_per_gpu: f64) -> FieldResult<TraceFo
     };
     only("columns", raw.columns.is_some(), "csv")?;
     only("time_unit", raw.time_unit.is_some(), "csv")?;
+    only("tasks", raw.tasks.is_some(), "alibaba-pai-2020")?;
     let llm = raw.prefill_tokens_per_second_per_unit.is_some() || raw.decode_tokens_per_second_per_unit.is_some();
     only("prefill_tokens_per_second_per_unit", llm, "azure-llm")?;
     Ok(match raw.format.as_str() {
@@ -152,7 +157,10 @@ fn format(raw: &RawTrace, path: &str, units_per_gpu: f64) -> FieldResult<TraceFo
             })
         }
         "alibaba-gpu-2023" => TraceFormat::AlibabaGpu2023,
-        "alibaba-pai-2020" => TraceFormat::AlibabaPai2020,
+        "alibaba-pai-2020" => TraceFormat::AlibabaPai2020(match &raw.tasks {
+            Some(tasks) => TaskTable { path: dir.join(tasks), file: tasks.clone() },
+            None => TaskTable::beside(&dir.join(&raw.path)),
+        }),
         "swf" => TraceFormat::Swf,
         "helios" => TraceFormat::Helios,
         "philly" => TraceFormat::Philly,
@@ -331,7 +339,7 @@ pub fn standalone(path: &Path, format: &str) -> Result<TraceSpec, String> {
     let format = match format {
         "azure-llm" => TraceFormat::AzureLlm(LlmModel::default()),
         "alibaba-gpu-2023" => TraceFormat::AlibabaGpu2023,
-        "alibaba-pai-2020" => TraceFormat::AlibabaPai2020,
+        "alibaba-pai-2020" => TraceFormat::AlibabaPai2020(TaskTable::beside(path)),
         "swf" => TraceFormat::Swf,
         "helios" => TraceFormat::Helios,
         "philly" => TraceFormat::Philly,
@@ -355,5 +363,6 @@ pub fn standalone(path: &Path, format: &str) -> Result<TraceSpec, String> {
         statuses: None,
         on_bad_row: OnBadRow::Skip,
         reorder_window: 0.0,
+        outputs: Vec::new(),
     })
 }

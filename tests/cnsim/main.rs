@@ -27,6 +27,7 @@ mod schedulers;
 mod signals;
 mod slo;
 mod sweep;
+mod trace_load;
 mod traces;
 mod tracker;
 mod unfinished;

@@ -12,7 +12,7 @@ use crate::helpers::{cnsim, run, scratch, stderr, stdout, write};
 const SECOND: u64 = 1_000_000_000;
 
 /// A small world: one region, one big hub, so every job starts at once.
-fn world(extra_classes: &str) -> String {
+pub(crate) fn world(extra_classes: &str) -> String {
     format!(
         r#"
 name = "trace-test"
@@ -228,33 +228,105 @@ start = "1s"
     assert_eq!(jobs, vec![(1_500_000_000, 1, 0, 1, 500_000_000, 0, Some("y".into()))]);
 }
 
+/// A PAI job table (submit order) and its task table (any order), written here.
+const PAI_JOBS: &str = "j1,i1,alice,Terminated,100,700\n\
+                        j2,i2,bob,Terminated,150,900\n\
+                        j3,i3,alice,Running,200,\n\
+                        j4,i4,carol,Failed,300,400\n\
+                        j5,i5,bob,Waiting,350,\n\
+                        j6,i6,bob,Terminated,400,800\n";
+const PAI_TASKS: &str = "j4,worker,4,Failed,310,360,600,29.3,25,P100\n\
+                         j1,ps,1,Terminated,120,400,600,10,,CPU\n\
+                         j1,worker,2,Terminated,110,500,600,29.3,50,V100\n\
+                         j2,ps,1,Terminated,160,250,200,10,0,CPU\n\
+                         j3,worker,1,Running,210,,600,29.3,100,T4\n\
+                         j6,worker,1,Terminated,420,520,600,29.3,100,T4\n\
+                         j6,evaluator,3,Terminated,430,700,600,29.3,100,T4\n";
+
 #[test]
-fn alibaba_pai_2020_task_table_fields_by_hand() {
-    let jobs = replay_fields(
-        "trace-pai",
-        "pai_task_table.csv",
-        "j1,worker,2,Terminated,100,400,600,29.3,50,V100\n\
-         j2,ps,1,Terminated,150,250,200,10,,CPU\n\
-         j3,worker,1,Running,200,,600,29.3,100,T4\n\
-         j4,worker,4,Failed,300,360,600,29.3,25,P100\n",
-        r#"
+fn alibaba_pai_2020_joins_the_job_and_task_tables_by_hand() {
+    let dir = scratch("trace-pai");
+    write(&dir, "pai_job_table.csv", PAI_JOBS);
+    write(&dir, "tasks.csv", PAI_TASKS);
+    let mapping = r#"
 [[traces]]
-path = "pai_task_table.csv"
+path = "pai_job_table.csv"
+tasks = "tasks.csv"
 format = "alibaba-pai-2020"
-class = "b"
+class = [{ class = "a", column = "user", values = ["alice"] }, { class = "b" }]
 units_per_gpu = 8
 origin = "north"
-"#,
-    );
-    // j1: 2 instances x 50 % = 1 GPU = 8 units, 300 s; j2 has no GPU; j3 no end;
-    // j4: 4 x 25 % = 1 GPU, 60 s. Replay time 0 is trace time 0.
+"#;
+    let jobs = fields(&jobs_of(&dir, &(world("") + mapping)).1);
+    // j1: tasks 1 x 0 % + 2 x 50 % = 1 GPU = 8 units, from 110 to 500 s, submitted at 100 s (alice
+    // -> a). j2: no GPU. j3: a task without end. j4: 4 x 25 % = 1 GPU, 310-360 s. j5: no task.
+    // j6: 1 x 100 % + 3 x 100 % = 4 GPUs = 32 units, 420-700 s.
     assert_eq!(
         jobs,
         vec![
-            (100 * SECOND, 1, 0, 8, 300 * SECOND, 0, Some("j1".into())),
-            (300 * SECOND, 1, 0, 8, 60 * SECOND, 0, Some("j4".into())),
+            (100 * SECOND, 0, 0, 8, 390 * SECOND, 0, Some("j1".into())),
+            (300 * SECOND, 1, 0, 8, 50 * SECOND, 0, Some("j4".into())),
+            (400 * SECOND, 1, 0, 32, 280 * SECOND, 0, Some("j6".into())),
         ]
     );
+    // The default task table is `pai_task_table.csv` beside the job table; a status filter
+    // reads the job's status.
+    write(&dir, "pai_task_table.csv", PAI_TASKS);
+    let beside = mapping.replace("tasks = \"tasks.csv\"\n", "") + "statuses = [\"Terminated\"]\n";
+    let jobs = fields(&jobs_of(&dir, &(world("") + &beside)).1);
+    assert_eq!(jobs.iter().map(|j| j.6.clone().unwrap()).collect::<Vec<_>>(), vec!["j1", "j6"]);
+}
+
+#[test]
+fn alibaba_pai_2020_agrees_with_an_independent_join() {
+    // A generated pair of tables: each job 1-3 tasks, listed in reverse order in the task table.
+    let dir = scratch("trace-pai-join");
+    let (mut jobs_text, mut tasks) = (String::new(), Vec::new());
+    let mut state: u64 = 7;
+    let mut next = |n: u64| {
+        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        (state >> 33) % n
+    };
+    for j in 0..300u64 {
+        let submit = j * 10;
+        jobs_text.push_str(&format!("job{j},i{j},u{},Terminated,{submit},\n", j % 4));
+        for t in 0..1 + next(3) {
+            let start = submit + next(50);
+            let gpu = [0, 25, 50, 100, 800][next(5) as usize];
+            tasks.push(format!(
+                "job{j},t{t},{},Terminated,{start},{},1,1,{gpu},V100\n",
+                1 + next(4),
+                start + 1 + next(900)
+            ));
+        }
+    }
+    tasks.reverse();
+    write(&dir, "pai_job_table.csv", &jobs_text);
+    write(&dir, "pai_task_table.csv", &tasks.concat());
+    let mapping = "[[traces]]\npath = \"pai_job_table.csv\"\nformat = \"alibaba-pai-2020\"\nclass = \"a\"\n\
+                   units_per_gpu = 4\norigin = \"north\"\n";
+    let replayed = fields(&jobs_of(&dir, &(world("") + mapping)).1);
+    // The independent join: fold the task lines by job name with plain string splitting.
+    let mut folded: std::collections::BTreeMap<String, (f64, u64, u64)> = Default::default();
+    for line in tasks.concat().lines() {
+        let f: Vec<&str> = line.split(',').collect();
+        let entry = folded.entry(f[0].to_string()).or_insert((0.0, u64::MAX, 0));
+        entry.0 += f[2].parse::<f64>().unwrap() * f[8].parse::<f64>().unwrap() / 100.0;
+        entry.1 = entry.1.min(f[4].parse().unwrap());
+        entry.2 = entry.2.max(f[5].parse().unwrap());
+    }
+    let expected: Vec<Fields> = jobs_text
+        .lines()
+        .filter_map(|line| {
+            let f: Vec<&str> = line.split(',').collect();
+            let (gpus, start, end) = folded[f[0]];
+            let units = ((gpus * 4.0 + 0.5) as u32).max(1);
+            let submit: u64 = f[4].parse().unwrap();
+            (gpus > 0.0).then(|| (submit * SECOND, 0, 0, units, (end - start) * SECOND, 0, Some(f[0].to_string())))
+        })
+        .collect();
+    assert!(expected.len() > 100, "{}", expected.len());
+    assert_eq!(replayed, expected);
 }
 
 #[test]
@@ -299,7 +371,7 @@ origin = "south"
 }
 
 /// A generic CSV of `n` jobs (ids, submit s, runtime s, GPUs) from a simple LCG.
-fn generated(n: usize) -> (String, Vec<(String, f64, f64, u32)>) {
+pub(crate) fn generated(n: usize) -> (String, Vec<(String, f64, f64, u32)>) {
     let mut state: u64 = 12345;
     let mut next = || {
         state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);

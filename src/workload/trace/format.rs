@@ -19,8 +19,8 @@ pub enum TraceFormat {
     AzureLlm(LlmModel),
     /// Alibaba `cluster-trace-gpu-v2023` pod lists (`openb_pod_list_*.csv`).
     AlibabaGpu2023,
-    /// Alibaba `cluster-trace-gpu-v2020` task table (`pai_task_table.csv`).
-    AlibabaPai2020,
+    /// Alibaba `cluster-trace-gpu-v2020` job table (`pai_job_table.csv`) with its task table.
+    AlibabaPai2020(alibaba_pai_2020::TaskTable),
     /// The Standard Workload Format of the Parallel Workloads Archive.
     Swf,
     /// SenseTime Helios `cluster_log.csv`.
@@ -40,7 +40,7 @@ impl TraceFormat {
             TraceFormat::Csv(_) => "csv",
             TraceFormat::AzureLlm(_) => "azure-llm",
             TraceFormat::AlibabaGpu2023 => "alibaba-gpu-2023",
-            TraceFormat::AlibabaPai2020 => "alibaba-pai-2020",
+            TraceFormat::AlibabaPai2020(_) => "alibaba-pai-2020",
             TraceFormat::Swf => "swf",
             TraceFormat::Helios => "helios",
             TraceFormat::Philly => "philly",
@@ -51,7 +51,7 @@ impl TraceFormat {
     pub fn layout(&self) -> Layout {
         match self {
             TraceFormat::Swf => Layout::Whitespace(swf::COLUMNS),
-            TraceFormat::AlibabaPai2020 => Layout::CsvNamed(alibaba_pai_2020::COLUMNS),
+            TraceFormat::AlibabaPai2020(_) => Layout::CsvNamed(alibaba_pai_2020::COLUMNS),
             TraceFormat::Philly => Layout::PhillyJson(philly::COLUMNS),
             _ => Layout::CsvWithHeader,
         }
@@ -186,8 +186,8 @@ pub enum Binding {
     AzureLlm(azure_llm::Binding),
     /// See [`alibaba_gpu_2023`].
     AlibabaGpu2023(alibaba_gpu_2023::Binding),
-    /// See [`alibaba_pai_2020`] (fixed columns: only a clock).
-    AlibabaPai2020(Clock),
+    /// See [`alibaba_pai_2020`] (fixed columns, the task table folded in memory).
+    AlibabaPai2020(alibaba_pai_2020::Binding),
     /// See [`swf`].
     Swf(swf::Binding),
     /// See [`helios`].
@@ -203,7 +203,7 @@ impl Binding {
             TraceFormat::Csv(columns) => Binding::Csv(csv_generic::Binding::new(columns, header)?),
             TraceFormat::AzureLlm(model) => Binding::AzureLlm(azure_llm::Binding::new(*model, header)?),
             TraceFormat::AlibabaGpu2023 => Binding::AlibabaGpu2023(alibaba_gpu_2023::Binding::new(header)?),
-            TraceFormat::AlibabaPai2020 => Binding::AlibabaPai2020(Clock::new(1.0)),
+            TraceFormat::AlibabaPai2020(tasks) => Binding::AlibabaPai2020(alibaba_pai_2020::Binding::new(tasks)?),
             TraceFormat::Swf => Binding::Swf(swf::Binding::new(header)?),
             TraceFormat::Helios => Binding::Helios(helios::Binding::new(header)?),
             TraceFormat::Philly => Binding::Philly(Clock::new(1.0)),
@@ -217,7 +217,7 @@ impl Binding {
             Binding::Csv(b) => b.parse(record),
             Binding::AzureLlm(b) => b.parse(record),
             Binding::AlibabaGpu2023(b) => b.parse(record),
-            Binding::AlibabaPai2020(clock) => alibaba_pai_2020::parse(clock, record),
+            Binding::AlibabaPai2020(b) => b.parse(record),
             Binding::Swf(b) => b.parse(record),
             Binding::Helios(b) => b.parse(record),
             Binding::Philly(clock) => philly::parse(clock, record),

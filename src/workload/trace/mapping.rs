@@ -94,6 +94,8 @@ pub struct TraceSpec {
     pub on_bad_row: OnBadRow,
     /// Rows may be this many seconds earlier than a row before them.
     pub reorder_window: f64,
+    /// Each class's output size (by class index; `None` or missing: the class returns nothing).
+    pub outputs: Vec<Option<Distribution>>,
 }
 
 impl TraceSpec {
@@ -105,6 +107,12 @@ impl TraceSpec {
     /// The probability that copy `copy` keeps a row.
     pub fn keep_probability(&self, copy: u32) -> f64 {
         (self.scale - f64::from(copy)).clamp(0.0, 1.0)
+    }
+
+    /// The output-size distribution of class `class`, if it returns output.
+    #[inline]
+    pub fn output_of(&self, class: u16) -> Option<&Distribution> {
+        self.outputs.get(usize::from(class)).and_then(Option::as_ref)
     }
 
     /// A job's units from its GPUs: rounded to nearest, at least 1.

@@ -39,3 +39,19 @@ pub fn open_all(specs: &[TraceSpec], seed: u64, ids: bool) -> Result<Vec<TraceSo
     }
     Ok(sources)
 }
+
+/// What the run of a scenario with these traces would read, read ahead (for the load check of
+/// `cnsim validate` and `cnsim compare`): every copy of every trace up to the first job
+/// submitted at or after `until`, under master seed `seed`. One streaming pass.
+pub fn read_ahead(specs: &[TraceSpec], seed: u64, until: crate::time::SimTime) -> Result<TraceStats, TraceError> {
+    let mut total = TraceStats::default();
+    for source in open_all(specs, seed, false)? {
+        let mut source = source.until(until);
+        while source.next_job().is_some() {}
+        if let Some(e) = source.error() {
+            return Err(e.clone());
+        }
+        total.add(source.stats());
+    }
+    Ok(total)
+}

@@ -38,13 +38,16 @@ pub struct RecordReader {
     line: u64,
 }
 
+/// Bytes read from the file at a time.
+const BUFFER: usize = 1 << 16;
+
 fn open(path: &Path, file: &str) -> Result<Box<dyn Read + Send>, TraceError> {
     let handle = File::open(path).map_err(|e| TraceError::Io { file: file.to_string(), message: e.to_string() })?;
-    let buffered = BufReader::with_capacity(1 << 16, handle);
+    // A plain file is read straight into the record reader's buffer (one copy, not two).
     if path.extension().is_some_and(|e| e == "gz") {
-        Ok(Box::new(flate2::read::MultiGzDecoder::new(buffered)))
+        Ok(Box::new(flate2::read::MultiGzDecoder::new(BufReader::with_capacity(BUFFER, handle))))
     } else {
-        Ok(Box::new(buffered))
+        Ok(Box::new(handle))
     }
 }
 
@@ -55,7 +58,7 @@ impl RecordReader {
         let io = |e: std::io::Error| TraceError::Io { file: file.to_string(), message: e.to_string() };
         let (records, header) = match layout {
             Layout::CsvWithHeader | Layout::CsvNamed(_) => {
-                let mut records = Records::Csv { input: BufReader::new(input), line: 0, at: 0 };
+                let mut records = Records::Csv { input: BufReader::with_capacity(BUFFER, input), line: 0, at: 0 };
                 let header = match (layout, &mut records) {
                     (Layout::CsvNamed(names), _) => names.iter().map(|n| n.to_string()).collect(),
                     (_, Records::Csv { input, line, at }) => {
@@ -68,11 +71,16 @@ impl RecordReader {
                 (records, header)
             }
             Layout::PhillyJson(names) => (
-                Records::PhillyJson { input: BufReader::new(input), buffer: Vec::new(), line: 0, at: 0 },
+                Records::PhillyJson {
+                    input: BufReader::with_capacity(BUFFER, input),
+                    buffer: Vec::new(),
+                    line: 0,
+                    at: 0,
+                },
                 names.iter().map(|n| n.to_string()).collect(),
             ),
             Layout::Whitespace(names) => (
-                Records::Whitespace { lines: BufReader::new(input), buffer: Vec::new(), line: 0 },
+                Records::Whitespace { lines: BufReader::with_capacity(BUFFER, input), buffer: Vec::new(), line: 0 },
                 names.iter().map(|n| n.to_string()).collect(),
             ),
         };

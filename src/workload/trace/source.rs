@@ -45,6 +45,10 @@ pub struct TraceStats {
     pub dropped: [u64; DropReason::ALL.len()],
     /// The first few unreadable rows.
     pub bad_rows: Vec<BadRow>,
+    /// Jobs passed on before the source's end time (see [`TraceSource::until`]).
+    pub replayed: u64,
+    /// Work of those jobs by class index: units x runtime, in unit-nanoseconds (exact).
+    pub offered_unit_nanos: Vec<u128>,
 }
 
 impl TraceStats {
@@ -58,6 +62,13 @@ impl TraceStats {
         self.rows += other.rows;
         self.kept += other.kept;
         for (a, b) in self.dropped.iter_mut().zip(other.dropped) {
+            *a += b;
+        }
+        self.replayed += other.replayed;
+        if self.offered_unit_nanos.len() < other.offered_unit_nanos.len() {
+            self.offered_unit_nanos.resize(other.offered_unit_nanos.len(), 0);
+        }
+        for (a, b) in self.offered_unit_nanos.iter_mut().zip(&other.offered_unit_nanos) {
             *a += b;
         }
         for bad in &other.bad_rows {
@@ -95,6 +106,7 @@ pub struct TraceSource {
     origin_rng: SimRng,
     data_rng: SimRng,
     thin_rng: SimRng,
+    output_rng: SimRng,
     keep: f64,
     offset: f64,
     latest: f64,
@@ -102,6 +114,8 @@ pub struct TraceSource {
     want_ids: bool,
     /// Whether to read on past the window's end (to count every row).
     read_all: bool,
+    /// Jobs submitted at or after this replay time end the source.
+    until: SimTime,
     exhausted: bool,
     stats: TraceStats,
     error: Option<TraceError>,
@@ -127,12 +141,14 @@ impl TraceSource {
             origin_rng: stream(seed, Stream::TraceOrigin(id)),
             data_rng: stream(seed, Stream::TraceData(id)),
             thin_rng: stream(seed, Stream::TraceThinning(id)),
+            output_rng: stream(seed, Stream::TraceOutput(id)),
             keep: spec.keep_probability(copy),
             offset: f64::from(copy) * spec.shift,
             latest: f64::NEG_INFINITY,
             held: BinaryHeap::new(),
             want_ids: false,
             read_all: false,
+            until: SimTime::MAX,
             exhausted: false,
             stats: TraceStats::default(),
             error: None,
@@ -152,6 +168,13 @@ impl TraceSource {
         self
     }
 
+    /// Ends the source at its first job submitted at or after `end` (the run's end): that job
+    /// is read (and counted as kept) but not passed on.
+    pub fn until(mut self, end: SimTime) -> Self {
+        self.until = end;
+        self
+    }
+
     /// What has been read so far.
     pub fn stats(&self) -> &TraceStats {
         &self.stats
@@ -163,7 +186,21 @@ impl TraceSource {
     }
 
     /// The next job in submit order, or `None` at the end (or on an error: see [`Self::error`]).
+    /// Each job passed on adds its work to [`TraceStats::offered_unit_nanos`].
     pub fn next_job(&mut self) -> Option<TraceJob> {
+        let job = self.next_in_order().filter(|job| job.submit < self.until)?;
+        let class = usize::from(job.class);
+        let work = &mut self.stats.offered_unit_nanos;
+        if work.len() <= class {
+            work.resize(class + 1, 0);
+        }
+        work[class] += u128::from(job.draw.units) * u128::from(job.draw.runtime);
+        self.stats.replayed += 1;
+        Some(job)
+    }
+
+    /// The next job in submit order, whenever it is submitted.
+    fn next_in_order(&mut self) -> Option<TraceJob> {
         if self.spec.reorder_window <= 0.0 {
             return self.read_job();
         }
@@ -323,6 +360,8 @@ impl TraceSource {
                 (value * bytes_per_value + 0.5) as u64
             }
         };
+        // Drawn as a synthetic job of the class draws it, from the trace's own stream.
+        let output_bytes = spec.output_of(class).map_or(0, |d| (d.sample(&mut self.output_rng).max(0.0) + 0.5) as u64);
         let id = match (self.want_ids, self.binding.id_column()) {
             (true, Some(c)) => Some(String::from_utf8_lossy(field(record, c)).trim().into()),
             _ => None,
@@ -332,7 +371,7 @@ impl TraceSource {
         Ok(TraceJob {
             submit: seconds_to_nanos(replay),
             class,
-            draw: JobDraw { origin, units, runtime, data_bytes, output_bytes: 0 },
+            draw: JobDraw { origin, units, runtime, data_bytes, output_bytes },
             id,
             trace_submit: parsed.submit,
         })
