@@ -11,13 +11,13 @@ use crate::scenario::error::{FieldError, FieldResult, number, shorten_list};
 use crate::scenario::limits;
 use crate::scenario::network::network;
 use crate::scenario::raw::{
-    RawClass, RawDiurnal, RawEnergy, RawHub, RawPreset, RawQueue, RawRegion, RawScenario, RawWorld,
+    RawClass, RawDiurnal, RawEnergy, RawHub, RawNetwork, RawPreset, RawQueue, RawRegion, RawScenario, RawWorld,
 };
 use crate::scheduler::spec::{ParamValue, SchedulerSpec};
 use crate::scheduler::{BuiltPolicy, registry};
 use crate::seeds;
 use crate::time::{DAY, SimDuration, WEEK, parse_duration};
-use crate::workload::{Arrival, Diurnal, InputAt, JobClass, Slo};
+use crate::workload::{Arrival, Distribution, Diurnal, InputAt, JobClass, Slo};
 
 /// Default share of submitted jobs in flight at the end above which latencies are censored.
 pub const DEFAULT_CENSORING_THRESHOLD: f64 = 0.01;
@@ -84,45 +84,8 @@ pub(super) fn scenario(raw: RawScenario, stem: &str, file: &str) -> FieldResult<
         Some(world) => Some(load_preset(&world.preset)?),
         None => None,
     };
-    let (hubs, network_base, grid_carbon) = match (&raw.world, &preset) {
-        (Some(world), Some(preset)) => {
-            if !raw.hubs.is_empty() {
-                return Err(FieldError::new("hubs", "give hubs either with [world] preset or as [[hubs]], not both"));
-            }
-            (preset_hubs(world, preset)?, Some(&preset.network), preset.grid_carbon_kg_per_kwh)
-        }
-        _ => {
-            if raw.hubs.is_empty() {
-                return Err(FieldError::new(
-                    "hubs",
-                    format!(
-                        "no hubs: give [world] preset = \"{}\" or at least one [[hubs]] table",
-                        seeds::DEFAULT_PRESET
-                    ),
-                ));
-            }
-            let hubs =
-                raw.hubs.iter().enumerate().map(|(i, h)| hub(h, &format!("hubs[{i}]"))).collect::<FieldResult<_>>()?;
-            (hubs, None, 0.85)
-        }
-    };
-    limits::count("hubs", "hubs", hubs.len(), limits::MAX_HUBS)?;
-    unique_ids(hubs.iter().map(|h| h.id.as_str()), "hubs")?;
-
-    let regions: Vec<Region> = if !raw.regions.is_empty() {
-        raw.regions.iter().enumerate().map(|(i, r)| region(r, &format!("regions[{i}]"))).collect::<FieldResult<_>>()?
-    } else if let Some(preset) = &preset {
-        preset
-            .regions
-            .iter()
-            .enumerate()
-            .map(|(i, r)| region(r, &format!("<preset>.regions[{i}]")))
-            .collect::<FieldResult<_>>()?
-    } else {
-        return Err(FieldError::new("regions", "no demand regions: give at least one [[regions]] table"));
-    };
-    limits::count("regions", "regions", regions.len(), limits::MAX_REGIONS)?;
-    unique_ids(regions.iter().map(|r| r.id.as_str()), "regions")?;
+    let (hubs, network_base, grid_carbon) = scenario_hubs(&raw, preset.as_ref())?;
+    let regions = scenario_regions(&raw, preset.as_ref())?;
 
     let policy = match registry::build(&scheduler, &hubs) {
         Ok(policy) => BuiltPolicy::new(&scheduler, &hubs, policy),
@@ -130,39 +93,15 @@ pub(super) fn scenario(raw: RawScenario, stem: &str, file: &str) -> FieldResult<
     };
     let energy = energy(raw.energy.as_ref(), grid_carbon)?;
 
-    if raw.classes.is_empty() {
-        return Err(FieldError::new("classes", "no workload: give at least one [[classes]] table"));
-    }
-    limits::count("classes", "classes", raw.classes.len(), limits::MAX_CLASSES)?;
-    let classes = raw
-        .classes
-        .iter()
-        .enumerate()
-        .map(|(i, c)| class(c, &format!("classes[{i}]"), &regions, &hubs))
-        .collect::<FieldResult<Vec<_>>>()?;
+    let classes = scenario_classes(&raw, &regions, &hubs)?;
     let hub_sources = classes.iter().any(|c| matches!(c.input_at, InputAt::Hub(_)));
     let network = network(network_base, raw.network.as_ref(), &hubs, &regions, hub_sources)?;
-    let mut names = BTreeSet::new();
-    for (i, c) in classes.iter().enumerate() {
-        if c.name.is_empty() || c.name == "all" || !names.insert(c.name.as_str()) {
-            return Err(FieldError::new(
-                format!("classes[{i}].name"),
-                format!("bad class name {:?}: names must be unique, non-empty and not \"all\"", c.name),
-            ));
-        }
-    }
+    class_names(&classes)?;
 
     let dir = std::path::Path::new(file).parent().unwrap_or(std::path::Path::new("."));
     let faults = super::faults::faults(raw.faults.as_ref(), &hubs, &network)?;
     let traces = crate::scenario::traces::traces(&raw.traces, dir, &classes, &regions)?;
-    if let Some(i) = raw.classes.iter().position(|c| c.rate.is_none())
-        && traces.is_empty()
-    {
-        return Err(FieldError::new(
-            format!("classes[{i}].rate"),
-            "missing `rate` (e.g. \"2000/h\"): only classes of a scenario with [[traces]] may omit it",
-        ));
-    }
+    rates_or_traces(&raw, !traces.is_empty())?;
 
     let signals = super::signals::signals(raw.signals.as_ref(), &hubs, energy.grid_carbon_kg_per_kwh, duration, dir)?;
     let scenario = Scenario {
@@ -192,6 +131,94 @@ pub(super) fn scenario(raw: RawScenario, stem: &str, file: &str) -> FieldResult<
     };
     limits::jobs_per_run(scenario.expected_jobs()).map_err(|e| FieldError::new("duration", e))?;
     Ok(scenario)
+}
+
+/// The hubs, from the `[world]` preset or the `[[hubs]]` tables (not both), with the preset's
+/// network (if any) and grid carbon intensity; their count and ids are checked.
+fn scenario_hubs<'p>(
+    raw: &RawScenario,
+    preset: Option<&'p RawPreset>,
+) -> FieldResult<(Vec<Hub>, Option<&'p RawNetwork>, f64)> {
+    let (hubs, network_base, grid_carbon) = match (&raw.world, preset) {
+        (Some(world), Some(preset)) => {
+            if !raw.hubs.is_empty() {
+                return Err(FieldError::new("hubs", "give hubs either with [world] preset or as [[hubs]], not both"));
+            }
+            (preset_hubs(world, preset)?, Some(&preset.network), preset.grid_carbon_kg_per_kwh)
+        }
+        _ => {
+            if raw.hubs.is_empty() {
+                return Err(FieldError::new(
+                    "hubs",
+                    format!(
+                        "no hubs: give [world] preset = \"{}\" or at least one [[hubs]] table",
+                        seeds::DEFAULT_PRESET
+                    ),
+                ));
+            }
+            let hubs =
+                raw.hubs.iter().enumerate().map(|(i, h)| hub(h, &format!("hubs[{i}]"))).collect::<FieldResult<_>>()?;
+            (hubs, None, 0.85)
+        }
+    };
+    limits::count("hubs", "hubs", hubs.len(), limits::MAX_HUBS)?;
+    unique_ids(hubs.iter().map(|h| h.id.as_str()), "hubs")?;
+    Ok((hubs, network_base, grid_carbon))
+}
+
+/// The demand regions, from the `[[regions]]` tables or else the preset; count and ids checked.
+fn scenario_regions(raw: &RawScenario, preset: Option<&RawPreset>) -> FieldResult<Vec<Region>> {
+    let regions: Vec<Region> = if !raw.regions.is_empty() {
+        raw.regions.iter().enumerate().map(|(i, r)| region(r, &format!("regions[{i}]"))).collect::<FieldResult<_>>()?
+    } else if let Some(preset) = preset {
+        preset
+            .regions
+            .iter()
+            .enumerate()
+            .map(|(i, r)| region(r, &format!("<preset>.regions[{i}]")))
+            .collect::<FieldResult<_>>()?
+    } else {
+        return Err(FieldError::new("regions", "no demand regions: give at least one [[regions]] table"));
+    };
+    limits::count("regions", "regions", regions.len(), limits::MAX_REGIONS)?;
+    unique_ids(regions.iter().map(|r| r.id.as_str()), "regions")?;
+    Ok(regions)
+}
+
+/// The `[[classes]]` tables (at least one, at most the limit), each validated.
+fn scenario_classes(raw: &RawScenario, regions: &[Region], hubs: &[Hub]) -> FieldResult<Vec<JobClass>> {
+    if raw.classes.is_empty() {
+        return Err(FieldError::new("classes", "no workload: give at least one [[classes]] table"));
+    }
+    limits::count("classes", "classes", raw.classes.len(), limits::MAX_CLASSES)?;
+    raw.classes.iter().enumerate().map(|(i, c)| class(c, &format!("classes[{i}]"), regions, hubs)).collect()
+}
+
+/// Class names must be unique, non-empty and not "all" (the name of the all-classes row).
+fn class_names(classes: &[JobClass]) -> FieldResult<()> {
+    let mut names = BTreeSet::new();
+    for (i, c) in classes.iter().enumerate() {
+        if c.name.is_empty() || c.name == "all" || !names.insert(c.name.as_str()) {
+            return Err(FieldError::new(
+                format!("classes[{i}].name"),
+                format!("bad class name {:?}: names must be unique, non-empty and not \"all\"", c.name),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Only classes of a scenario with `[[traces]]` may omit `rate`.
+fn rates_or_traces(raw: &RawScenario, has_traces: bool) -> FieldResult<()> {
+    if let Some(i) = raw.classes.iter().position(|c| c.rate.is_none())
+        && !has_traces
+    {
+        return Err(FieldError::new(
+            format!("classes[{i}].rate"),
+            "missing `rate` (e.g. \"2000/h\"): only classes of a scenario with [[traces]] may omit it",
+        ));
+    }
+    Ok(())
 }
 
 /// `duration`, `warmup` and `sample_interval`, with their defaults and checks.
@@ -500,75 +527,19 @@ fn class(raw: &RawClass, path: &str, regions: &[Region], hubs: &[Hub]) -> FieldR
             format!("bad value {:?}: expected \"intelligent\" or \"general\"", raw.pool),
         )
     })?;
-    let rate_per_second = match &raw.rate {
-        // A class fed only by traces: no synthetic arrivals.
-        None => 0.0,
-        Some(rate) => {
-            let per_second = parse_rate(rate)
-                .map_err(|e| FieldError::new(format!("{path}.rate"), format!("bad value {rate:?}: {e}")))?;
-            limits::rate(&format!("{path}.rate"), rate, per_second)?;
-            per_second
-        }
-    };
+    let rate_per_second = class_rate(raw, path)?;
     let rate_text = raw.rate.as_deref().unwrap_or("0/s");
     let diurnal = raw.diurnal.as_ref().map(|d| diurnal(d, path, rate_text, rate_per_second)).transpose()?;
-    let one = toml::Value::Integer(1);
-    let (units, runtime) = match (&raw.units, &raw.runtime, &raw.rate) {
-        (Some(u), Some(r), _) => (u, r),
-        (None, None, None) => (&one, &toml::Value::String("1s".into())),
-        (None, _, _) => {
-            return Err(FieldError::new(format!("{path}.units"), "missing `units` (e.g. 8 or a distribution)"));
-        }
-        (_, None, _) => {
-            return Err(FieldError::new(
-                format!("{path}.runtime"),
-                "missing `runtime` (e.g. \"2h\" or a distribution)",
-            ));
-        }
-    };
-    let units = distribution::read(units, Quantity::Count, &format!("{path}.units"))?;
-    if units.upper_bound() < 0.5 {
-        return Err(FieldError::new(
-            format!("{path}.units"),
-            "jobs must ask for at least 1 unit: the largest possible draw is below 1",
-        ));
-    }
-    let runtime = distribution::read(runtime, Quantity::Duration, &format!("{path}.runtime"))?;
+    let (units, runtime) = class_size(raw, path)?;
     let data = match &raw.data {
         Some(v) => distribution::read(v, Quantity::Bytes, &format!("{path}.data"))?,
-        None => crate::workload::Distribution::constant(0.0).expect("0 is finite"),
+        None => Distribution::constant(0.0).expect("0 is finite"),
     };
     let max_round_trip =
         raw.max_round_trip.as_deref().map(|t| parse_field(t, &format!("{path}.max_round_trip"))).transpose()?;
     let deadline = raw.deadline.as_deref().map(|t| parse_field(t, &format!("{path}.deadline"))).transpose()?;
-    let mut slo = Slo::default();
-    if let Some(s) = &raw.slo {
-        slo.jct = s.jct.as_deref().map(|t| parse_field(t, &format!("{path}.slo.jct"))).transpose()?;
-        slo.wait = s.wait.as_deref().map(|t| parse_field(t, &format!("{path}.slo.wait"))).transpose()?;
-        if !slo.is_set() {
-            return Err(FieldError::new(
-                format!("{path}.slo"),
-                "give `jct` and/or `wait`, e.g. slo = { jct = \"30min\" }",
-            ));
-        }
-        if slo.jct.is_some() && deadline.is_some_and(|d| Some(d) != slo.jct) {
-            return Err(FieldError::new(
-                format!("{path}.slo.jct"),
-                "differs from `deadline`: give the JCT objective once (deadline stands for slo.jct)",
-            ));
-        }
-    }
-    slo.jct = slo.jct.or(deadline);
-    let priority = match raw.priority {
-        None => 0,
-        Some(p) if (-1000..=1000).contains(&p) => p as i32,
-        Some(p) => {
-            return Err(FieldError::new(
-                format!("{path}.priority"),
-                format!("bad value {p}: a priority is a whole number from -1000 to 1000 (higher is served first)"),
-            ));
-        }
-    };
+    let slo = class_slo(raw, path, deadline)?;
+    let priority = class_priority(raw, path)?;
     let origin_weights = origin_weights(raw.origins.as_ref(), path, regions)?;
     Ok(JobClass {
         name: raw.name.clone(),
@@ -592,6 +563,82 @@ fn class(raw: &RawClass, path: &str, regions: &[Region], hubs: &[Hub]) -> FieldR
             .transpose()?,
         failure: super::faults::failure(raw.failure.as_ref(), &format!("{path}.failure"))?,
     })
+}
+
+/// A class's `rate` per second; 0 for a class fed only by traces (no synthetic arrivals).
+fn class_rate(raw: &RawClass, path: &str) -> FieldResult<f64> {
+    match &raw.rate {
+        None => Ok(0.0),
+        Some(rate) => {
+            let per_second = parse_rate(rate)
+                .map_err(|e| FieldError::new(format!("{path}.rate"), format!("bad value {rate:?}: {e}")))?;
+            limits::rate(&format!("{path}.rate"), rate, per_second)?;
+            Ok(per_second)
+        }
+    }
+}
+
+/// A class's `units` and `runtime` distributions: both needed, except in a trace-only class
+/// (no `rate`) that gives neither, which takes 1 unit for 1s (its jobs come from the traces).
+fn class_size(raw: &RawClass, path: &str) -> FieldResult<(Distribution, Distribution)> {
+    let one = toml::Value::Integer(1);
+    let (units, runtime) = match (&raw.units, &raw.runtime, &raw.rate) {
+        (Some(u), Some(r), _) => (u, r),
+        (None, None, None) => (&one, &toml::Value::String("1s".into())),
+        (None, _, _) => {
+            return Err(FieldError::new(format!("{path}.units"), "missing `units` (e.g. 8 or a distribution)"));
+        }
+        (_, None, _) => {
+            return Err(FieldError::new(
+                format!("{path}.runtime"),
+                "missing `runtime` (e.g. \"2h\" or a distribution)",
+            ));
+        }
+    };
+    let units = distribution::read(units, Quantity::Count, &format!("{path}.units"))?;
+    if units.upper_bound() < 0.5 {
+        return Err(FieldError::new(
+            format!("{path}.units"),
+            "jobs must ask for at least 1 unit: the largest possible draw is below 1",
+        ));
+    }
+    let runtime = distribution::read(runtime, Quantity::Duration, &format!("{path}.runtime"))?;
+    Ok((units, runtime))
+}
+
+/// A class's `slo` objectives; `deadline` stands for `slo.jct` (giving both, they must agree).
+fn class_slo(raw: &RawClass, path: &str, deadline: Option<SimDuration>) -> FieldResult<Slo> {
+    let mut slo = Slo::default();
+    if let Some(s) = &raw.slo {
+        slo.jct = s.jct.as_deref().map(|t| parse_field(t, &format!("{path}.slo.jct"))).transpose()?;
+        slo.wait = s.wait.as_deref().map(|t| parse_field(t, &format!("{path}.slo.wait"))).transpose()?;
+        if !slo.is_set() {
+            return Err(FieldError::new(
+                format!("{path}.slo"),
+                "give `jct` and/or `wait`, e.g. slo = { jct = \"30min\" }",
+            ));
+        }
+        if slo.jct.is_some() && deadline.is_some_and(|d| Some(d) != slo.jct) {
+            return Err(FieldError::new(
+                format!("{path}.slo.jct"),
+                "differs from `deadline`: give the JCT objective once (deadline stands for slo.jct)",
+            ));
+        }
+    }
+    slo.jct = slo.jct.or(deadline);
+    Ok(slo)
+}
+
+/// A class's `priority`: a whole number from -1000 to 1000, 0 by default.
+fn class_priority(raw: &RawClass, path: &str) -> FieldResult<i32> {
+    match raw.priority {
+        None => Ok(0),
+        Some(p) if (-1000..=1000).contains(&p) => Ok(p as i32),
+        Some(p) => Err(FieldError::new(
+            format!("{path}.priority"),
+            format!("bad value {p}: a priority is a whole number from -1000 to 1000 (higher is served first)"),
+        )),
+    }
 }
 
 /// A class's `diurnal` profile; its peak rate (`rate` per second at the mean) is checked.
