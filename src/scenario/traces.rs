@@ -225,60 +225,65 @@ fn range(value: Option<&toml::Value>, path: &str, durations: bool) -> FieldResul
     }
 }
 
-fn class_rules(value: &toml::Value, path: &str, classes: &[JobClass]) -> FieldResult<Vec<ClassRule>> {
-    let any = |class| ClassRule {
+/// A rule for `class` that matches every row (no column test, unbounded units and runtime).
+fn match_all(class: u16) -> ClassRule {
+    ClassRule {
         class,
         column: None,
         units: (f64::NEG_INFINITY, f64::INFINITY),
         runtime: (f64::NEG_INFINITY, f64::INFINITY),
-    };
+    }
+}
+
+/// A trace's `class`: one class name, or a non-empty list of rules (first match wins).
+fn class_rules(value: &toml::Value, path: &str, classes: &[JobClass]) -> FieldResult<Vec<ClassRule>> {
     if let Some(name) = value.as_str() {
-        return Ok(vec![any(class_index(name, path, classes)?)]);
+        return Ok(vec![match_all(class_index(name, path, classes)?)]);
     }
     let expected = "a class name, or a list of rules like { class = \"x\", column = \"qos\", values = [\"LS\"], \
                     units = [1, 8], runtime = [\"0s\", \"1h\"] } (first match wins)";
     let Some(rules) = value.as_array().filter(|a| !a.is_empty()) else {
         return Err(FieldError::new(path, format!("bad value {value}: expected {expected}")));
     };
-    rules
-        .iter()
-        .enumerate()
-        .map(|(i, rule)| {
-            let path = format!("{path}[{i}]");
-            let Some(table) = rule.as_table() else {
-                return Err(FieldError::new(&path, format!("bad value {rule}: expected {expected}")));
-            };
-            if let Some(key) =
-                table.keys().find(|k| !["class", "column", "values", "units", "runtime"].contains(&k.as_str()))
-            {
-                return Err(FieldError::new(
-                    format!("{path}.{key}"),
-                    format!("unknown key `{key}`; allowed: class, column, values, units, runtime"),
-                ));
-            }
-            let name = table
-                .get("class")
-                .and_then(toml::Value::as_str)
-                .ok_or_else(|| FieldError::new(&path, "a rule needs `class`, the name of a [[classes]] entry"))?;
-            let mut built = any(class_index(name, &format!("{path}.class"), classes)?);
-            match (table.get("column").and_then(toml::Value::as_str), table.get("values")) {
-                (None, None) => {}
-                (Some(column), Some(toml::Value::Array(values))) if values.iter().all(toml::Value::is_str) => {
-                    let values = values.iter().filter_map(|v| v.as_str().map(String::from)).collect();
-                    built.column = Some((column.to_string(), values));
-                }
-                _ => {
-                    return Err(FieldError::new(
-                        format!("{path}.column"),
-                        "give `column` (a name) and `values` (a list of strings) together",
-                    ));
-                }
-            }
-            built.units = range(table.get("units"), &format!("{path}.units"), false)?;
-            built.runtime = range(table.get("runtime"), &format!("{path}.runtime"), true)?;
-            Ok(built)
-        })
-        .collect()
+    rules.iter().enumerate().map(|(i, rule)| class_rule(rule, &format!("{path}[{i}]"), expected, classes)).collect()
+}
+
+/// One rule of a trace's `class` list: a table of `class`, optional `column` with `values`,
+/// and optional `units` and `runtime` ranges.
+fn class_rule(rule: &toml::Value, path: &str, expected: &str, classes: &[JobClass]) -> FieldResult<ClassRule> {
+    let Some(table) = rule.as_table() else {
+        return Err(FieldError::new(path, format!("bad value {rule}: expected {expected}")));
+    };
+    if let Some(key) = table.keys().find(|k| !["class", "column", "values", "units", "runtime"].contains(&k.as_str())) {
+        return Err(FieldError::new(
+            format!("{path}.{key}"),
+            format!("unknown key `{key}`; allowed: class, column, values, units, runtime"),
+        ));
+    }
+    let name = table
+        .get("class")
+        .and_then(toml::Value::as_str)
+        .ok_or_else(|| FieldError::new(path, "a rule needs `class`, the name of a [[classes]] entry"))?;
+    let mut built = match_all(class_index(name, &format!("{path}.class"), classes)?);
+    built.column = rule_column(table, path)?;
+    built.units = range(table.get("units"), &format!("{path}.units"), false)?;
+    built.runtime = range(table.get("runtime"), &format!("{path}.runtime"), true)?;
+    Ok(built)
+}
+
+/// A rule's `column` and `values` (a list of strings), given together or not at all.
+fn rule_column(table: &toml::Table, path: &str) -> FieldResult<Option<(String, Vec<String>)>> {
+    match (table.get("column").and_then(toml::Value::as_str), table.get("values")) {
+        (None, None) => Ok(None),
+        (Some(column), Some(toml::Value::Array(values))) if values.iter().all(toml::Value::is_str) => {
+            let values = values.iter().filter_map(|v| v.as_str().map(String::from)).collect();
+            Ok(Some((column.to_string(), values)))
+        }
+        _ => Err(FieldError::new(
+            format!("{path}.column"),
+            "give `column` (a name) and `values` (a list of strings) together",
+        )),
+    }
 }
 
 fn origin(value: Option<&toml::Value>, path: &str, regions: &[Region]) -> FieldResult<OriginRule> {
