@@ -146,7 +146,7 @@ mod tests {
             let line: Vec<u8> = (0..len)
                 .map(|i| match (state >> (i % 60)) % 11 {
                     0 | 1 => b',',
-                    2 if (state >> 20) % 7 == 0 => b'"',
+                    2 if (state >> 20).is_multiple_of(7) => b'"',
                     k => b'a' + k as u8,
                 })
                 .collect();
