@@ -38,7 +38,8 @@ fn plain_decimal(bytes: &[u8]) -> Option<f64> {
     if count == 0 || count > 15 {
         return None;
     }
-    Some(digits as f64 / POWERS_OF_TEN[decimals])
+    // An integer needs no division (dividing by 1 would give the same value).
+    Some(if decimals == 0 { digits as f64 } else { digits as f64 / POWERS_OF_TEN[decimals] })
 }
 
 /// Whether a field is empty (or only spaces).

@@ -170,8 +170,8 @@ pub fn optional_number(record: &Record, index: usize, expected: &'static str) ->
 /// A time in column `index` read by `clock`, or `None` when the field is empty.
 #[inline]
 pub fn optional_time(record: &Record, index: usize, clock: &mut Clock) -> Result<Option<f64>, BadField> {
-    let bytes = field(record, index);
-    if fields::is_empty(bytes) {
+    let bytes = field(record, index).trim_ascii();
+    if bytes.is_empty() {
         return Ok(None);
     }
     clock.read(bytes).map(Some).ok_or(BadField { column: index, expected: clock.expected() })

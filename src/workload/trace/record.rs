@@ -45,9 +45,25 @@ impl Record {
         while matches!(self.bytes.last(), Some(b'\n' | b'\r')) {
             self.bytes.pop();
         }
-        for (i, &b) in self.bytes.iter().enumerate() {
+        let words = self.bytes.chunks_exact(8);
+        let tail = words.remainder();
+        let mut base = 0;
+        for word in words {
+            let word = u64::from_le_bytes(word.try_into().expect("8 bytes"));
+            if bytes_equal_to(word, b'"') != 0 {
+                self.ends.clear();
+                return false;
+            }
+            let mut commas = bytes_equal_to(word, b',');
+            while commas != 0 {
+                self.ends.push(base + commas.trailing_zeros() as usize / 8);
+                commas &= commas - 1;
+            }
+            base += 8;
+        }
+        for (i, &b) in tail.iter().enumerate() {
             if b == b',' {
-                self.ends.push(i);
+                self.ends.push(base + i);
             } else if b == b'"' {
                 self.ends.clear();
                 return false;
@@ -92,6 +108,15 @@ impl Record {
     }
 }
 
+/// The high bit of each byte of `word` (little-endian) that equals `byte`, the other bits clear:
+/// eight bytes compared at once without a false match (no carry crosses a byte).
+#[inline]
+fn bytes_equal_to(word: u64, byte: u8) -> u64 {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    let zero_where_equal = word ^ (u64::from(byte) * 0x0101_0101_0101_0101);
+    !(((zero_where_equal & LOW7) + LOW7) | zero_where_equal | LOW7)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -108,5 +133,30 @@ mod tests {
         assert_eq!((r.get(0), r.get(1), r.get(2)), (Some(&b"x,y"[..]), Some(&b""[..]), None));
         r.line_buffer().extend_from_slice(b"\"q\",1\n");
         assert!(!r.split_line());
+    }
+
+    #[test]
+    fn word_split_equals_a_byte_by_byte_split() {
+        // Lines of every length to 40 with commas (and sometimes a quote) at varied places,
+        // against `split` on commas and a search for a quote, the independent reference.
+        let mut state: u64 = 7;
+        for _ in 0..20_000 {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let len = (state >> 58) as usize % 41;
+            let line: Vec<u8> = (0..len)
+                .map(|i| match (state >> (i % 60)) % 11 {
+                    0 | 1 => b',',
+                    2 if (state >> 20).is_multiple_of(7) => b'"',
+                    k => b'a' + k as u8,
+                })
+                .collect();
+            let mut r = Record::new();
+            r.line_buffer().extend_from_slice(&line);
+            let split = r.split_line();
+            assert_eq!(split, !line.contains(&b'"'), "{line:?}");
+            if split {
+                assert_eq!(r.iter().collect::<Vec<_>>(), line.split(|&b| b == b',').collect::<Vec<_>>(), "{line:?}");
+            }
+        }
     }
 }
