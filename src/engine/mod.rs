@@ -20,6 +20,7 @@ pub mod jobs;
 pub mod ladder;
 pub mod lifecycle;
 pub mod max_min;
+pub mod nearest_table;
 pub use crate::state::pool_queue;
 pub mod queue;
 pub mod signal_meter;
@@ -86,6 +87,9 @@ pub struct Engine<'w, O: Observer = Silent> {
     next_tick: SimTime,
     /// Whether the scheduler keeps indexes and so wants the changed hubs.
     track_changes: bool,
+    /// The nearest hub per class and origin, when the scheduler always picks the nearest
+    /// eligible hub (it then answers most decisions without a view).
+    nearest: Option<nearest_table::NearestTable>,
     /// Hubs whose state changed since the previous decision (when tracked), without repeats.
     changed: Vec<u16>,
     /// Whether each hub is in `changed`.
@@ -146,6 +150,13 @@ impl JobLog {
     }
 }
 
+/// A pool of `capacity` units served by `world`'s discipline, with the work aggregates
+/// behind wait estimates only when `scheduler` reads them.
+fn pool_state(capacity: u32, world: &World, scheduler: &dyn Scheduler) -> PoolState {
+    let pool = PoolState::with_discipline(capacity, world.discipline);
+    if scheduler.reads_wait_estimates() { pool } else { pool.without_wait_estimates() }
+}
+
 impl<'w> Engine<'w> {
     /// A new run of `world` under `scheduler`, with each class's first arrival scheduled.
     pub fn new(world: &'w World, config: RunConfig, scheduler: Box<dyn Scheduler>) -> Self {
@@ -160,7 +171,7 @@ impl<'w, O: Observer> Engine<'w, O> {
         let state: Vec<HubState> = world
             .hubs
             .iter()
-            .map(|h| HubState::new(h.capacity.map(|c| PoolState::with_discipline(c, world.discipline))))
+            .map(|h| HubState::new(h.capacity.map(|c| pool_state(c, world, scheduler.as_ref()))))
             .collect();
         let mut recorder = Recorder::new(
             world.classes.iter().map(|c| c.deadline).collect(),
@@ -191,6 +202,8 @@ impl<'w, O: Observer> Engine<'w, O> {
             world,
             levels,
             track_changes: scheduler.tracks_changes(),
+            nearest: (scheduler.picks_nearest() && !scheduler.tracks_changes())
+                .then(|| nearest_table::NearestTable::new(world)),
             changed: Vec::with_capacity(world.hubs.len()),
             is_changed: vec![false; world.hubs.len()],
             scheduler_rng: stream(config.seed, Stream::Scheduler),
@@ -513,6 +526,12 @@ impl<'w, O: Observer> Engine<'w, O> {
         if job.units > self.world.largest_reachable_pool(job.class as usize, job.origin as usize) {
             return self.reject(key, RejectReason::NoEligibleHub);
         }
+        if let Some(table) = &self.nearest
+            && let Some(hub) =
+                table.hub_for(job.class as usize, job.origin as usize, job.pool.index(), job.units, &self.state)
+        {
+            return self.run_at(key, hub);
+        }
         let class = &self.world.classes[job.class as usize];
         let runtime_estimate = self.world.runtime_estimate(job.runtime);
         let request = JobRequest {
@@ -550,18 +569,22 @@ impl<'w, O: Observer> Engine<'w, O> {
         }
         self.changed.clear();
         match decision {
-            Decision::Run(hub) => {
-                if let Some(suspensions) = &mut self.suspensions {
-                    suspensions.placed(key, self.scheduler.take_slots());
-                }
-                self.place(key, hub)
-            }
+            Decision::Run(hub) => self.run_at(key, hub),
             Decision::Defer(t) => {
                 self.observer.on(self.now, key, Lifecycle::Deferred);
                 self.queue.push(t.max(self.now + 1), EventKind::Retry(key as u32));
             }
             Decision::Reject => self.reject(key, RejectReason::Scheduler),
         }
+    }
+
+    /// Carries out a `Run(hub)` decision for job `key`.
+    #[inline]
+    fn run_at(&mut self, key: usize, hub: u16) {
+        if let Some(suspensions) = &mut self.suspensions {
+            suspensions.placed(key, self.scheduler.take_slots());
+        }
+        self.place(key, hub)
     }
 
     /// Job `key`'s retry time came: a suspended job resumes, any other goes to the scheduler.

@@ -59,6 +59,23 @@ pub trait Scheduler: Send {
         false
     }
 
+    /// Whether the policy always places a job at the first eligible hub in its origin's
+    /// latency order (ties by index), with no other effect and no use of its random stream.
+    /// The engine then answers decisions from a table when it can and calls [`decide`]
+    /// otherwise. A policy that wraps another must not pass this on.
+    ///
+    /// [`decide`]: Scheduler::decide
+    fn picks_nearest(&self) -> bool {
+        false
+    }
+
+    /// Whether the policy reads wait or finish estimates ([`View::wait_estimate`],
+    /// [`View::finish_estimate`], an index on the drain time). The engine keeps the work
+    /// aggregates behind them only for policies that do; say `false` only when it never does.
+    fn reads_wait_estimates(&self) -> bool {
+        true
+    }
+
     /// After a `Run` decision for an interruptible job ([`JobRequest::interruptible`]): the
     /// intervals the policy wants it to run in, earliest first, the first starting now; the
     /// engine suspends the job at the end of each but the last and resumes it at the start of

@@ -27,4 +27,12 @@ impl Scheduler for Nearest {
         }
         view.eligible_by_latency(job).next().map_or(Decision::Reject, |h| Decision::Run(h as u16))
     }
+
+    fn picks_nearest(&self) -> bool {
+        true
+    }
+
+    fn reads_wait_estimates(&self) -> bool {
+        false
+    }
 }

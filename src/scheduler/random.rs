@@ -39,4 +39,8 @@ impl Scheduler for Random {
         let pick = rng.random_range(0..count);
         view.eligible_hubs(job).nth(pick).map_or(Decision::Reject, |h| Decision::Run(h as u16))
     }
+
+    fn reads_wait_estimates(&self) -> bool {
+        false
+    }
 }

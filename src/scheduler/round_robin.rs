@@ -33,4 +33,8 @@ impl Scheduler for RoundRobin {
         }
         Decision::Reject
     }
+
+    fn reads_wait_estimates(&self) -> bool {
+        false
+    }
 }

@@ -39,6 +39,9 @@ pub struct PoolState {
     running_end_work: u128,
     /// How the queue is served.
     discipline: QueueDiscipline,
+    /// Whether `queued_work` and `running_end_work` are left at zero: the run's policy never
+    /// reads wait estimates (see [`PoolState::without_wait_estimates`]).
+    untracked_work: bool,
     /// Running jobs as (estimated end, job, units); kept only for EASY backfilling.
     running: BTreeSet<(SimTime, u32, u32)>,
     busy_integral: u128,
@@ -55,6 +58,13 @@ impl PoolState {
     /// An idle pool of `capacity` units served by `discipline`.
     pub fn with_discipline(capacity: u32, discipline: QueueDiscipline) -> Self {
         PoolState { capacity, discipline, ..PoolState::default() }
+    }
+
+    /// The pool without the work aggregates behind [`PoolState::wait_estimate`],
+    /// [`PoolState::running_work`] and [`PoolState::queued_work`], which must not be called
+    /// on it: for runs whose policy never reads them, so no job pays for them.
+    pub fn without_wait_estimates(self) -> Self {
+        PoolState { untracked_work: true, ..self }
     }
 
     /// Capacity in units (what outages leave usable).
@@ -84,6 +94,7 @@ impl PoolState {
     /// Sum of units x runtime estimate of queued jobs, in unit-nanoseconds.
     #[inline]
     pub fn queued_work(&self) -> u128 {
+        debug_assert!(!self.untracked_work, "work aggregates are not kept");
         self.queued_work
     }
 
@@ -113,6 +124,7 @@ impl PoolState {
     /// jobs past their estimate count as finishing now).
     #[inline]
     pub fn running_work(&self, now: SimTime) -> u128 {
+        debug_assert!(!self.untracked_work, "work aggregates are not kept");
         self.running_end_work.saturating_sub(u128::from(self.busy) * u128::from(now))
     }
 
@@ -159,7 +171,9 @@ impl PoolState {
         debug_assert!(units <= self.free(), "capacity exceeded: {} + {units} > {}", self.busy, self.capacity);
         self.advance(now);
         self.busy += units;
-        self.running_end_work += u128::from(units) * u128::from(estimated_end);
+        if !self.untracked_work {
+            self.running_end_work += u128::from(units) * u128::from(estimated_end);
+        }
         if self.discipline == QueueDiscipline::EasyBackfill {
             self.running.insert((estimated_end, job, units));
         }
@@ -171,7 +185,9 @@ impl PoolState {
         debug_assert!(units <= self.busy);
         self.advance(now);
         self.busy -= units;
-        self.running_end_work -= u128::from(units) * u128::from(estimated_end);
+        if !self.untracked_work {
+            self.running_end_work -= u128::from(units) * u128::from(estimated_end);
+        }
         if self.discipline == QueueDiscipline::EasyBackfill {
             self.running.remove(&(estimated_end, job, units));
         }
@@ -188,7 +204,9 @@ impl PoolState {
     pub fn enqueue_at(&mut self, now: SimTime, entry: Queued, level: usize) {
         self.advance(now);
         self.queued_units += u64::from(entry.units);
-        self.queued_work += u128::from(entry.units) * u128::from(entry.runtime);
+        if !self.untracked_work {
+            self.queued_work += u128::from(entry.units) * u128::from(entry.runtime);
+        }
         self.queue.push(level, entry);
     }
 
@@ -236,7 +254,9 @@ impl PoolState {
     #[inline(always)]
     fn forget_queued(&mut self, job: &Queued) {
         self.queued_units -= u64::from(job.units);
-        self.queued_work -= u128::from(job.units) * u128::from(job.runtime);
+        if !self.untracked_work {
+            self.queued_work -= u128::from(job.units) * u128::from(job.runtime);
+        }
     }
 
     /// Sets the units usable at `now` (an outage takes some away); running jobs must already
@@ -345,6 +365,34 @@ mod tests {
         assert_eq!(p.pop_startable(4).map(|q| q.job), Some(2));
         // The busy integral is unaffected by the capacity change.
         assert_eq!(p.busy_integral_at(4), 8);
+    }
+
+    #[test]
+    fn a_pool_without_wait_estimates_keeps_every_other_aggregate_alike() {
+        // The same changes to a pool with and one without the work aggregates.
+        let (mut kept, mut skipped) = (PoolState::new(4), PoolState::new(4).without_wait_estimates());
+        for p in [&mut kept, &mut skipped] {
+            p.occupy(0, 0, 3, 20);
+            p.enqueue_at(2, Queued { job: 1, units: 2, runtime: 7 }, 1);
+            p.enqueue_at(3, Queued { job: 2, units: 1, runtime: 5 }, 0);
+            p.release(9, 0, 3, 20);
+        }
+        // Units 2 then 1 queued from 2 and 3; 3 busy until 9; nothing started since.
+        assert_eq!((kept.busy_integral_at(10), kept.queued_integral_at(10)), (27, 2 * 8 + 7));
+        // The kept pool's estimate is the hand-worked fluid one: queued work 2 x 7 + 1 x 5 over
+        // 4 units, nothing running.
+        assert_eq!(kept.wait_estimate(9, 1), (14 + 5) / 4);
+        assert_eq!((skipped.queued_work, skipped.running_end_work), (0, 0));
+        for t in [9, 10] {
+            assert_eq!(kept.busy_integral_at(t), skipped.busy_integral_at(t));
+            assert_eq!(kept.queued_integral_at(t), skipped.queued_integral_at(t));
+        }
+        for p in [&mut kept, &mut skipped] {
+            assert_eq!(p.next_to_start(9).map(|q| q.job), Some(2), "priority 0 first");
+            assert_eq!(p.next_to_start(9).map(|q| q.job), Some(1));
+        }
+        assert_eq!((kept.queued_units(), kept.queued_work(), kept.free()), (0, 0, 4));
+        assert_eq!((skipped.queued_units(), skipped.free(), skipped.load()), (0, 4, kept.load()));
     }
 
     fn easy_pool() -> PoolState {
