@@ -4,45 +4,46 @@
 //! The flow network re-allocates only the component a change touches, found breadth-first.
 //! On a small network that is busy, that component is most of the network, and finding it
 //! costs more than the allocation itself. This solver keeps the network's links and route
-//! groups in contiguous arrays built once (which groups cross each link, which links each
-//! group crosses), with the flows in flight and the list of busy groups kept up to date, and
-//! allocates every busy group of the network in one pass: each round takes the open link with
-//! the smallest fair share of what is left (ties: the lowest link index), freezes its unfrozen
-//! groups at that share and updates the shares of the other links they cross. Groups in other
-//! components are allocated exactly as they were (their links' shares, rounds and residuals do
-//! not depend on other components).
+//! groups in contiguous arrays built once (which links each group crosses, and per link the
+//! busy groups that cross it, in increasing order), with the flows in flight kept up to date,
+//! and allocates every busy group of the network in one pass: each round takes the open link
+//! with the smallest fair share of what is left (ties: the lowest link index), freezes its
+//! unfrozen groups at that share and updates the shares of the other links they cross. Groups
+//! in other components are allocated exactly as they were (their links' shares, rounds and
+//! residuals do not depend on other components).
 //!
-//! A solve touches only what is busy: the links with flows (kept in an *open* list that
-//! shrinks as links become bottlenecks or run out of unfrozen flows) and the busy groups
-//! (frozen marks are epoch stamps, so nothing is cleared between solves). It also sums, per
-//! link, the rates of its flows in the order the groups freeze, so the caller need not.
+//! A solve touches only what is busy: the links with flows, whose fair shares sit in one array
+//! in link order (a link with no unfrozen flow left has an infinite share, so a round is one
+//! branch-light scan for the first least share), and the busy groups (frozen marks are epoch
+//! stamps, so nothing is cleared between solves). It also sums, per link, the rates of its
+//! flows in the order the groups freeze, so the caller need not.
 
 /// A network's links and route groups, with the flows in flight on each.
 #[derive(Clone, Debug, Default)]
 pub struct MaxMin {
-    /// Per link: capacity (bytes per ns), flows in flight, its groups in `link_groups`.
+    /// Per link: capacity (bytes per ns), flows in flight.
     capacity: Vec<f64>,
     flows: Vec<u32>,
-    link_span: Vec<(u32, u32)>,
-    link_groups: Vec<u32>,
-    /// Per group: flows in flight, its links in `group_links`.
-    weight: Vec<u32>,
-    group_span: Vec<(u32, u32)>,
+    /// Per link: where its groups' slots start in `link_busy`, and how many are busy; the busy
+    /// groups fill the first slots, in increasing order.
+    link_slots: Vec<u32>,
+    link_busy_count: Vec<u32>,
+    link_busy: Vec<u32>,
+    /// Per group: its links in `group_links`.
     group_links: Vec<u32>,
     /// Groups with flows in flight, in no particular order, and each group's place in it.
     busy: Vec<u32>,
     busy_at: Vec<u32>,
-    // Scratch of a solve: per link and per group (see [`LinkFill`], [`GroupFill`]), the open
-    // links and their fair shares of what is left (in parallel), and each group's rate.
+    // Scratch of a solve: per link and per group (see [`LinkFill`], [`GroupFill`]), the links
+    // with flows in link order and their fair shares of what is left (in parallel).
     link_fill: Vec<LinkFill>,
     group_fill: Vec<GroupFill>,
     open: Vec<u32>,
-    open_share: Vec<f64>,
-    rate: Vec<f64>,
+    share: Vec<f64>,
     epoch: u32,
 }
 
-/// A link during a solve, in one record so the filling reads it with one bounds check.
+/// A link during a solve, in one record so the filling reads it with one access.
 #[derive(Clone, Copy, Debug, Default)]
 struct LinkFill {
     /// Capacity not yet given to frozen flows.
@@ -51,35 +52,51 @@ struct LinkFill {
     rate_sum: f64,
     /// Flows not yet frozen.
     unfrozen: u32,
-    /// Place in the open list (`NOT_OPEN`: closed).
+    /// Place in the open list (valid during a solve, for links with flows).
     open_at: u32,
 }
 
-/// A group during a solve: its links in `group_links`, its flows, the epoch that froze it.
+/// A group: its links in `group_links`, its flows, the epoch that last froze it and the
+/// per-flow rate it got (0 once idle).
 #[derive(Clone, Copy, Debug, Default)]
 struct GroupFill {
     start: u32,
     end: u32,
     weight: u32,
     frozen: u32,
+    rate: f64,
 }
 
-/// What is left of a link, split over its unfrozen flows (infinite when none is left).
-#[inline]
+/// What is left of a link, split over its unfrozen flows. With none left it is not a number
+/// (nothing left) or infinite, and [`first_least`] never picks it: no branch.
+#[inline(always)]
 fn fair_share(residual: f64, unfrozen: u32) -> f64 {
-    match unfrozen {
-        0 => f64::INFINITY,
-        n => residual.max(0.0) / f64::from(n),
+    residual.max(0.0) / f64::from(unfrozen)
+}
+
+/// The place of the first least value of `shares` and the value, ignoring NaN (`(0,
+/// INFINITY)` when there is none below infinity). The least value is found in four
+/// independent running minima (no branch, no chain of dependent compares), then its place by
+/// one scan that stops there. (Keeping each minimum's place as well costs more than the scan.)
+#[inline(always)]
+fn first_least(shares: &[f64]) -> (usize, f64) {
+    #[inline(always)]
+    fn less(a: f64, b: f64) -> f64 {
+        if a < b { a } else { b }
     }
+    let mut least = [f64::INFINITY; 4];
+    let mut chunks = shares.chunks_exact(4);
+    for chunk in &mut chunks {
+        for k in 0..4 {
+            least[k] = less(chunk[k], least[k]);
+        }
+    }
+    for &share in chunks.remainder() {
+        least[0] = less(share, least[0]);
+    }
+    let level = less(less(least[0], least[1]), less(least[2], least[3]));
+    (shares.iter().position(|&share| share == level).unwrap_or(0), level)
 }
-
-/// The items `span` marks out of `items`.
-#[inline]
-fn slice(items: &[u32], span: (u32, u32)) -> &[u32] {
-    &items[span.0 as usize..span.1 as usize]
-}
-
-const NOT_OPEN: u32 = u32::MAX;
 
 /// One solve's progressive filling, over borrowed arrays of a [`MaxMin`] (so that the hot
 /// loops keep them in registers).
@@ -90,110 +107,62 @@ struct Filling<'a> {
     group_links: &'a [u32],
     links: &'a mut [LinkFill],
     groups: &'a mut [GroupFill],
-    open: &'a mut Vec<u32>,
-    open_share: &'a mut Vec<f64>,
-    rate: &'a mut [f64],
+    share: &'a mut [f64],
 }
 
 impl Filling<'_> {
-    /// Opens every link with flows, at its full capacity; zeroes every link's rate sum.
-    #[inline]
-    fn open_busy_links(&mut self, capacity: &[f64], flows: &[u32]) {
-        self.open.clear();
-        self.open_share.clear();
-        for (l, ((link, &capacity), &flows)) in self.links.iter_mut().zip(capacity).zip(flows).enumerate() {
-            link.rate_sum = 0.0;
-            if flows == 0 {
-                continue;
-            }
-            link.residual = capacity;
-            link.unfrozen = flows;
-            link.open_at = self.open.len() as u32;
-            self.open.push(l as u32);
-            self.open_share.push(fair_share(capacity, flows));
-        }
-    }
-
-    /// The open link with the smallest fair share (ties: the lowest link index): its place
-    /// in the open list and its share; `None` when no link is open.
-    #[inline(always)]
-    fn bottleneck(&self) -> Option<(usize, f64)> {
-        let (mut at, mut level, mut link) = (usize::MAX, f64::INFINITY, u32::MAX);
-        for (i, (&share, &l)) in self.open_share.iter().zip(self.open.iter()).enumerate() {
-            if share < level || (share == level && l < link) {
-                (at, level, link) = (i, share, l);
-            }
-        }
-        (at != usize::MAX).then_some((at, level))
-    }
-
-    /// Takes the link at place `at` off the open list; returns the link.
-    #[inline(always)]
-    fn close(&mut self, at: usize) -> usize {
-        let l = self.open.swap_remove(at);
-        self.open_share.swap_remove(at);
-        self.links[l as usize].open_at = NOT_OPEN;
-        if let Some(&moved) = self.open.get(at) {
-            self.links[moved as usize].open_at = at as u32;
-        }
-        l as usize
-    }
-
     /// Freezes group `g` (unfrozen, busy) at per-flow rate `level`, taking its flows off every
-    /// link it crosses and updating the fair shares of the open ones (`bottleneck` is already
-    /// closed); a link with no unfrozen flow left is closed.
+    /// link it crosses and updating their fair shares.
     #[inline(always)]
-    fn freeze(&mut self, g: usize, level: f64, bottleneck: usize) {
+    fn freeze(&mut self, g: usize, level: f64) {
         let group = &mut self.groups[g];
         group.frozen = self.epoch;
+        group.rate = level;
         self.left -= 1;
         let GroupFill { start, end, weight, .. } = *group;
-        self.rate[g] = level;
         let carried = level * f64::from(weight);
         for &l in &self.group_links[start as usize..end as usize] {
-            let l = l as usize;
-            let link = &mut self.links[l];
+            debug_assert!((l as usize) < self.links.len());
+            // SAFETY: `MaxMin::new` checked every link index of every group against the links.
+            let link = unsafe { self.links.get_unchecked_mut(l as usize) };
             link.residual -= carried;
             link.unfrozen -= weight;
             link.rate_sum += carried;
-            let at = link.open_at;
-            if l != bottleneck && at != NOT_OPEN {
-                if link.unfrozen == 0 {
-                    self.close(at as usize); // nothing left to freeze on it
-                } else {
-                    self.open_share[at as usize] = fair_share(link.residual, link.unfrozen);
-                }
-            }
+            let at = link.open_at as usize;
+            debug_assert!(at < self.share.len());
+            // SAFETY: a link a busy group crosses has flows, so the solve opened it at `at`.
+            unsafe { *self.share.get_unchecked_mut(at) = fair_share(link.residual, link.unfrozen) };
         }
     }
 }
 
 impl MaxMin {
     /// Links of `capacity` (bytes per ns); group `g` crosses the links `groups[g]`. No flows.
+    /// Panics when a group names a link past the last.
     pub fn new<'a>(capacity: &[f64], groups: impl Iterator<Item = &'a [u32]>) -> Self {
         let links = capacity.len();
         let mut solver = MaxMin { capacity: capacity.to_vec(), flows: vec![0; links], ..Self::default() };
-        let mut on_link: Vec<Vec<u32>> = vec![Vec::new(); links];
-        for (g, group_links) in groups.enumerate() {
+        let mut slots = vec![0u32; links];
+        for group_links in groups {
             let start = solver.group_links.len() as u32;
             for &l in group_links {
+                assert!((l as usize) < links, "route group crosses link {l} of {links}");
                 solver.group_links.push(l);
-                on_link[l as usize].push(g as u32);
+                slots[l as usize] += 1;
             }
-            solver.group_span.push((start, solver.group_links.len() as u32));
+            let end = solver.group_links.len() as u32;
+            solver.group_fill.push(GroupFill { start, end, ..GroupFill::default() });
         }
-        for groups in on_link {
-            let start = solver.link_groups.len() as u32;
-            solver.link_groups.extend(groups);
-            solver.link_span.push((start, solver.link_groups.len() as u32));
+        let mut next = 0;
+        for count in slots {
+            solver.link_slots.push(next);
+            next += count;
         }
-        let groups = solver.group_span.len();
-        solver.weight = vec![0; groups];
+        let groups = solver.group_fill.len();
+        solver.link_busy = vec![0; next as usize];
+        solver.link_busy_count = vec![0; links];
         solver.busy_at = vec![u32::MAX; groups];
-        solver.rate = vec![0.0; groups];
-        solver.group_fill =
-            solver.group_span.iter().map(|&(start, end)| GroupFill { start, end, weight: 0, frozen: 0 }).collect();
-        solver.link_fill = vec![LinkFill { open_at: NOT_OPEN, ..LinkFill::default() }; links];
+        solver.link_fill = vec![LinkFill::default(); links];
         solver
     }
 
@@ -204,7 +173,7 @@ impl MaxMin {
 
     /// Groups in all.
     pub fn groups(&self) -> usize {
-        self.weight.len()
+        self.group_fill.len()
     }
 
     /// Groups with flows in flight.
@@ -218,18 +187,33 @@ impl MaxMin {
         &self.busy
     }
 
+    /// Group `g`'s links.
+    #[inline]
+    fn links_of(&self, g: usize) -> std::ops::Range<usize> {
+        let group = &self.group_fill[g];
+        group.start as usize..group.end as usize
+    }
+
     /// One more flow in group `g`.
     #[inline]
     pub fn join(&mut self, g: u32) {
         let gi = g as usize;
-        if self.weight[gi] == 0 {
+        if self.group_fill[gi].weight == 0 {
             self.busy_at[gi] = self.busy.len() as u32;
             self.busy.push(g);
+            for i in self.links_of(gi) {
+                let l = self.group_links[i] as usize;
+                let (start, count) = (self.link_slots[l] as usize, self.link_busy_count[l] as usize);
+                let slots = &mut self.link_busy[start..=start + count];
+                let at = slots[..count].partition_point(|&h| h < g);
+                slots.copy_within(at..count, at + 1);
+                slots[at] = g;
+                self.link_busy_count[l] += 1;
+            }
         }
-        self.weight[gi] += 1;
         self.group_fill[gi].weight += 1;
-        for &l in slice(&self.group_links, self.group_span[gi]) {
-            self.flows[l as usize] += 1;
+        for i in self.links_of(gi) {
+            self.flows[self.group_links[i] as usize] += 1;
         }
     }
 
@@ -237,51 +221,60 @@ impl MaxMin {
     #[inline]
     pub fn leave(&mut self, g: u32) {
         let gi = g as usize;
-        self.weight[gi] -= 1;
         self.group_fill[gi].weight -= 1;
-        if self.weight[gi] == 0 {
+        for i in self.links_of(gi) {
+            self.flows[self.group_links[i] as usize] -= 1;
+        }
+        if self.group_fill[gi].weight == 0 {
+            self.group_fill[gi].rate = 0.0;
             let at = self.busy_at[gi] as usize;
             self.busy.swap_remove(at);
             if let Some(&moved) = self.busy.get(at) {
                 self.busy_at[moved as usize] = at as u32;
             }
             self.busy_at[gi] = u32::MAX;
-        }
-        for &l in slice(&self.group_links, self.group_span[gi]) {
-            self.flows[l as usize] -= 1;
+            for i in self.links_of(gi) {
+                let l = self.group_links[i] as usize;
+                let (start, count) = (self.link_slots[l] as usize, self.link_busy_count[l] as usize);
+                let slots = &mut self.link_busy[start..start + count];
+                let at = slots.partition_point(|&h| h < g);
+                slots.copy_within(at + 1..count, at);
+                self.link_busy_count[l] -= 1;
+            }
         }
     }
 
     /// Allocates every busy group its max-min fair per-flow rate, each capped at `max_rate`,
-    /// and sums each link's rates (idle links: 0). Idle groups keep whatever rate they had.
+    /// and sums each link's rates (idle links: 0). Idle groups have rate 0.
     pub fn solve(&mut self, max_rate: f64) {
         self.epoch = self.epoch.wrapping_add(1);
         if self.epoch == 0 {
             self.group_fill.iter_mut().for_each(|g| g.frozen = 0);
             self.epoch = 1;
         }
+        self.open_busy_links();
         let mut fill = Filling {
             epoch: self.epoch,
             left: self.busy.len(),
             group_links: &self.group_links,
             links: &mut self.link_fill,
             groups: &mut self.group_fill,
-            open: &mut self.open,
-            open_share: &mut self.open_share,
-            rate: &mut self.rate,
+            share: &mut self.share,
         };
-        fill.open_busy_links(&self.capacity, &self.flows);
-        while let Some((at, level)) = fill.bottleneck() {
+        while fill.left > 0 {
+            let (at, level) = first_least(fill.share);
             if level >= max_rate {
                 break;
             }
-            let bottleneck = fill.close(at);
-            let (start, end) = self.link_span[bottleneck];
-            for &g in &self.link_groups[start as usize..end as usize] {
-                let g = g as usize;
-                let group = &fill.groups[g];
-                if group.frozen != fill.epoch && group.weight != 0 {
-                    fill.freeze(g, level, bottleneck);
+            let bottleneck = self.open[at] as usize;
+            let start = self.link_slots[bottleneck] as usize;
+            let count = self.link_busy_count[bottleneck] as usize;
+            for &g in &self.link_busy[start..start + count] {
+                debug_assert!((g as usize) < fill.groups.len());
+                // SAFETY: busy lists hold group indices only (`join`).
+                let frozen = unsafe { fill.groups.get_unchecked(g as usize).frozen };
+                if frozen != fill.epoch {
+                    fill.freeze(g as usize, level);
                 }
             }
         }
@@ -289,19 +282,36 @@ impl MaxMin {
         if fill.left > 0 {
             for &g in &self.busy {
                 if fill.groups[g as usize].frozen != fill.epoch {
-                    fill.freeze(g as usize, max_rate, usize::MAX);
+                    fill.freeze(g as usize, max_rate);
                 }
             }
         }
-        for &l in fill.open.iter() {
-            fill.links[l as usize].open_at = NOT_OPEN;
+    }
+
+    /// Opens every link with flows, in link order, at its full capacity; zeroes every link's
+    /// rate sum.
+    #[inline]
+    fn open_busy_links(&mut self) {
+        self.open.clear();
+        self.share.clear();
+        let links = self.link_fill.iter_mut().zip(&self.capacity).zip(&self.flows);
+        for (l, ((link, &capacity), &flows)) in links.enumerate() {
+            link.rate_sum = 0.0;
+            if flows == 0 {
+                continue;
+            }
+            link.residual = capacity;
+            link.unfrozen = flows;
+            link.open_at = self.open.len() as u32;
+            self.open.push(l as u32);
+            self.share.push(fair_share(capacity, flows));
         }
     }
 
-    /// Group `g`'s per-flow rate, after [`MaxMin::solve`] (when busy).
+    /// Group `g`'s per-flow rate, after [`MaxMin::solve`] (0 when idle).
     #[inline]
     pub fn rate(&self, g: u32) -> f64 {
-        self.rate[g as usize]
+        self.group_fill[g as usize].rate
     }
 
     /// The sum of the rates of link `l`'s flows, after [`MaxMin::solve`].
@@ -349,6 +359,39 @@ mod tests {
         let groups = vec![(1, vec![0]), (3, vec![0, 1])];
         assert_eq!(solve(&[1.0, 10.0], &groups, 0.2), vec![0.2, 0.2]);
         assert_eq!(solve(&[1.0, 10.0], &groups, 0.3), vec![0.25, 0.25]);
+    }
+
+    #[test]
+    fn each_link_lists_exactly_its_busy_groups_in_order() {
+        // 12 groups over 5 links (groups 2 and 7 cross one link twice); random joins and leaves; after each, every link's busy list
+        // equals the groups with flows that cross it, in increasing order, found by brute force.
+        let routes: Vec<Vec<u32>> = (0..12u32).map(|g| vec![g % 5, (g * 3 + 1) % 5]).collect();
+        let mut m = MaxMin::new(&[1.0; 5], routes.iter().map(Vec::as_slice));
+        let mut flows = [0u32; 12];
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..2_000 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let g = (state % 12) as usize;
+            if flows[g] > 0 && state % 7 < 3 {
+                m.leave(g as u32);
+                flows[g] -= 1;
+            } else {
+                m.join(g as u32);
+                flows[g] += 1;
+            }
+            for l in 0..5u32 {
+                // A route that crosses a link twice is listed twice there (it loads it twice).
+                let want: Vec<u32> = (0..12u32)
+                    .filter(|&h| flows[h as usize] > 0)
+                    .flat_map(|h| routes[h as usize].iter().filter(move |&&k| k == l).map(move |_| h))
+                    .collect();
+                let start = m.link_slots[l as usize] as usize;
+                let got = &m.link_busy[start..start + m.link_busy_count[l as usize] as usize];
+                assert_eq!(got, want.as_slice(), "link {l}");
+            }
+        }
     }
 
     #[test]
