@@ -655,12 +655,10 @@ impl FlowNetwork {
     fn reallocate_whole(&mut self, now: SimTime) {
         let Some(whole) = &mut self.whole else { return };
         whole.solve(self.max_rate);
-        for &g in whole.busy_groups() {
+        for &g in whole.changed_groups() {
             let new_rate = whole.rate(g);
             let group = &mut self.groups[g as usize];
-            if new_rate == group.rate {
-                continue;
-            }
+            debug_assert_ne!(new_rate, group.rate, "the solver keeps the rates the groups have");
             group.settle(now);
             group.updated = now;
             group.rate = new_rate;
@@ -803,6 +801,9 @@ impl FlowNetwork {
             group.settle(now);
             group.updated = now;
             group.rate = group.new_rate;
+            if let Some(whole) = &mut self.whole {
+                whole.set_rate(g, group.rate); // so that its next solve sees what changed
+            }
             let finish = group.next_finish();
             self.heap.set(g, finish);
             self.moved += 1;

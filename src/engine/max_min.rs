@@ -40,6 +40,10 @@ pub struct MaxMin {
     group_fill: Vec<GroupFill>,
     open: Vec<u32>,
     share: Vec<f64>,
+    /// The groups whose rate the last solve changed, in `changed[..changed_count]` (the array
+    /// holds a slot per group, so a freeze writes its group without a branch).
+    changed: Vec<u32>,
+    changed_count: usize,
     epoch: u32,
 }
 
@@ -108,6 +112,8 @@ struct Filling<'a> {
     links: &'a mut [LinkFill],
     groups: &'a mut [GroupFill],
     share: &'a mut [f64],
+    changed: &'a mut [u32],
+    changed_count: usize,
 }
 
 impl Filling<'_> {
@@ -117,6 +123,9 @@ impl Filling<'_> {
     fn freeze(&mut self, g: usize, level: f64) {
         let group = &mut self.groups[g];
         group.frozen = self.epoch;
+        // Counted as changed unless it keeps its rate: a store and an add, no branch.
+        self.changed[self.changed_count] = g as u32;
+        self.changed_count += usize::from(level != group.rate);
         group.rate = level;
         self.left -= 1;
         let GroupFill { start, end, weight, .. } = *group;
@@ -163,6 +172,7 @@ impl MaxMin {
         solver.link_busy_count = vec![0; links];
         solver.busy_at = vec![u32::MAX; groups];
         solver.link_fill = vec![LinkFill::default(); links];
+        solver.changed = vec![0; groups];
         solver
     }
 
@@ -260,6 +270,8 @@ impl MaxMin {
             links: &mut self.link_fill,
             groups: &mut self.group_fill,
             share: &mut self.share,
+            changed: &mut self.changed,
+            changed_count: 0,
         };
         while fill.left > 0 {
             let (at, level) = first_least(fill.share);
@@ -286,6 +298,21 @@ impl MaxMin {
                 }
             }
         }
+        self.changed_count = fill.changed_count;
+    }
+
+    /// The busy groups whose per-flow rate the last [`MaxMin::solve`] changed (a group that
+    /// became busy since had rate 0), in no particular order.
+    #[inline]
+    pub fn changed_groups(&self) -> &[u32] {
+        &self.changed[..self.changed_count]
+    }
+
+    /// Records that group `g` (busy) now has per-flow rate `rate`, found by another solver,
+    /// so that the next solve reports changes against it.
+    #[inline]
+    pub fn set_rate(&mut self, g: u32, rate: f64) {
+        self.group_fill[g as usize].rate = rate;
     }
 
     /// Opens every link with flows, in link order, at its full capacity; zeroes every link's
