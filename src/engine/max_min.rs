@@ -24,11 +24,18 @@ pub struct MaxMin {
     /// Per link: capacity (bytes per ns), flows in flight.
     capacity: Vec<f64>,
     flows: Vec<u32>,
-    /// Per link: where its groups' slots start in `link_busy`, and how many are busy; the busy
-    /// groups fill the first slots, in increasing order.
+    /// Per link: where its groups start in `link_groups` (all of them, in increasing order) and
+    /// in `link_busy` (its busy groups, in increasing order, `link_busy_count` of them).
     link_slots: Vec<u32>,
+    link_groups: Vec<u32>,
     link_busy_count: Vec<u32>,
     link_busy: Vec<u32>,
+    /// Groups that became busy or idle since the last solve (`None` once more did than there
+    /// are groups: every list is then rebuilt). The busy lists of their links are rebuilt when
+    /// a solve needs them, so a network mostly allocated by components pays one push a change.
+    moved_groups: Option<Vec<u32>>,
+    stale: Vec<bool>,
+    stale_links: Vec<u32>,
     /// Per group: its links in `group_links`.
     group_links: Vec<u32>,
     /// Groups with flows in flight, in no particular order, and each group's place in it.
@@ -151,25 +158,27 @@ impl MaxMin {
     pub fn new<'a>(capacity: &[f64], groups: impl Iterator<Item = &'a [u32]>) -> Self {
         let links = capacity.len();
         let mut solver = MaxMin { capacity: capacity.to_vec(), flows: vec![0; links], ..Self::default() };
-        let mut slots = vec![0u32; links];
-        for group_links in groups {
+        let mut on_link: Vec<Vec<u32>> = vec![Vec::new(); links];
+        for (g, group_links) in groups.enumerate() {
             let start = solver.group_links.len() as u32;
             for &l in group_links {
                 assert!((l as usize) < links, "route group crosses link {l} of {links}");
                 solver.group_links.push(l);
-                slots[l as usize] += 1;
+                on_link[l as usize].push(g as u32);
             }
             let end = solver.group_links.len() as u32;
             solver.group_fill.push(GroupFill { start, end, ..GroupFill::default() });
         }
-        let mut next = 0;
-        for count in slots {
-            solver.link_slots.push(next);
-            next += count;
+        for groups in on_link {
+            solver.link_slots.push(solver.link_groups.len() as u32);
+            solver.link_groups.extend(groups);
         }
+        solver.link_slots.push(solver.link_groups.len() as u32);
         let groups = solver.group_fill.len();
-        solver.link_busy = vec![0; next as usize];
+        solver.link_busy = vec![0; solver.link_groups.len()];
         solver.link_busy_count = vec![0; links];
+        solver.stale = vec![false; links];
+        solver.moved_groups = Some(Vec::new());
         solver.busy_at = vec![u32::MAX; groups];
         solver.link_fill = vec![LinkFill::default(); links];
         solver.changed = vec![0; groups];
@@ -211,15 +220,7 @@ impl MaxMin {
         if self.group_fill[gi].weight == 0 {
             self.busy_at[gi] = self.busy.len() as u32;
             self.busy.push(g);
-            for i in self.links_of(gi) {
-                let l = self.group_links[i] as usize;
-                let (start, count) = (self.link_slots[l] as usize, self.link_busy_count[l] as usize);
-                let slots = &mut self.link_busy[start..=start + count];
-                let at = slots[..count].partition_point(|&h| h < g);
-                slots.copy_within(at..count, at + 1);
-                slots[at] = g;
-                self.link_busy_count[l] += 1;
-            }
+            self.mark_links_stale(gi);
         }
         self.group_fill[gi].weight += 1;
         for i in self.links_of(gi) {
@@ -243,15 +244,60 @@ impl MaxMin {
                 self.busy_at[moved as usize] = at as u32;
             }
             self.busy_at[gi] = u32::MAX;
-            for i in self.links_of(gi) {
-                let l = self.group_links[i] as usize;
-                let (start, count) = (self.link_slots[l] as usize, self.link_busy_count[l] as usize);
-                let slots = &mut self.link_busy[start..start + count];
-                let at = slots.partition_point(|&h| h < g);
-                slots.copy_within(at + 1..count, at);
-                self.link_busy_count[l] -= 1;
+            self.mark_links_stale(gi);
+        }
+    }
+
+    /// Group `g` became busy or idle: its links' busy lists are out of date.
+    #[inline]
+    fn mark_links_stale(&mut self, g: usize) {
+        let groups = self.group_fill.len();
+        if let Some(moved) = &mut self.moved_groups {
+            if moved.len() < groups {
+                moved.push(g as u32);
+            } else {
+                self.moved_groups = None;
             }
         }
+    }
+
+    /// Rebuilds the busy lists of the links of the groups that became busy or idle (of every
+    /// link after many such changes): each link's groups with flows, in increasing order.
+    fn refresh_busy_lists(&mut self) {
+        match &mut self.moved_groups {
+            Some(moved) if moved.is_empty() => return,
+            Some(moved) => {
+                for &g in moved.iter() {
+                    let group = &self.group_fill[g as usize];
+                    for &l in &self.group_links[group.start as usize..group.end as usize] {
+                        if !self.stale[l as usize] {
+                            self.stale[l as usize] = true;
+                            self.stale_links.push(l);
+                        }
+                    }
+                }
+                moved.clear();
+            }
+            None => {
+                self.stale_links.clear();
+                self.stale_links.extend(0..self.link_fill.len() as u32);
+                self.stale.iter_mut().for_each(|s| *s = true);
+                self.moved_groups = Some(Vec::with_capacity(self.group_fill.len()));
+            }
+        }
+        for &l in &self.stale_links {
+            let l = l as usize;
+            let (start, end) = (self.link_slots[l] as usize, self.link_slots[l + 1] as usize);
+            let mut count = 0;
+            for i in start..end {
+                let g = self.link_groups[i];
+                self.link_busy[start + count] = g;
+                count += usize::from(self.group_fill[g as usize].weight != 0);
+            }
+            self.link_busy_count[l] = count as u32;
+            self.stale[l] = false;
+        }
+        self.stale_links.clear();
     }
 
     /// Allocates every busy group its max-min fair per-flow rate, each capped at `max_rate`,
@@ -262,6 +308,7 @@ impl MaxMin {
             self.group_fill.iter_mut().for_each(|g| g.frozen = 0);
             self.epoch = 1;
         }
+        self.refresh_busy_lists();
         self.open_busy_links();
         let mut fill = Filling {
             epoch: self.epoch,
@@ -390,24 +437,32 @@ mod tests {
 
     #[test]
     fn each_link_lists_exactly_its_busy_groups_in_order() {
-        // 12 groups over 5 links (groups 2 and 7 cross one link twice); random joins and leaves; after each, every link's busy list
-        // equals the groups with flows that cross it, in increasing order, found by brute force.
+        // 12 groups over 5 links (groups 2 and 7 cross one link twice); random joins and
+        // leaves. Each link's busy list, rebuilt after every change (first half) or after 50
+        // changes (second half: more groups move than there are, so every list is rebuilt),
+        // equals the groups with flows that cross it, in increasing order, by brute force.
         let routes: Vec<Vec<u32>> = (0..12u32).map(|g| vec![g % 5, (g * 3 + 1) % 5]).collect();
         let mut m = MaxMin::new(&[1.0; 5], routes.iter().map(Vec::as_slice));
         let mut flows = [0u32; 12];
         let mut state = 0x2545_f491_4f6c_dd1du64;
-        for _ in 0..2_000 {
+        let mut rebuilt_all = 0;
+        for step in 0..4_000 {
             state ^= state << 13;
             state ^= state >> 7;
             state ^= state << 17;
             let g = (state % 12) as usize;
-            if flows[g] > 0 && state % 7 < 3 {
+            if flows[g] > 0 && state.is_multiple_of(2) {
                 m.leave(g as u32);
                 flows[g] -= 1;
             } else {
                 m.join(g as u32);
                 flows[g] += 1;
             }
+            if step >= 2_000 && !step.is_multiple_of(50) {
+                continue;
+            }
+            rebuilt_all += usize::from(m.moved_groups.is_none());
+            m.refresh_busy_lists();
             for l in 0..5u32 {
                 // A route that crosses a link twice is listed twice there (it loads it twice).
                 let want: Vec<u32> = (0..12u32)
@@ -419,6 +474,7 @@ mod tests {
                 assert_eq!(got, want.as_slice(), "link {l}");
             }
         }
+        assert!(rebuilt_all > 10, "every list rebuilt {rebuilt_all} times");
     }
 
     #[test]
