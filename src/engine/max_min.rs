@@ -446,7 +446,7 @@ mod tests {
         let mut flows = [0u32; 12];
         let mut state = 0x2545_f491_4f6c_dd1du64;
         let mut rebuilt_all = 0;
-        for step in 0..4_000 {
+        for step in 0..4_000u32 {
             state ^= state << 13;
             state ^= state >> 7;
             state ^= state << 17;
