@@ -3,6 +3,10 @@
 /// A number (integer fast path; otherwise Rust's float syntax). `None` when empty or not a number.
 #[inline]
 pub fn number(bytes: &[u8]) -> Option<f64> {
+    // Most fields hold a plain decimal without spaces: read it before trimming.
+    if let Some(value) = plain_decimal(bytes) {
+        return Some(value);
+    }
     let bytes = bytes.trim_ascii();
     if bytes.is_empty() {
         return None;
@@ -21,25 +25,41 @@ const POWERS_OF_TEN: [f64; 16] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1
 /// correctly rounded value of the decimal, as `str::parse` gives. `None` for anything else.
 #[inline]
 fn plain_decimal(bytes: &[u8]) -> Option<f64> {
-    let mut digits = 0u64;
-    let mut dot = usize::MAX;
-    for (i, &b) in bytes.iter().enumerate() {
-        let digit = b.wrapping_sub(b'0');
-        if digit <= 9 {
-            digits = digits.wrapping_mul(10).wrapping_add(u64::from(digit));
-        } else if b == b'.' && dot == usize::MAX {
-            dot = i;
-        } else {
-            return None;
-        }
+    // 15 digits and a dot at most; checked first, so the loops need no overflow test.
+    if bytes.len() > 16 {
+        return None;
     }
-    let decimals = if dot == usize::MAX { 0 } else { bytes.len() - dot - 1 };
-    let count = bytes.len() - usize::from(dot != usize::MAX);
+    let (whole, whole_digits) = leading_digits_after(0, bytes);
+    let (digits, decimals) = match &bytes[whole_digits..] {
+        [] => (whole, 0),
+        [b'.', fraction @ ..] => {
+            let (digits, fraction_digits) = leading_digits_after(whole, fraction);
+            if fraction_digits != fraction.len() {
+                return None;
+            }
+            (digits, fraction_digits)
+        }
+        _ => return None,
+    };
+    let count = whole_digits + decimals;
     if count == 0 || count > 15 {
         return None;
     }
     // An integer needs no division (dividing by 1 would give the same value).
     Some(if decimals == 0 { digits as f64 } else { digits as f64 / POWERS_OF_TEN[decimals] })
+}
+
+/// `value` followed by the digits `bytes` starts with, and how many digits were read.
+#[inline]
+fn leading_digits_after(mut value: u64, bytes: &[u8]) -> (u64, usize) {
+    for (i, &b) in bytes.iter().enumerate() {
+        let digit = b.wrapping_sub(b'0');
+        if digit > 9 {
+            return (value, i);
+        }
+        value = value * 10 + u64::from(digit);
+    }
+    (value, bytes.len())
 }
 
 /// Whether a field is empty (or only spaces).
@@ -136,6 +156,10 @@ mod tests {
         assert_eq!(number(b"inf"), None);
         assert_eq!(number(b"."), None);
         assert_eq!(number(b"1.2.3"), None);
+        for text in ["1.", ".5", "007", "0.000", " 2.25", "3.5 ", "12345678901234567", "1234567890.123456", "+1", "1e3"]
+        {
+            assert_eq!(number(text.as_bytes()), text.trim().parse::<f64>().ok(), "{text}");
+        }
     }
 
     #[test]
