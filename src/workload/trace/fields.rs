@@ -178,6 +178,23 @@ mod tests {
     }
 
     #[test]
+    fn any_short_text_reads_as_the_standard_parse() {
+        // Random texts of 0 to 18 bytes of digits, dots, signs, exponents and spaces: the fast
+        // path (plain decimals up to 16 bytes) and the fallback against `str::parse`.
+        let alphabet = b"0123456789012345.-+e ";
+        let mut state: u64 = 3;
+        for _ in 0..300_000 {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let len = (state >> 59) as usize % 19;
+            let text: String = (0..len)
+                .map(|i| alphabet[((state >> (3 * i % 57)) % alphabet.len() as u64) as usize] as char)
+                .collect();
+            let expected = text.trim().parse::<f64>().ok().filter(|v| v.is_finite());
+            assert_eq!(number(text.as_bytes()), expected, "{text:?}");
+        }
+    }
+
+    #[test]
     fn timestamps_against_known_epochs() {
         // 2023-11-16 00:00:00 UTC is 1700092800 (date -u -d 2023-11-16 +%s).
         assert_eq!(timestamp(b"2023-11-16 00:00:00"), Some(1_700_092_800.0));
