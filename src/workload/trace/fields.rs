@@ -45,8 +45,10 @@ fn plain_decimal(bytes: &[u8]) -> Option<f64> {
     if count == 0 || count > 15 {
         return None;
     }
-    // An integer needs no division (dividing by 1 would give the same value).
-    Some(if decimals == 0 { digits as f64 } else { digits as f64 / POWERS_OF_TEN[decimals] })
+    // Below 10^16, so exact as a signed integer (whose conversion is one instruction); an
+    // integer needs no division (dividing by 1 would give the same value).
+    let value = digits as i64 as f64;
+    Some(if decimals == 0 { value } else { value / POWERS_OF_TEN[decimals] })
 }
 
 /// `value` followed by the digits `bytes` starts with, and how many digits were read.
