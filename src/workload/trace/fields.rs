@@ -3,6 +3,10 @@
 /// A number (integer fast path; otherwise Rust's float syntax). `None` when empty or not a number.
 #[inline]
 pub fn number(bytes: &[u8]) -> Option<f64> {
+    // Most fields hold a plain decimal without spaces: read it before trimming.
+    if let Some(value) = plain_decimal(bytes) {
+        return Some(value);
+    }
     let bytes = bytes.trim_ascii();
     if bytes.is_empty() {
         return None;
@@ -21,25 +25,43 @@ const POWERS_OF_TEN: [f64; 16] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1
 /// correctly rounded value of the decimal, as `str::parse` gives. `None` for anything else.
 #[inline]
 fn plain_decimal(bytes: &[u8]) -> Option<f64> {
-    let mut digits = 0u64;
-    let mut dot = usize::MAX;
-    for (i, &b) in bytes.iter().enumerate() {
-        let digit = b.wrapping_sub(b'0');
-        if digit <= 9 {
-            digits = digits.wrapping_mul(10).wrapping_add(u64::from(digit));
-        } else if b == b'.' && dot == usize::MAX {
-            dot = i;
-        } else {
-            return None;
-        }
+    // 15 digits and a dot at most; checked first, so the loops need no overflow test.
+    if bytes.len() > 16 {
+        return None;
     }
-    let decimals = if dot == usize::MAX { 0 } else { bytes.len() - dot - 1 };
-    let count = bytes.len() - usize::from(dot != usize::MAX);
+    let (whole, whole_digits) = leading_digits_after(0, bytes);
+    let (digits, decimals) = match &bytes[whole_digits..] {
+        [] => (whole, 0),
+        [b'.', fraction @ ..] => {
+            let (digits, fraction_digits) = leading_digits_after(whole, fraction);
+            if fraction_digits != fraction.len() {
+                return None;
+            }
+            (digits, fraction_digits)
+        }
+        _ => return None,
+    };
+    let count = whole_digits + decimals;
     if count == 0 || count > 15 {
         return None;
     }
-    // An integer needs no division (dividing by 1 would give the same value).
-    Some(if decimals == 0 { digits as f64 } else { digits as f64 / POWERS_OF_TEN[decimals] })
+    // Below 10^16, so exact as a signed integer (whose conversion is one instruction); an
+    // integer needs no division (dividing by 1 would give the same value).
+    let value = digits as i64 as f64;
+    Some(if decimals == 0 { value } else { value / POWERS_OF_TEN[decimals] })
+}
+
+/// `value` followed by the digits `bytes` starts with, and how many digits were read.
+#[inline]
+fn leading_digits_after(mut value: u64, bytes: &[u8]) -> (u64, usize) {
+    for (i, &b) in bytes.iter().enumerate() {
+        let digit = b.wrapping_sub(b'0');
+        if digit > 9 {
+            return (value, i);
+        }
+        value = value * 10 + u64::from(digit);
+    }
+    (value, bytes.len())
 }
 
 /// Whether a field is empty (or only spaces).
@@ -136,6 +158,10 @@ mod tests {
         assert_eq!(number(b"inf"), None);
         assert_eq!(number(b"."), None);
         assert_eq!(number(b"1.2.3"), None);
+        for text in ["1.", ".5", "007", "0.000", " 2.25", "3.5 ", "12345678901234567", "1234567890.123456", "+1", "1e3"]
+        {
+            assert_eq!(number(text.as_bytes()), text.trim().parse::<f64>().ok(), "{text}");
+        }
     }
 
     #[test]
@@ -150,6 +176,23 @@ mod tests {
             let point = (state >> 40) as usize % (digits + 1);
             let text = if point == digits { text } else { format!("{}.{}", &text[..point], &text[point..]) };
             assert_eq!(number(text.as_bytes()), text.parse::<f64>().ok(), "{text}");
+        }
+    }
+
+    #[test]
+    fn any_short_text_reads_as_the_standard_parse() {
+        // Random texts of 0 to 18 bytes of digits, dots, signs, exponents and spaces: the fast
+        // path (plain decimals up to 16 bytes) and the fallback against `str::parse`.
+        let alphabet = b"0123456789012345.-+e ";
+        let mut state: u64 = 3;
+        for _ in 0..300_000 {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let len = (state >> 59) as usize % 19;
+            let text: String = (0..len)
+                .map(|i| alphabet[((state >> (3 * i % 57)) % alphabet.len() as u64) as usize] as char)
+                .collect();
+            let expected = text.trim().parse::<f64>().ok().filter(|v| v.is_finite());
+            assert_eq!(number(text.as_bytes()), expected, "{text:?}");
         }
     }
 

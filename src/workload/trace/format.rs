@@ -164,17 +164,22 @@ pub fn number(record: &Record, index: usize, expected: &'static str) -> Result<f
 #[inline]
 pub fn optional_number(record: &Record, index: usize, expected: &'static str) -> Result<Option<f64>, BadField> {
     let bytes = field(record, index);
-    if fields::is_empty(bytes) { Ok(None) } else { number(record, index, expected).map(Some) }
+    match fields::number(bytes) {
+        Some(value) => Ok(Some(value)),
+        None if fields::is_empty(bytes) => Ok(None),
+        None => Err(BadField { column: index, expected }),
+    }
 }
 
 /// A time in column `index` read by `clock`, or `None` when the field is empty.
 #[inline]
 pub fn optional_time(record: &Record, index: usize, clock: &mut Clock) -> Result<Option<f64>, BadField> {
-    let bytes = field(record, index).trim_ascii();
-    if bytes.is_empty() {
-        return Ok(None);
+    let bytes = field(record, index);
+    match clock.read(bytes) {
+        Some(time) => Ok(Some(time)),
+        None if fields::is_empty(bytes) => Ok(None),
+        None => Err(BadField { column: index, expected: clock.expected() }),
     }
-    clock.read(bytes).map(Some).ok_or(BadField { column: index, expected: clock.expected() })
 }
 
 /// A format bound to a file's columns.
