@@ -85,8 +85,8 @@ fn fair_share(residual: f64, unfrozen: u32) -> f64 {
     residual.max(0.0) / f64::from(unfrozen)
 }
 
-/// The place of the first least value of `shares` and the value, ignoring NaN (`(0,
-/// INFINITY)` when there is none below infinity). The least value is found in four
+/// The place of the first least value of `shares` and the value, ignoring NaN (the value is
+/// infinite when no share is below infinity, and the place then means nothing). The least value is found in four
 /// independent running minima (no branch, no chain of dependent compares), then its place by
 /// one scan that stops there. (Keeping each minimum's place as well costs more than the scan.)
 #[inline(always)]
@@ -302,7 +302,10 @@ impl MaxMin {
 
     /// Allocates every busy group its max-min fair per-flow rate, each capped at `max_rate`,
     /// and sums each link's rates (idle links: 0). Idle groups have rate 0.
+    /// A NaN limit is no limit. Every round either freezes a group (the least share is finite,
+    /// so its link has unfrozen flows, all in its busy list) or ends the filling.
     pub fn solve(&mut self, max_rate: f64) {
+        let max_rate = if max_rate.is_nan() { f64::INFINITY } else { max_rate };
         self.epoch = self.epoch.wrapping_add(1);
         if self.epoch == 0 {
             self.group_fill.iter_mut().for_each(|g| g.frozen = 0);
@@ -330,7 +333,7 @@ impl MaxMin {
             let count = self.link_busy_count[bottleneck] as usize;
             for &g in &self.link_busy[start..start + count] {
                 debug_assert!((g as usize) < fill.groups.len());
-                // SAFETY: busy lists hold group indices only (`join`).
+                // SAFETY: busy lists hold group indices from `link_groups`, built by `new`.
                 let frozen = unsafe { fill.groups.get_unchecked(g as usize).frozen };
                 if frozen != fill.epoch {
                     fill.freeze(g as usize, level);
@@ -475,6 +478,18 @@ mod tests {
             }
         }
         assert!(rebuilt_all > 10, "every list rebuilt {rebuilt_all} times");
+    }
+
+    #[test]
+    fn every_solve_ends_whatever_the_limit_and_capacities() {
+        // A link left with spare capacity and nothing to freeze (infinite share) beside an
+        // infinite link, a group with no links, and NaN, zero and infinite limits.
+        let groups = vec![(1, vec![0, 2]), (1, vec![1]), (1, vec![])];
+        let capacity = [1.0, f64::INFINITY, 0.5];
+        let rates = solve(&capacity, &groups, f64::NAN);
+        assert_eq!(rates, vec![0.5, f64::INFINITY, f64::INFINITY]);
+        assert_eq!(solve(&capacity, &groups, 0.0), vec![0.0; 3]);
+        assert_eq!(solve(&capacity, &groups, 2.0), vec![0.5, 2.0, 2.0]);
     }
 
     #[test]

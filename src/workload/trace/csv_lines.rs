@@ -43,7 +43,12 @@ const BYTE_ORDER_MARK: &[u8] = b"\xEF\xBB\xBF";
 fn next_line(input: &mut impl BufRead, record: &mut Record) -> std::io::Result<Option<bool>> {
     let mut started = false;
     loop {
-        let chunk = input.fill_buf()?;
+        let chunk = match input.fill_buf() {
+            Ok(chunk) => chunk,
+            // As `read_until` does: a read cut short by a signal is tried again.
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
         if chunk.is_empty() {
             if !started {
                 return Ok(None);
@@ -192,6 +197,37 @@ mod tests {
         let quoted = "\u{feff}\"a\",b\n";
         assert_eq!(by_lines(quoted), vec![(1, vec!["a".to_string(), "b".to_string()])]);
         assert_eq!(by_lines_buffered(text, 2), expected);
+    }
+
+    /// A reader whose every other read is cut short by a signal.
+    struct Interrupting<'a> {
+        text: &'a [u8],
+        cut: bool,
+    }
+
+    impl std::io::Read for Interrupting<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            self.cut = !self.cut;
+            if self.cut {
+                return Err(std::io::ErrorKind::Interrupted.into());
+            }
+            let n = buf.len().min(self.text.len()).min(3);
+            buf[..n].copy_from_slice(&self.text[..n]);
+            self.text = &self.text[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn an_interrupted_read_is_tried_again() {
+        let text = "a,b\n\"q,1\",2\nlast,line";
+        let mut input = std::io::BufReader::with_capacity(4, Interrupting { text: text.as_bytes(), cut: false });
+        let (mut line, mut at, mut record) = (0, 0, Record::new());
+        let mut got = Vec::new();
+        while next_record(&mut input, &mut line, &mut at, &mut record).unwrap() {
+            got.push((at, record.iter().map(|f| String::from_utf8_lossy(f).into_owned()).collect::<Vec<_>>()));
+        }
+        assert_eq!(got, by_lines(text));
     }
 
     #[test]
