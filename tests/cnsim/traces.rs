@@ -556,6 +556,14 @@ fn bad_rows_name_file_line_column_and_value() {
     assert_eq!(report["traces"]["kept"], 3);
     assert_eq!(report["traces"]["dropped"]["bad_row"], 1);
     assert!(report["traces"]["bad_rows"][0].as_str().unwrap().contains("jobs.csv:3"));
+    // A quote left open runs to the end of the file: an error naming the file and its line.
+    write(&dir, "jobs.csv", "job,submit,runtime,gpus\nj1,0,10,1\n\"j2,5,10,1\nj3,7,10,1\n");
+    let result = cnsim(&["run", scenario.to_str().unwrap(), "--out", out_file.to_str().unwrap()]);
+    assert_eq!(result.status.code(), Some(2), "{}", stderr(&result));
+    assert!(stderr(&result).contains("line 3: a quoted field is not closed"), "{}", stderr(&result));
+    assert!(stderr(&result).contains("jobs.csv"), "{}", stderr(&result));
+    assert!(!out_file.exists(), "nothing written on an open quote");
+    write(&dir, "jobs.csv", "job,submit,runtime,gpus\nj1,0,10,1\nj2,5,ten,1\nj3,7,10,1\nj4,3,10,1\n");
     // A missing column is an error at load time, naming the field and the file's columns.
     let missing = write(&dir, "missing.toml", &(world("") + &GENERIC.replace("\"gpus\"", "\"gpu\"")));
     let result = cnsim(&["validate", missing.to_str().unwrap()]);

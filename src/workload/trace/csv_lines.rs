@@ -83,7 +83,8 @@ fn read_quoted(input: &mut impl BufRead, line: &mut u64, at: u64, record: &mut R
     while text.iter().filter(|&&b| b == b'"').count() % 2 == 1 {
         text.push(b'\n');
         if input.read_until(b'\n', &mut text)? == 0 {
-            break;
+            let what = format!("line {at}: a quoted field is not closed before the end of the file");
+            return Err(std::io::Error::new(std::io::ErrorKind::InvalidData, what));
         }
         *line += 1;
         trim_line_end(&mut text);
@@ -228,6 +229,17 @@ mod tests {
             got.push((at, record.iter().map(|f| String::from_utf8_lossy(f).into_owned()).collect::<Vec<_>>()));
         }
         assert_eq!(got, by_lines(text));
+    }
+
+    #[test]
+    fn a_quote_left_open_is_an_error_naming_its_line() {
+        let text = "a,b\n\"open,1\n2,3\n";
+        let mut input = std::io::BufReader::new(text.as_bytes());
+        let (mut line, mut at, mut record) = (0, 0, Record::new());
+        assert!(next_record(&mut input, &mut line, &mut at, &mut record).unwrap());
+        let e = next_record(&mut input, &mut line, &mut at, &mut record).unwrap_err();
+        assert_eq!(e.kind(), std::io::ErrorKind::InvalidData);
+        assert_eq!(e.to_string(), "line 2: a quoted field is not closed before the end of the file");
     }
 
     #[test]
