@@ -185,11 +185,6 @@ impl MaxMin {
         solver
     }
 
-    /// Memberships (group, link) in all: the size of one solve.
-    pub fn size(&self) -> usize {
-        self.group_links.len()
-    }
-
     /// Groups in all.
     pub fn groups(&self) -> usize {
         self.group_fill.len()
@@ -198,12 +193,6 @@ impl MaxMin {
     /// Groups with flows in flight.
     pub fn busy(&self) -> usize {
         self.busy.len()
-    }
-
-    /// The groups with flows in flight, in no particular order.
-    #[inline]
-    pub fn busy_groups(&self) -> &[u32] {
-        &self.busy
     }
 
     /// Group `g`'s links.
@@ -499,7 +488,7 @@ mod tests {
         m.join(0);
         m.join(1);
         m.leave(0);
-        assert_eq!((m.busy(), m.busy_groups(), m.flows.as_slice()), (1, [1].as_slice(), [0, 1].as_slice()));
+        assert_eq!((m.busy(), m.busy.as_slice(), m.flows.as_slice()), (1, [1].as_slice(), [0, 1].as_slice()));
         m.solve(f64::INFINITY);
         assert_eq!((m.rate(0), m.rate(1)), (0.0, 1.0));
     }
