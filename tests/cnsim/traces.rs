@@ -400,6 +400,36 @@ data = { dist = "exponential", mean = "1GB" }
 "#;
 
 #[test]
+fn a_gzip_trace_replays_as_its_plain_twin() {
+    // The same rows written plain and gzipped in two members (as `cat a.gz b.gz` makes): the
+    // reports are identical but for the file's name and the wall-clock figures.
+    use std::io::Write;
+    let dir = scratch("trace-gzip");
+    let (text, _) = generated(2000);
+    write(&dir, "jobs.csv", &text);
+    let (head, tail) = text.split_at(text.len() / 2);
+    let mut gz = Vec::new();
+    for part in [head, tail] {
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        encoder.write_all(part.as_bytes()).unwrap();
+        gz.extend(encoder.finish().unwrap());
+    }
+    std::fs::write(dir.join("jobs.csv.gz"), gz).unwrap();
+    let report = |trace: &str| {
+        let source = world("") + &GENERIC.replace("\"jobs.csv\"", &format!("\"{trace}\""));
+        let scenario = write(&dir, &format!("{trace}.toml"), &source);
+        let result = cnsim(&["run", scenario.to_str().unwrap(), "--format", "json"]);
+        assert!(result.status.success(), "{}", stderr(&result));
+        let mut report: serde_json::Value = serde_json::from_str(&stdout(&result)).unwrap();
+        report.as_object_mut().unwrap().remove("performance");
+        report.to_string().replace("jobs.csv.gz", "jobs.csv")
+    };
+    let plain = report("jobs.csv");
+    assert!(plain.contains("\"kept\":2000"), "{plain}");
+    assert_eq!(report("jobs.csv.gz"), plain);
+}
+
+#[test]
 fn a_replay_runs_exactly_the_traces_jobs() {
     let dir = scratch("trace-replay");
     let (text, rows) = generated(3000);
