@@ -41,11 +41,11 @@ pub struct MaxMin {
     /// Groups with flows in flight, in no particular order, and each group's place in it.
     busy: Vec<u32>,
     busy_at: Vec<u32>,
-    // Scratch of a solve: per link and per group (see [`LinkFill`], [`GroupFill`]), the links
-    // with flows in link order and their fair shares of what is left (in parallel).
+    // Scratch of a solve: per link and per group (see [`LinkFill`], [`GroupFill`]), and per
+    // link its fair share of what is left (padded with NaN, never least nor equal, to a whole
+    // number of fours for the scans).
     link_fill: Vec<LinkFill>,
     group_fill: Vec<GroupFill>,
-    open: Vec<u32>,
     share: Vec<f64>,
     /// The groups whose rate the last solve changed, in `changed[..changed_count]` (the array
     /// holds a slot per group, so a freeze writes its group without a branch).
@@ -61,10 +61,8 @@ struct LinkFill {
     residual: f64,
     /// Sum of the rates of its frozen flows.
     rate_sum: f64,
-    /// Flows not yet frozen.
-    unfrozen: u32,
-    /// Place in the open list (valid during a solve, for links with flows).
-    open_at: u32,
+    /// Flows not yet frozen (a whole number, kept as the divisor it is).
+    unfrozen: f64,
 }
 
 /// A group: its links in `group_links`, its flows, the epoch that last froze it and the
@@ -78,17 +76,18 @@ struct GroupFill {
     rate: f64,
 }
 
-/// What is left of a link, split over its unfrozen flows. With none left it is not a number
-/// (nothing left) or infinite, and [`first_least`] never picks it: no branch.
+/// What is left of a link, split over its unfrozen flows. With none left (or none at all) it
+/// is not a number (nothing left) or infinite, and [`first_least`] never picks it: no branch.
 #[inline(always)]
-fn fair_share(residual: f64, unfrozen: u32) -> f64 {
-    residual.max(0.0) / f64::from(unfrozen)
+fn fair_share(residual: f64, unfrozen: f64) -> f64 {
+    residual.max(0.0) / unfrozen
 }
 
 /// The place of the first least value of `shares` and the value, ignoring NaN (the value is
-/// infinite when no share is below infinity, and the place then means nothing). The least value is found in four
-/// independent running minima (no branch, no chain of dependent compares), then its place by
-/// one scan that stops there. (Keeping each minimum's place as well costs more than the scan.)
+/// infinite when no share is below infinity, and the place then means nothing). The least
+/// value is found in four independent running minima (no branch, no chain of dependent
+/// compares), then its place by [`first_equal`]. (Keeping each minimum's place as well costs
+/// more.)
 #[inline(always)]
 fn first_least(shares: &[f64]) -> (usize, f64) {
     #[inline(always)]
@@ -106,7 +105,53 @@ fn first_least(shares: &[f64]) -> (usize, f64) {
         least[0] = less(share, least[0]);
     }
     let level = less(less(least[0], least[1]), less(least[2], least[3]));
-    (shares.iter().position(|&share| share == level).unwrap_or(0), level)
+    (first_equal(shares, level), level)
+}
+
+/// The place of the first value of `values` equal to `x` (0 when none is). Each block of 64
+/// values is compared whole into a bit mask, four at a time (two SSE2 compares on x86-64)
+/// from the block's end, so the number of steps depends only on the length (a scan that
+/// stops at the match costs a mispredicted branch a round) and the mask shifts by constants;
+/// the place is the mask's first set bit.
+#[inline(always)]
+fn first_equal(values: &[f64], x: f64) -> usize {
+    for (block, chunk) in values.chunks(64).enumerate() {
+        let mut quads = chunk.rchunks_exact(4);
+        let mut mask = 0u64;
+        for quad in &mut quads {
+            mask = mask << 4 | equal_quad(quad, x);
+        }
+        for &value in quads.remainder().iter().rev() {
+            mask = mask << 1 | u64::from(value == x);
+        }
+        if mask != 0 {
+            return block * 64 + mask.trailing_zeros() as usize;
+        }
+    }
+    0
+}
+
+/// Bit k: `quad[k] == x` (`quad` holds four values).
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn equal_quad(quad: &[f64], x: f64) -> u64 {
+    use std::arch::x86_64::{_mm_cmpeq_pd, _mm_loadu_pd, _mm_movemask_pd, _mm_set1_pd};
+    debug_assert_eq!(quad.len(), 4);
+    // SAFETY: SSE2 is part of the x86-64 baseline; the loads are unaligned and read the four
+    // values of `quad`.
+    unsafe {
+        let x = _mm_set1_pd(x);
+        let low = _mm_movemask_pd(_mm_cmpeq_pd(_mm_loadu_pd(quad.as_ptr()), x));
+        let high = _mm_movemask_pd(_mm_cmpeq_pd(_mm_loadu_pd(quad.as_ptr().add(2)), x));
+        (low | high << 2) as u64
+    }
+}
+
+/// Bit k: `quad[k] == x` (`quad` holds four values).
+#[cfg(not(target_arch = "x86_64"))]
+#[inline(always)]
+fn equal_quad(quad: &[f64], x: f64) -> u64 {
+    quad.iter().rev().fold(0, |mask, &value| mask << 1 | u64::from(value == x))
 }
 
 /// One solve's progressive filling, over borrowed arrays of a [`MaxMin`] (so that the hot
@@ -128,26 +173,32 @@ impl Filling<'_> {
     /// link it crosses and updating their fair shares.
     #[inline(always)]
     fn freeze(&mut self, g: usize, level: f64) {
-        let group = &mut self.groups[g];
+        debug_assert!(g < self.groups.len() && self.changed_count < self.changed.len());
+        // SAFETY: callers pass a group index from `busy` or a busy list (both checked by
+        // `MaxMin::new`'s construction); `changed` has a slot per group and each group freezes
+        // at most once a solve, so fewer than `groups` were counted before this one.
+        let group = unsafe { self.groups.get_unchecked_mut(g) };
         group.frozen = self.epoch;
         // Counted as changed unless it keeps its rate: a store and an add, no branch.
-        self.changed[self.changed_count] = g as u32;
+        unsafe { *self.changed.get_unchecked_mut(self.changed_count) = g as u32 };
         self.changed_count += usize::from(level != group.rate);
         group.rate = level;
         self.left -= 1;
         let GroupFill { start, end, weight, .. } = *group;
-        let carried = level * f64::from(weight);
-        for &l in &self.group_links[start as usize..end as usize] {
-            debug_assert!((l as usize) < self.links.len());
-            // SAFETY: `MaxMin::new` checked every link index of every group against the links.
+        let weight = f64::from(weight);
+        let carried = level * weight;
+        debug_assert!(start <= end && end as usize <= self.group_links.len());
+        // SAFETY: `MaxMin::new` built every group's range inside `group_links`.
+        let links = unsafe { self.group_links.get_unchecked(start as usize..end as usize) };
+        for &l in links {
+            debug_assert!((l as usize) < self.links.len() && self.links.len() <= self.share.len());
+            // SAFETY: `MaxMin::new` checked every link index of every group against the links,
+            // and `share` has a slot per link.
             let link = unsafe { self.links.get_unchecked_mut(l as usize) };
             link.residual -= carried;
             link.unfrozen -= weight;
             link.rate_sum += carried;
-            let at = link.open_at as usize;
-            debug_assert!(at < self.share.len());
-            // SAFETY: a link a busy group crosses has flows, so the solve opened it at `at`.
-            unsafe { *self.share.get_unchecked_mut(at) = fair_share(link.residual, link.unfrozen) };
+            unsafe { *self.share.get_unchecked_mut(l as usize) = fair_share(link.residual, link.unfrozen) };
         }
     }
 }
@@ -181,6 +232,7 @@ impl MaxMin {
         solver.moved_groups = Some(Vec::new());
         solver.busy_at = vec![u32::MAX; groups];
         solver.link_fill = vec![LinkFill::default(); links];
+        solver.share = vec![f64::NAN; links.next_multiple_of(4)];
         solver.changed = vec![0; groups];
         solver
     }
@@ -301,7 +353,7 @@ impl MaxMin {
             self.epoch = 1;
         }
         self.refresh_busy_lists();
-        self.open_busy_links();
+        self.open_links();
         let mut fill = Filling {
             epoch: self.epoch,
             left: self.busy.len(),
@@ -317,10 +369,12 @@ impl MaxMin {
             if level >= max_rate {
                 break;
             }
-            let bottleneck = self.open[at] as usize;
-            let start = self.link_slots[bottleneck] as usize;
-            let count = self.link_busy_count[bottleneck] as usize;
-            for &g in &self.link_busy[start..start + count] {
+            let start = self.link_slots[at] as usize;
+            let count = self.link_busy_count[at] as usize;
+            debug_assert!(start + count <= self.link_busy.len());
+            // SAFETY: a link's busy list lies inside its slots of `link_busy`.
+            let busy = unsafe { self.link_busy.get_unchecked(start..start + count) };
+            for &g in busy {
                 debug_assert!((g as usize) < fill.groups.len());
                 // SAFETY: busy lists hold group indices from `link_groups`, built by `new`.
                 let frozen = unsafe { fill.groups.get_unchecked(g as usize).frozen };
@@ -354,23 +408,15 @@ impl MaxMin {
         self.group_fill[g as usize].rate = rate;
     }
 
-    /// Opens every link with flows, in link order, at its full capacity; zeroes every link's
-    /// rate sum.
+    /// Opens every link at its full capacity, shared by its flows (a link without flows gets
+    /// an infinite or not-a-number share, never picked); zeroes every link's rate sum.
     #[inline]
-    fn open_busy_links(&mut self) {
-        self.open.clear();
-        self.share.clear();
-        let links = self.link_fill.iter_mut().zip(&self.capacity).zip(&self.flows);
-        for (l, ((link, &capacity), &flows)) in links.enumerate() {
-            link.rate_sum = 0.0;
-            if flows == 0 {
-                continue;
-            }
-            link.residual = capacity;
-            link.unfrozen = flows;
-            link.open_at = self.open.len() as u32;
-            self.open.push(l as u32);
-            self.share.push(fair_share(capacity, flows));
+    fn open_links(&mut self) {
+        let links = self.link_fill.iter_mut().zip(&self.capacity).zip(&self.flows).zip(&mut self.share);
+        for (((link, &capacity), &flows), share) in links {
+            let flows = f64::from(flows);
+            *link = LinkFill { residual: capacity, rate_sum: 0.0, unfrozen: flows };
+            *share = fair_share(capacity, flows);
         }
     }
 
@@ -479,6 +525,34 @@ mod tests {
         assert_eq!(rates, vec![0.5, f64::INFINITY, f64::INFINITY]);
         assert_eq!(solve(&capacity, &groups, 0.0), vec![0.0; 3]);
         assert_eq!(solve(&capacity, &groups, 2.0), vec![0.5, 2.0, 2.0]);
+    }
+
+    #[test]
+    fn the_least_share_and_its_first_place_are_found_as_a_plain_scan_finds_them() {
+        // Random arrays of 0 to 200 shares from a few values (many ties), with NaN and
+        // infinity: the least value ignoring NaN (infinite when none is finite) and the first
+        // place holding it, against a scan written plainly.
+        let pool = [0.0, 0.5, 1.0, 1.0 + f64::EPSILON, 2.0, f64::INFINITY, f64::NAN];
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        for case in 0..20_000 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let len = (state % 201) as usize;
+            let shares: Vec<f64> = (0..len)
+                .map(|i| {
+                    let bits = state.rotate_left(i as u32 * 3 + case % 7);
+                    pool[(bits % pool.len() as u64) as usize]
+                })
+                .collect();
+            let least = shares.iter().copied().filter(|s| !s.is_nan()).fold(f64::INFINITY, f64::min);
+            let place = shares.iter().position(|&s| s == least).unwrap_or(0);
+            assert_eq!(first_least(&shares), (place, least), "{shares:?}");
+            for x in pool {
+                let want = shares.iter().position(|&s| s == x).unwrap_or(0);
+                assert_eq!(first_equal(&shares, x), want, "{x} in {shares:?}");
+            }
+        }
     }
 
     #[test]
