@@ -143,7 +143,7 @@ fn widen(
 }
 
 fn main() {
-    let events: u64 = std::env::args().nth(1).map_or(400_000, |a| a.parse().expect("events: a number"));
+    let events: u64 = std::env::args().nth(1).map_or(200_000, |a| a.parse().expect("events: a number"));
     let (regions, hubs) = (6usize, 8usize);
     let mut capacity_bps = vec![8e9; regions];
     capacity_bps.extend(std::iter::repeat_n(6e9, hubs));
@@ -187,11 +187,14 @@ fn main() {
             (levels, rates)
         };
         let busy = net.flows.iter().filter(|&&n| n > 0).count();
-        let moved = |a: f64, b: f64| (a - b).abs() > 1e-12 * a.abs().max(b.abs());
+        // Unequal and not within 1e-12 of each other: an infinite level (an unsaturated link)
+        // that becomes finite, or back, has moved.
+        let moved = |a: f64, b: f64| {
+            a != b && (!a.is_finite() || !b.is_finite() || (a - b).abs() > 1e-12 * a.abs().max(b.abs()))
+        };
         sums[0] += busy as f64;
         sums[1] += (0..rates.len()).filter(|&g| net.flows[g] > 0 && moved(rates[g], old_rates[g])).count() as f64;
-        sums[2] +=
-            (0..levels.len()).filter(|&l| levels[l] != old_levels[l] && moved(levels[l], old_levels[l])).count() as f64;
+        sums[2] += (0..levels.len()).filter(|&l| moved(levels[l], old_levels[l])).count() as f64;
         sums[3] += net
             .capacity
             .iter()

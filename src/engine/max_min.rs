@@ -12,11 +12,13 @@
 //! in other components are allocated exactly as they were (their links' shares, rounds and
 //! residuals do not depend on other components).
 //!
-//! A solve touches only what is busy: the links with flows, whose fair shares sit in one array
-//! in link order (a link with no unfrozen flow left has an infinite share, so a round is one
-//! branch-light scan for the first least share), and the busy groups (frozen marks are epoch
-//! stamps, so nothing is cleared between solves). It also sums, per link, the rates of its
-//! flows in the order the groups freeze, so the caller need not.
+//! Every link has a fair-share slot in one array in link order; a link with no unfrozen flow
+//! (left) has an infinite or not-a-number share, which no round picks, so a round is a
+//! branch-free scan of every slot for the first least share. (That scans idle links too: this
+//! solver runs only when at least a quarter of the route groups are busy, on networks whose
+//! routes cross at most 4,096 links in all.) Of the groups, a solve touches only the busy ones
+//! (frozen marks are epoch stamps, so nothing is cleared between solves). It also sums, per
+//! link, the rates of its flows in the order the groups freeze, so the caller need not.
 
 /// A network's links and route groups, with the flows in flight on each.
 #[derive(Clone, Debug, Default)]
@@ -205,19 +207,20 @@ impl Filling<'_> {
 
 impl MaxMin {
     /// Links of `capacity` (bytes per ns); group `g` crosses the links `groups[g]`. No flows.
-    /// Panics when a group names a link past the last.
+    /// Panics when a group names a link past the last, or when the groups cross links more
+    /// than `u32::MAX` times in all (their ranges are `u32`).
     pub fn new<'a>(capacity: &[f64], groups: impl Iterator<Item = &'a [u32]>) -> Self {
         let links = capacity.len();
         let mut solver = MaxMin { capacity: capacity.to_vec(), flows: vec![0; links], ..Self::default() };
         let mut on_link: Vec<Vec<u32>> = vec![Vec::new(); links];
         for (g, group_links) in groups.enumerate() {
-            let start = solver.group_links.len() as u32;
+            let start = u32::try_from(solver.group_links.len()).expect("fewer than 2^32 route links");
             for &l in group_links {
                 assert!((l as usize) < links, "route group crosses link {l} of {links}");
                 solver.group_links.push(l);
                 on_link[l as usize].push(g as u32);
             }
-            let end = solver.group_links.len() as u32;
+            let end = u32::try_from(solver.group_links.len()).expect("fewer than 2^32 route links");
             solver.group_fill.push(GroupFill { start, end, ..GroupFill::default() });
         }
         for groups in on_link {
