@@ -4,7 +4,7 @@
 
 use std::io::BufRead;
 
-use crate::workload::trace::record::{Record, Scan};
+use crate::workload::trace::record::{Record, Scan, trim_line_end};
 
 /// Reads the next non-empty record into `record`; `false` at the end of the input. `line`
 /// counts the lines read; `at` is set to the record's first line.
@@ -99,12 +99,6 @@ fn read_quoted(input: &mut impl BufRead, line: &mut u64, at: u64, record: &mut R
         record.push_field(field);
     }
     Ok(())
-}
-
-fn trim_line_end(text: &mut Vec<u8>) {
-    while matches!(text.last(), Some(b'\n' | b'\r')) {
-        text.pop();
-    }
 }
 
 #[cfg(test)]

@@ -81,9 +81,7 @@ impl Record {
     /// end and sets the last field's end.
     #[inline]
     pub fn finish(&mut self) {
-        while matches!(self.bytes.last(), Some(b'\n' | b'\r')) {
-            self.bytes.pop();
-        }
+        trim_line_end(&mut self.bytes);
         self.ends.push(self.bytes.len());
     }
 
@@ -133,6 +131,14 @@ impl Record {
     /// Every field in order.
     pub fn iter(&self) -> impl Iterator<Item = &[u8]> {
         (0..self.len()).filter_map(|i| self.get(i))
+    }
+}
+
+/// Drops the line feeds and carriage returns that end `text`.
+#[inline]
+pub fn trim_line_end(text: &mut Vec<u8>) {
+    while matches!(text.last(), Some(b'\n' | b'\r')) {
+        text.pop();
     }
 }
 
